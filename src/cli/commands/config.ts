@@ -1,0 +1,60 @@
+/** config list | get | set | unset: store settings kept in the store. */
+import type { Command } from 'commander';
+import { checkSetting, listSettings, requireSetting, setSetting, settingDef, SETTINGS, unsetSetting } from '../../core/settings.js';
+import type { Context } from '../context.js';
+import { asUsageError } from '../options.js';
+import { addOutputOptions } from '../options.js';
+import { chooseColumns, chooseFormat, type Column, renderItems } from '../render/render.js';
+
+const SETTING_COLUMNS: readonly Column[] = [
+  { name: 'key', type: 'text' },
+  { name: 'value', type: 'text' },
+  { name: 'description', type: 'text' },
+];
+
+export function registerConfigCommands(program: Command, ctx: Context): void {
+  const keys = SETTINGS.map((s) => `  ${s.key.padEnd(16)} ${s.description}`).join('\n');
+  const config = program
+    .command('config')
+    .description('store settings: list, get, set, unset')
+    .addHelpText('after', `\nSettings:\n${keys}\n\nExample:\n  customers config set store.login_url 'https://shop.example.com/account/login?key={token}'`);
+
+  addOutputOptions(config.command('list').description('list every setting and its value'), ['table', 'json', 'jsonl', 'csv', 'tsv']).action(
+    async (opts) => {
+      const store = await ctx.store({ create: false });
+      const format = chooseFormat(ctx, opts);
+      await renderItems(ctx, listSettings(store.db), { format, columns: chooseColumns(SETTING_COLUMNS, opts.fields), limited: true });
+    },
+  );
+
+  config
+    .command('get')
+    .description('print the value of a setting (exit 1 when it is not set)')
+    .argument('<key>', 'setting name')
+    .action(async (key: string) => {
+      settingDef(key);
+      const store = await ctx.store({ create: false });
+      ctx.io.stdout.write(requireSetting(store.db, key) + '\n');
+    });
+
+  config
+    .command('set')
+    .description('set a setting')
+    .argument('<key>', 'setting name')
+    .argument('<value>', 'value')
+    .action(async (key: string, value: string) => {
+      asUsageError(() => checkSetting(key, value)); // a bad key or value must not create a store
+      const store = await ctx.store({ create: true });
+      ctx.say(`${key} = ${setSetting(store, key, value)}`);
+    });
+
+  config
+    .command('unset')
+    .description('remove a setting')
+    .argument('<key>', 'setting name')
+    .action(async (key: string) => {
+      settingDef(key);
+      const store = await ctx.store({ create: false });
+      ctx.say(unsetSetting(store, key) ? `Removed ${key}.` : `${key} was not set.`);
+    });
+}

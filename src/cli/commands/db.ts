@@ -1,0 +1,44 @@
+/** db path | check | backup: where the store is, whether it is sound, a consistent copy of it. */
+import { existsSync, chmodSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { checkStore } from '../../core/check.js';
+import { ConflictError, CustomersError } from '../../core/errors.js';
+import type { Context } from '../context.js';
+import { plural } from './selection.js';
+
+export function registerDbCommands(program: Command, ctx: Context): void {
+  const db = program
+    .command('db')
+    .description('the store file: path, check, backup')
+    .addHelpText('after', '\nThe store is --db PATH, else $CUSTOMERS_DB, else $XDG_DATA_HOME/customers/customers.db\n(~/.local/share/customers/customers.db by default).');
+
+  db.command('path')
+    .description('print where the store is (whether or not it exists yet)')
+    .action(() => {
+      ctx.io.stdout.write(ctx.storePath + '\n');
+    });
+
+  db.command('check')
+    .description("run SQLite's integrity check and the store's own invariants (exit 1 on a problem)")
+    .action(async () => {
+      const store = await ctx.store({ create: false });
+      const { problems, customers } = checkStore(store.db);
+      if (problems.length) throw new CheckFailed(`${store.path} has ${plural(problems.length, 'problem')}`, problems);
+      ctx.io.stdout.write(`ok: ${plural(customers, 'customer')}, no problems found\n`);
+    });
+
+  db.command('backup')
+    .description('write a consistent copy of the store, even while other commands write to it')
+    .argument('<file>', 'where to write the copy (must not exist)')
+    .action(async (file: string) => {
+      const target = resolve(file);
+      if (existsSync(target)) throw new ConflictError(`${target} already exists`, ['Choose a new file name, or remove the old one first.']);
+      const store = await ctx.store({ create: false });
+      await store.db.backup(target);
+      chmodSync(target, 0o600);
+      ctx.say(`Backed up ${store.path} to ${target}.`);
+    });
+}
+
+class CheckFailed extends CustomersError {}

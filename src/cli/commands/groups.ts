@@ -1,0 +1,63 @@
+/** groups list | create | rename | delete */
+import type { Command } from 'commander';
+import { createGroup, deleteGroup, groupMemberCount, listGroups } from '../../core/groups.js';
+import type { Context } from '../context.js';
+import { addOutputOptions } from '../options.js';
+import { confirmOrCancel } from '../prompts.js';
+import { chooseColumns, chooseFormat, type Column, renderItems } from '../render/render.js';
+import { plural } from './selection.js';
+import { renameGroup } from '../../core/groups.js';
+
+const GROUP_COLUMNS: readonly Column[] = [
+  { name: 'name', type: 'text' },
+  { name: 'customers', type: 'int' },
+  { name: 'created_at', type: 'timestamp' },
+];
+
+export function registerGroupCommands(program: Command, ctx: Context): void {
+  const groups = program
+    .command('groups')
+    .description('customer groups: list, create, rename, delete')
+    .addHelpText('after', '\nExamples:\n  customers groups create Wholesale\n  customers groups rename Wholesale B2B\n  customers groups list --json');
+
+  addOutputOptions(groups.command('list').description('list groups with their member counts'), ['table', 'json', 'jsonl', 'csv', 'tsv', 'count']).action(
+    async (opts) => {
+      const store = await ctx.store({ create: false });
+      const format = chooseFormat(ctx, opts);
+      await renderItems(ctx, listGroups(store.db), { format, columns: chooseColumns(GROUP_COLUMNS, opts.fields), limited: true });
+    },
+  );
+
+  groups
+    .command('create')
+    .description('create a group')
+    .argument('<name>', 'group name (unique, ignoring case)')
+    .action(async (name: string) => {
+      const store = await ctx.store({ create: true });
+      ctx.say(`Created group "${createGroup(store, name, ctx.io.now())}".`);
+    });
+
+  groups
+    .command('rename')
+    .description('rename a group; its members stay in it')
+    .argument('<old>', 'current name')
+    .argument('<new>', 'new name')
+    .action(async (oldName: string, newName: string) => {
+      const store = await ctx.store({ create: false });
+      const { from, to } = renameGroup(store, oldName, newName);
+      ctx.say(`Renamed group "${from}" to "${to}".`);
+    });
+
+  groups
+    .command('delete')
+    .description('delete a group; its members stay, without a group')
+    .argument('<name>', 'group name')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (name: string, opts) => {
+      const store = await ctx.store({ create: false });
+      const members = groupMemberCount(store.db, name);
+      await confirmOrCancel(ctx, `Delete group "${name.trim()}" (${plural(members, 'member')} will have no group)?`, opts.yes);
+      const result = deleteGroup(store, name, ctx.io.now());
+      ctx.say(`Deleted group "${result.name}"; ${plural(result.members, 'customer')} now ${result.members === 1 ? 'has' : 'have'} no group.`);
+    });
+}

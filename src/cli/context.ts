@@ -1,0 +1,63 @@
+/**
+ * What every command receives: the Io, the global options, and the store, opened on first use.
+ * Built fresh for each run of main(), so nothing leaks between runs (or tests).
+ */
+import type { ChalkInstance } from 'chalk';
+import { resolveStorePath } from '../store/path.js';
+import type { Store } from '../store/open.js';
+import { colorLevel, type Io } from './io.js';
+
+export interface GlobalOptions {
+  db?: string;
+  color: boolean;
+  input: boolean;
+  quiet?: boolean;
+}
+
+export class Context {
+  global: GlobalOptions = { color: true, input: true };
+  private opened: Store | undefined;
+
+  constructor(readonly io: Io) {}
+
+  get storePath(): string {
+    return resolveStorePath(this.global.db, this.io.env);
+  }
+
+  /**
+   * The store. Commands that write pass `create: true`, which creates a missing store (mode 0600) and says so;
+   * commands that only read fail on a missing store, saying where they looked.
+   */
+  async store(options: { create: boolean }): Promise<Store> {
+    if (this.opened) return this.opened;
+    const { openStore } = await import('../store/open.js');
+    const { registerFilterFunctions } = await import('../core/filters.js');
+    this.opened = openStore(this.storePath, {
+      create: options.create,
+      onCreate: (path) => this.say(`Created a new store at ${path}`),
+    });
+    registerFilterFunctions(this.opened.db);
+    return this.opened;
+  }
+
+  close(): void {
+    this.opened?.close();
+    this.opened = undefined;
+  }
+
+  /** Prompts only when stdin and stdout are terminals and --no-input was not given. */
+  canPrompt(): boolean {
+    return Boolean(this.global.input && this.io.stdin.isTTY && this.io.stdout.isTTY);
+  }
+
+  /** A message for the person at the terminal: stderr, and nothing with --quiet. */
+  say(message: string): void {
+    if (!this.global.quiet) this.io.stderr.write(message + '\n');
+  }
+
+  async chalk(stream: 'stdout' | 'stderr'): Promise<ChalkInstance> {
+    const { Chalk } = await import('chalk');
+    return new Chalk({ level: colorLevel(this.io[stream], this.io.env, this.global.color) });
+  }
+}
+

@@ -1,0 +1,53 @@
+/** A fresh commander program per run: no state survives between runs of main() (or tests). */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import type { Context } from './context.js';
+import { registerConfigCommands } from './commands/config.js';
+import { registerCustomerCommands } from './commands/customer.js';
+import { registerDbCommands } from './commands/db.js';
+import { registerDeleteCommand } from './commands/delete.js';
+import { registerGroupCommands } from './commands/groups.js';
+import { registerListCommands } from './commands/list.js';
+import { registerUpdateCommand } from './commands/update.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function createProgram(ctx: Context): Command {
+  const program = new Command('customers');
+  // Output and exit settings first: commander copies them into each subcommand when it is created.
+  program
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+    })
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true)
+    .description("Manage a store's customers in a local SQLite file.")
+    .version(version(), '-V, --version', 'print the version')
+    .addOption(new Option('--db <path>', 'the store file (default: $CUSTOMERS_DB, else ~/.local/share/customers/customers.db)'))
+    .option('--no-color', 'no colours (also: NO_COLOR=1)')
+    .option('--no-input', 'never prompt; fail instead, naming the flag to pass')
+    .option('-q, --quiet', 'no messages on stderr, only errors')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 success, 1 error (not found, conflict, invalid data), 2 usage error, 130 cancelled.
+Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, NO_COLOR, FORCE_COLOR.`,
+    )
+    .hook('preAction', (_program, action) => {
+      ctx.global = action.optsWithGlobals() as Context['global'];
+    });
+
+  registerCustomerCommands(program, ctx);
+  registerListCommands(program, ctx);
+  registerUpdateCommand(program, ctx);
+  registerDeleteCommand(program, ctx);
+  registerGroupCommands(program, ctx);
+  registerConfigCommands(program, ctx);
+  registerDbCommands(program, ctx);
+  return program;
+}

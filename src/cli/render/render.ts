@@ -1,0 +1,148 @@
+/**
+ * The one renderer of every listing (customers, groups, settings): table, json, jsonl, csv, tsv, ids, count.
+ * Rows stream in; only a table on a terminal keeps them, and it shows at most TABLE_PAGE of them.
+ */
+import { UsageError } from '../../core/errors.js';
+import type { FieldType, FieldValue, Item } from '../../core/fields.js';
+import type { Context } from '../context.js';
+import type { Format } from '../options.js';
+
+export interface Column {
+  name: string;
+  type: FieldType;
+}
+
+/** A table on a terminal shows this many rows unless --limit says otherwise, and says how many more there are. */
+export const TABLE_PAGE = 50;
+
+/** Where output goes in chunks: writing 1M short lines one by one to a pipe is slow. */
+class Writer {
+  private buffer = '';
+  constructor(private readonly out: { write(chunk: string): unknown }) {}
+  line(text: string): void {
+    this.buffer += text + '\n';
+    if (this.buffer.length > 65536) this.flush();
+  }
+  flush(): void {
+    if (this.buffer) this.out.write(this.buffer);
+    this.buffer = '';
+  }
+}
+
+/** The output format: --json, else --format, else table on a terminal and tsv elsewhere. */
+export function chooseFormat(ctx: Context, opts: { format?: Format; json?: boolean }): Format {
+  if (opts.json) return 'json';
+  return opts.format ?? (ctx.io.stdout.isTTY ? 'table' : 'tsv');
+}
+
+/** Picks columns from --fields, or the defaults; an unknown name is a usage error listing the valid ones. */
+export function chooseColumns<C extends Column>(all: readonly C[], fieldsFlag: string | undefined, defaults?: readonly string[]): C[] {
+  const names = fieldsFlag !== undefined ? fieldsFlag.split(',').map((f) => f.trim()).filter(Boolean) : defaults;
+  if (!names) return [...all];
+  const byName = new Map(all.map((c) => [c.name, c]));
+  const unknown = names.filter((n) => !byName.has(n));
+  if (unknown.length || names.length === 0) {
+    throw new UsageError(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'} in --fields`, [
+      `Valid fields: ${all.map((c) => c.name).join(', ')}.`,
+    ]);
+  }
+  return names.map((n) => byName.get(n)!);
+}
+
+/** A value as text in csv, tsv and tables: booleans true/false, tags comma-separated, no value empty. */
+export function textOf(value: FieldValue): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.join(', ');
+  return String(value);
+}
+
+/** Escapes what would break a tsv line: backslash, tab, newline, carriage return. */
+function tsvCell(text: string): string {
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : text;
+}
+
+export interface RenderOptions {
+  format: Format;
+  columns: readonly Column[];
+  /** The total when rows were cut, for a table's "N more" line; computed only when needed. */
+  total?: () => number;
+  /** True when the user gave --limit: then a table shows every row it got. */
+  limited?: boolean;
+}
+
+export async function renderItems(ctx: Context, items: Iterable<Item>, options: RenderOptions): Promise<void> {
+  const { format, columns } = options;
+  const out = new Writer(ctx.io.stdout);
+  switch (format) {
+    case 'count': {
+      let n = 0;
+      for (const _ of items) n++;
+      out.line(String(n));
+      break;
+    }
+    case 'ids':
+      for (const item of items) out.line(String(item.id));
+      break;
+    case 'json': {
+      let first = true;
+      for (const item of items) {
+        out.line((first ? '[\n' : ',\n') + indent(JSON.stringify(pick(item, columns), null, 2)));
+        first = false;
+      }
+      out.line(first ? '[]' : ']');
+      break;
+    }
+    case 'jsonl':
+      for (const item of items) out.line(JSON.stringify(pick(item, columns)));
+      break;
+    case 'tsv':
+      out.line(columns.map((c) => tsvCell(c.name)).join('\t'));
+      for (const item of items) out.line(columns.map((c) => tsvCell(textOf(item[c.name]))).join('\t'));
+      break;
+    case 'csv': {
+      const { stringify } = await import('csv-stringify/sync');
+      let batch: string[][] = [columns.map((c) => c.name)];
+      for (const item of items) {
+        batch.push(columns.map((c) => textOf(item[c.name])));
+        if (batch.length >= 1000) {
+          out.line(stringify(batch, { record_delimiter: 'unix' }).slice(0, -1));
+          batch = [];
+        }
+      }
+      if (batch.length) out.line(stringify(batch, { record_delimiter: 'unix' }).slice(0, -1));
+      break;
+    }
+    case 'table': {
+      const { renderTable } = await import('./table.js');
+      await renderTable(ctx, out, items, options);
+      break;
+    }
+  }
+  out.flush();
+}
+
+function pick(item: Item, columns: readonly Column[]): Item {
+  const out: Item = {};
+  for (const c of columns) out[c.name] = item[c.name] ?? null;
+  return out;
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '  ');
+}
+
+/** One record (show, add, edit): --json prints one object; else a two-column table on a terminal, `field<TAB>value` lines elsewhere. */
+export async function renderRecord(ctx: Context, item: Item, columns: readonly Column[], json: boolean): Promise<void> {
+  if (json) {
+    ctx.io.stdout.write(JSON.stringify(pick(item, columns), null, 2) + '\n');
+    return;
+  }
+  if (ctx.io.stdout.isTTY) {
+    const { renderRecordTable } = await import('./table.js');
+    await renderRecordTable(ctx, item, columns);
+    return;
+  }
+  const out = new Writer(ctx.io.stdout);
+  for (const c of columns) out.line(`${c.name}\t${tsvCell(textOf(item[c.name]))}`);
+  out.flush();
+}

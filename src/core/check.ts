@@ -1,0 +1,36 @@
+/** The store's own invariants, checked on top of SQLite's integrity check (`customers db check`). */
+import type { Db } from '../store/open.js';
+
+export interface CheckResult {
+  problems: string[];
+  customers: number;
+}
+
+const INVARIANTS: readonly [string, string][] = [
+  ['e-mail addresses not trimmed and lower-cased', "SELECT count(*) FROM customers WHERE email <> lower(trim(email))"],
+  ['empty e-mail addresses', "SELECT count(*) FROM customers WHERE email = ''"],
+  ['country codes that are not two upper-case letters', "SELECT count(*) FROM customers WHERE country IS NOT NULL AND (length(country) <> 2 OR country <> upper(country))"],
+  ['empty text stored instead of no value', `SELECT count(*) FROM customers WHERE first_name = '' OR last_name = '' OR phone = '' OR company = ''`],
+  ['tags of customers that do not exist', 'SELECT count(*) FROM customer_tags WHERE customer_id NOT IN (SELECT id FROM customers)'],
+  ['customers in groups that do not exist', 'SELECT count(*) FROM customers WHERE group_id IS NOT NULL AND group_id NOT IN (SELECT id FROM groups)'],
+  ['timestamps not in the form YYYY-MM-DDTHH:MM:SSZ', "SELECT count(*) FROM customers WHERE created_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' OR updated_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"],
+];
+
+export function checkStore(db: Db): CheckResult {
+  const problems: string[] = [];
+  const integrity = db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
+  if (!(integrity.length === 1 && integrity[0].integrity_check === 'ok')) {
+    problems.push(...integrity.slice(0, 20).map((r) => `SQLite integrity check: ${r.integrity_check}`));
+  }
+  const foreign = db.pragma('foreign_key_check') as unknown[];
+  if (foreign.length) problems.push(`${foreign.length} rows break a foreign key`);
+  for (const [what, sql] of INVARIANTS) {
+    const n = db.prepare(sql).pluck().get() as number;
+    if (n > 0) problems.push(`${n} ${what}`);
+  }
+  const customers = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
+  // The search index must hold exactly one entry per customer (its rowid the customer id).
+  const indexed = db.prepare("SELECT count(*) FROM customers_search").pluck().get() as number;
+  if (indexed !== customers) problems.push(`the search index has ${indexed} entries for ${customers} customers`);
+  return { problems, customers };
+}

@@ -1,0 +1,112 @@
+/**
+ * Customer selection: the FILTERS of SPEC.md, explicit ids and search text, turned into one SQL WHERE clause.
+ * Filters combine with AND; --group is any-of, --tag is all-of.
+ */
+import type { Db } from '../store/open.js';
+import { phoneDigitsSql } from '../store/sql.js';
+import { NotFoundError } from './errors.js';
+
+export interface CustomerFilter {
+  ids?: number[];
+  groups?: string[];
+  noGroup?: boolean;
+  taxExempt?: boolean;
+  acceptsMarketing?: boolean;
+  minOrders?: number;
+  maxOrders?: number;
+  /** Amounts in minor units. */
+  minSpent?: number;
+  maxSpent?: number;
+  tags?: string[];
+  country?: string;
+  lang?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  search?: string;
+}
+
+export interface Where {
+  sql: string;
+  params: unknown[];
+}
+
+/** True when the filter restricts by a field (not only by ids): what delete/update require besides --all. */
+export function hasFieldFilter(filter: CustomerFilter): boolean {
+  return Object.entries(filter).some(([key, value]) => key !== 'ids' && value !== undefined);
+}
+
+/** Builds the WHERE clause over `c` (customers). Unknown group names are an error that lists the known ones. */
+export function buildWhere(db: Db, filter: CustomerFilter): Where {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...values: unknown[]) => {
+    clauses.push(sql);
+    params.push(...values);
+  };
+
+  if (filter.ids) add(`c.id IN (SELECT value FROM json_each(?))`, JSON.stringify(filter.ids));
+  if (filter.groups?.length) {
+    const ids = filter.groups.map((name) => groupIdByName(db, name));
+    add(ids.length === 1 ? 'c.group_id = ?' : `c.group_id IN (${ids.map(() => '?').join(', ')})`, ...ids);
+  }
+  if (filter.noGroup) add('c.group_id IS NULL');
+  if (filter.taxExempt !== undefined) add('c.tax_exempt = ?', filter.taxExempt ? 1 : 0);
+  if (filter.acceptsMarketing !== undefined) add('c.accepts_marketing = ?', filter.acceptsMarketing ? 1 : 0);
+  if (filter.minOrders !== undefined) add('c.order_count >= ?', filter.minOrders);
+  if (filter.maxOrders !== undefined) add('c.order_count <= ?', filter.maxOrders);
+  if (filter.minSpent !== undefined) add('c.total_spent_minor >= ?', filter.minSpent);
+  if (filter.maxSpent !== undefined) add('c.total_spent_minor <= ?', filter.maxSpent);
+  for (const tag of filter.tags ?? []) {
+    add('EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag = ?)', tag);
+  }
+  if (filter.country !== undefined) add('c.country = ?', filter.country);
+  if (filter.lang !== undefined) add('c.lang = ? COLLATE NOCASE', filter.lang);
+  if (filter.createdAfter !== undefined) add('c.created_at >= ?', filter.createdAfter);
+  if (filter.createdBefore !== undefined) add('c.created_at < ?', filter.createdBefore);
+  if (filter.search !== undefined) {
+    const where = searchClause(filter.search);
+    add(where.sql, ...where.params);
+  }
+  return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
+}
+
+/** Case- and accent-folded text, as the search index stores it. */
+export function foldText(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+function searchClause(text: string): Where {
+  const folded = foldText(text.trim());
+  // The trigram index answers substrings of three characters or more; shorter ones are read row by row.
+  if ([...folded].length >= 3) {
+    return {
+      sql: 'c.id IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ?)',
+      params: [`"${folded.replace(/"/g, '""')}"`],
+    };
+  }
+  const phoneDigits = phoneDigitsSql('c.phone');
+  return {
+    sql: `instr(customers_fold(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '') || char(10) || c.email || char(10) ||
+            coalesce(c.phone, '') || char(10) || ${phoneDigits} || char(10) || coalesce(c.company, '')), ?) > 0`,
+    params: [folded],
+  };
+}
+
+/** Registers the SQL functions the filters use on this connection. */
+export function registerFilterFunctions(db: Db): void {
+  db.function('customers_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldText(text) : text));
+}
+
+function groupIdByName(db: Db, name: string): number {
+  const row = db.prepare('SELECT id FROM groups WHERE name = ?').get(name) as { id: number } | undefined;
+  if (row) return row.id;
+  throw unknownGroup(db, name);
+}
+
+export function unknownGroup(db: Db, name: string): NotFoundError {
+  const names = (db.prepare('SELECT name FROM groups ORDER BY name COLLATE NOCASE').pluck().all() as string[]);
+  return new NotFoundError(`no customer group named "${name}"`, [
+    names.length ? `Existing groups: ${names.join(', ')}.` : 'The store has no groups yet.',
+    `Create it with: customers groups create "${name}"`,
+  ]);
+}

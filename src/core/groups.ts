@@ -1,0 +1,75 @@
+/** Customer groups: at most one per customer; names unique case-insensitively. */
+import type { Db, Store } from '../store/open.js';
+import { ConflictError } from './errors.js';
+import { unknownGroup } from './filters.js';
+import { formatTimestamp, normalizeGroupName } from './values.js';
+
+export type GroupRow = {
+  name: string;
+  customers: number;
+  created_at: string;
+};
+
+/** The group's id; an unknown name is an error that lists the existing groups. */
+export function requireGroupId(db: Db, name: string): number {
+  const id = db.prepare('SELECT id FROM groups WHERE name = ?').pluck().get(name.trim()) as number | undefined;
+  if (id === undefined) throw unknownGroup(db, name.trim());
+  return id;
+}
+
+export function listGroups(db: Db): GroupRow[] {
+  return db
+    .prepare(
+      `SELECT g.name, (SELECT count(*) FROM customers c WHERE c.group_id = g.id) AS customers, g.created_at
+       FROM groups g ORDER BY g.name COLLATE NOCASE`,
+    )
+    .all() as GroupRow[];
+}
+
+function findGroup(db: Db, name: string): { id: number; name: string } | undefined {
+  return db.prepare('SELECT id, name FROM groups WHERE name = ?').get(name) as { id: number; name: string } | undefined;
+}
+
+export function createGroup(store: Store, rawName: string, now: Date): string {
+  const name = normalizeGroupName(rawName);
+  return store.write(() => {
+    const existing = findGroup(store.db, name);
+    if (existing) throw new ConflictError(`a group named "${existing.name}" already exists`);
+    store.db.prepare('INSERT INTO groups (name, created_at) VALUES (?, ?)').run(name, formatTimestamp(now));
+    return name;
+  });
+}
+
+export function renameGroup(store: Store, oldName: string, rawNewName: string): { from: string; to: string } {
+  const newName = normalizeGroupName(rawNewName);
+  return store.write(() => {
+    const db = store.db;
+    const group = findGroup(db, oldName.trim());
+    if (!group) throw unknownGroup(db, oldName.trim());
+    const clash = findGroup(db, newName);
+    // Renaming "vip" to "VIP" is a change of case of the same group, not a clash.
+    if (clash && clash.id !== group.id) throw new ConflictError(`a group named "${clash.name}" already exists`);
+    db.prepare('UPDATE groups SET name = ? WHERE id = ?').run(newName, group.id);
+    return { from: group.name, to: newName };
+  });
+}
+
+export function groupMemberCount(db: Db, name: string): number {
+  const group = findGroup(db, name.trim());
+  if (!group) throw unknownGroup(db, name.trim());
+  return db.prepare('SELECT count(*) FROM customers WHERE group_id = ?').pluck().get(group.id) as number;
+}
+
+/** Deletes a group; its members stay, without a group. Returns the group's name and how many members it had. */
+export function deleteGroup(store: Store, name: string, now: Date): { name: string; members: number } {
+  return store.write(() => {
+    const db = store.db;
+    const group = findGroup(db, name.trim());
+    if (!group) throw unknownGroup(db, name.trim());
+    const members = db
+      .prepare('UPDATE customers SET group_id = NULL, updated_at = ? WHERE group_id = ?')
+      .run(formatTimestamp(now), group.id).changes;
+    db.prepare('DELETE FROM groups WHERE id = ?').run(group.id);
+    return { name: group.name, members };
+  });
+}

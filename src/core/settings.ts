@@ -1,0 +1,115 @@
+/** Store settings (`customers config`): a fixed set of keys, each checked before it is kept. */
+import type { Db, Store } from '../store/open.js';
+import { NotFoundError, UsageError, ValidationError } from './errors.js';
+import { normalizeEmail } from './values.js';
+
+interface SettingDef {
+  key: string;
+  description: string;
+  /** Returns the value to store, or throws a ValidationError saying what is expected. */
+  check: (value: string) => string;
+}
+
+function nonEmpty(value: string, key: string): string {
+  const text = value.trim();
+  if (text === '') throw new ValidationError(`${key} cannot be empty; use customers config unset ${key} to remove it`);
+  return text;
+}
+
+/** A login-link template: must hold {token}, and use https unless it points at this machine (testing). */
+export function checkLoginUrlTemplate(value: string): string {
+  const template = value.trim();
+  if (!template.includes('{token}')) {
+    throw new ValidationError(`the login URL "${template}" has no {token} placeholder`, [
+      'Example: https://shop.example.com/account/login?key={token}',
+    ]);
+  }
+  let url: URL;
+  try {
+    url = new URL(template.replace(/\{(token|email|id)\}/g, 'x'));
+  } catch {
+    throw new ValidationError(`"${template}" is not a URL`, ['Example: https://shop.example.com/account/login?key={token}']);
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new ValidationError(`the login URL "${template}" must use https (plain http only for localhost or 127.0.0.1)`);
+  }
+  return template;
+}
+
+export const SETTINGS: readonly SettingDef[] = [
+  { key: 'store.name', description: "the store's name, used in e-mails", check: (v) => nonEmpty(v, 'store.name') },
+  { key: 'store.login_url', description: 'login-link template with {token} (and {email}, {id})', check: checkLoginUrlTemplate },
+  {
+    key: 'store.currency',
+    description: 'ISO 4217 currency code of amounts, e.g. EUR',
+    check: (v) => {
+      const code = v.trim().toUpperCase();
+      if (!/^[A-Z]{3}$/.test(code)) throw new ValidationError(`"${v}" is not an ISO 4217 currency code (such as EUR, USD, GBP)`);
+      return code;
+    },
+  },
+  { key: 'mail.from', description: 'sender address of e-mails', check: checkMailFrom },
+  {
+    key: 'mail.smtp_url',
+    description: 'SMTP server, smtp://user:pass@host:port or smtps://...',
+    check: (v) => {
+      const text = v.trim();
+      if (!/^smtps?:\/\/[^/\s]+/i.test(text)) throw new ValidationError(`"${v}" is not an SMTP URL (expected smtp://host:port or smtps://host:port)`);
+      return text;
+    },
+  },
+];
+
+/** A sender: a bare address or `Name <address>`. */
+function checkMailFrom(value: string): string {
+  const text = value.trim();
+  const m = /^(.*)<([^>]+)>$/.exec(text);
+  const address = normalizeEmail(m ? m[2] : text);
+  return m ? `${m[1].trim()} <${address}>`.trim() : address;
+}
+
+/** The setting's definition; an unknown key is a usage error listing the known ones. */
+export function settingDef(key: string): SettingDef {
+  const def = SETTINGS.find((s) => s.key === key);
+  if (!def) throw new UsageError(`unknown setting "${key}"`, [`Settings: ${SETTINGS.map((s) => s.key).join(', ')}.`]);
+  return def;
+}
+
+export function getSetting(db: Db, key: string): string | undefined {
+  settingDef(key);
+  return db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+}
+
+export function requireSetting(db: Db, key: string): string {
+  const value = getSetting(db, key);
+  if (value === undefined) throw new NotFoundError(`${key} is not set`, [`Set it with: customers config set ${key} VALUE`]);
+  return value;
+}
+
+/** The value as it would be stored, or a ValidationError saying what is expected. */
+export function checkSetting(key: string, value: string): string {
+  return settingDef(key).check(value);
+}
+
+export function setSetting(store: Store, key: string, value: string): string {
+  const stored = checkSetting(key, value);
+  store.write(() => {
+    store.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, stored);
+  });
+  return stored;
+}
+
+/** Removes a setting; returns whether it was set. */
+export function unsetSetting(store: Store, key: string): boolean {
+  settingDef(key);
+  return store.write(() => store.db.prepare('DELETE FROM settings WHERE key = ?').run(key).changes > 0);
+}
+
+export function listSettings(db: Db): { key: string; value: string | null; description: string }[] {
+  const rows = new Map(db.prepare('SELECT key, value FROM settings').all().map((r) => {
+    const { key, value } = r as { key: string; value: string };
+    return [key, value];
+  }));
+  return SETTINGS.map((s) => ({ key: s.key, value: rows.get(s.key) ?? null, description: s.description }));
+}

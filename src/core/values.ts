@@ -1,0 +1,146 @@
+/**
+ * Parsing and normalising of single values: e-mails, countries, languages, amounts, dates, tags.
+ * Each parser returns the stored form or throws a ValidationError that names the value and the fix.
+ */
+import { COUNTRY_CODES, countryCodeForName } from './countries.js';
+import { ValidationError } from './errors.js';
+
+// Local part: dot-separated atoms of the characters RFC 5322 allows unquoted (plus any non-ASCII letter);
+// domain: dot-separated labels of letters, digits and hyphens, ending in a label of at least two letters.
+const LOCAL_ATOM = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
+const DOMAIN_LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
+const EMAIL_RE = new RegExp(`^${LOCAL_ATOM}(?:\\.${LOCAL_ATOM})*@(?:${DOMAIN_LABEL}\\.)+\\p{L}[\\p{L}\\p{N}-]*\\p{L}$`, 'u');
+
+/** Trims and lower-cases an e-mail address, or throws if it is not one. */
+export function normalizeEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (email === '') throw new ValidationError('the e-mail address is empty');
+  const at = email.lastIndexOf('@');
+  if (email.length > 254 || at > 64 || !EMAIL_RE.test(email)) {
+    throw new ValidationError(`"${raw}" is not a valid e-mail address (expected name@example.com)`);
+  }
+  return email;
+}
+
+export function isValidEmail(raw: string): boolean {
+  try {
+    normalizeEmail(raw);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Upper-cases an ISO 3166-1 alpha-2 code, or throws with a hint when a country name was given. */
+export function normalizeCountry(raw: string): string {
+  const code = raw.trim().toUpperCase();
+  if (COUNTRY_CODES.has(code)) return code;
+  const guess = code.length > 2 ? countryCodeForName(raw) : undefined;
+  const hint = guess ? `; did you mean ${guess}?` : ' such as FR, BE, US';
+  throw new ValidationError(`"${raw}" is not an ISO 3166-1 alpha-2 country code${hint}`);
+}
+
+const LANG_RE = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i;
+
+/** A BCP 47-style language code: `fr`, `nl`, `pt-BR`. Primary subtag lower-case, region upper-case. */
+export function normalizeLang(raw: string): string {
+  const lang = raw.trim().replace(/_/g, '-');
+  if (!LANG_RE.test(lang)) {
+    throw new ValidationError(`"${raw}" is not a language code (expected a code such as en, fr, it, nl, de, es, pt-BR)`);
+  }
+  const [primary, ...rest] = lang.split('-');
+  return [primary.toLowerCase(), ...rest.map((p) => (p.length === 2 ? p.toUpperCase() : p.toLowerCase()))].join('-');
+}
+
+const AMOUNT_RE = /^([+-]?)(\d+)(?:\.(\d{1,2}))?$/;
+
+/**
+ * Parses a decimal amount into integer minor units (cents): "59.9" -> 5990. Exact: no floats on the way.
+ * `decimalComma` also accepts "59,90" (CSV files from Excel in much of Europe).
+ */
+export function parseAmount(raw: string, options: { decimalComma?: boolean } = {}): number {
+  let text = raw.trim().replace(/[\s\u00a0]/g, '');
+  if (options.decimalComma) text = text.replace(',', '.');
+  const m = AMOUNT_RE.exec(text);
+  if (!m) {
+    throw new ValidationError(`"${raw}" is not an amount (expected a number with at most two decimals, such as 59.90)`);
+  }
+  const minor = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  if (!Number.isSafeInteger(minor)) throw new ValidationError(`"${raw}" is too large an amount`);
+  return m[1] === '-' ? -minor : minor;
+}
+
+/** Formats integer minor units as a decimal string: 5990 -> "59.90". */
+export function formatAmount(minor: number): string {
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** A non-negative whole number, as typed on a command line. */
+export function parseCount(raw: string, what: string): number {
+  const text = raw.trim();
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new ValidationError(`${what} must be a whole number of 0 or more, not "${raw}"`);
+  }
+  return Number(text);
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Parses a date (YYYY-MM-DD, read as midnight UTC) or an ISO 8601 date-time into the stored form
+ * `YYYY-MM-DDTHH:MM:SSZ`. A date-time without an offset is read as UTC.
+ */
+export function parseTimestamp(raw: string): string {
+  const text = raw.trim();
+  const m = DATE_RE.exec(text);
+  const bad = () => new ValidationError(`"${raw}" is not a date (expected YYYY-MM-DD or an ISO 8601 date-time such as 2026-01-15T09:30:00Z)`);
+  if (!m) throw bad();
+  const [, y, mo, d, h = '00', mi = '00', s = '00', zone = 'Z'] = m;
+  const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}${zone === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
+  const date = new Date(iso);
+  // Date rolls 2026-02-31 over to March; a date that changed on the way in was not a real one.
+  if (Number.isNaN(date.getTime()) || (zone === 'Z' && date.toISOString().slice(0, 10) !== `${y}-${mo}-${d}`)) throw bad();
+  return formatTimestamp(date);
+}
+
+export function formatTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Trims a tag; tags are short labels without commas (Shopify keeps them comma-separated in one cell). */
+export function normalizeTag(raw: string): string {
+  const tag = raw.trim().replace(/\s+/g, ' ');
+  if (tag === '') throw new ValidationError('a tag cannot be empty');
+  if (tag.includes(',')) throw new ValidationError(`tag "${raw}" contains a comma; give each tag separately`);
+  if (tag.length > 255) throw new ValidationError(`tag "${tag.slice(0, 20)}..." is longer than 255 characters`);
+  return tag;
+}
+
+/** A set of tags in first-seen order, compared case-insensitively. */
+export function normalizeTags(raw: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const t of raw) {
+    const tag = normalizeTag(t);
+    if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
+  }
+  return [...seen.values()];
+}
+
+/** Trimmed text; empty becomes null (no value). Control characters other than newlines are refused. */
+export function normalizeText(raw: string | null | undefined, what: string, options: { multiline?: boolean } = {}): string | null {
+  if (raw == null) return null;
+  const text = raw.trim();
+  if (text === '') return null;
+  const forbidden = options.multiline ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/;
+  if (forbidden.test(text)) throw new ValidationError(`${what} contains a control character${options.multiline ? '' : ' or line break'}`);
+  return text;
+}
+
+export function normalizeGroupName(raw: string): string {
+  const name = normalizeText(raw, 'the group name');
+  if (name === null) throw new ValidationError('a group name cannot be empty');
+  if (name.length > 100) throw new ValidationError(`group name "${name.slice(0, 20)}..." is longer than 100 characters`);
+  return name;
+}

@@ -1,0 +1,87 @@
+import { phoneDigitsSql } from './sql.js';
+
+/**
+ * Versioned schema migrations. `PRAGMA user_version` holds the number of migrations applied;
+ * a store with a higher number was written by a newer `customers` and is refused.
+ */
+/** The search-index row of a customer row (`new` in a trigger); the phone is indexed as typed and as bare digits. */
+function insertSearchRow(row: string): string {
+  const digits = phoneDigitsSql(`${row}.phone`);
+  return `INSERT INTO customers_search (rowid, name, email, phone, company)
+    VALUES (${row}.id, trim(coalesce(${row}.first_name, '') || ' ' || coalesce(${row}.last_name, '')), ${row}.email,
+            coalesce(${row}.phone, '') || ' ' || ${digits}, ${row}.company);`;
+}
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: customers, groups, tags, settings, search index
+  `
+  CREATE TABLE groups (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at  TEXT NOT NULL
+  );
+
+  CREATE TABLE customers (
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    email              TEXT NOT NULL UNIQUE,
+    first_name         TEXT,
+    last_name          TEXT,
+    phone              TEXT,
+    company            TEXT,
+    group_id           INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    tax_exempt         INTEGER NOT NULL DEFAULT 0 CHECK (tax_exempt IN (0, 1)),
+    tax_id             TEXT,
+    accepts_marketing  INTEGER NOT NULL DEFAULT 0 CHECK (accepts_marketing IN (0, 1)),
+    lang               TEXT,
+    note               TEXT,
+    street             TEXT,
+    street2            TEXT,
+    city               TEXT,
+    region             TEXT,
+    postal_code        TEXT,
+    country            TEXT,
+    order_count        INTEGER NOT NULL DEFAULT 0 CHECK (order_count >= 0),
+    total_spent_minor  INTEGER NOT NULL DEFAULT 0,
+    password_hash      TEXT,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL
+  );
+  CREATE INDEX customers_group_orders ON customers (group_id, order_count);
+  CREATE INDEX customers_order_count ON customers (order_count);
+  CREATE INDEX customers_country ON customers (country);
+  CREATE INDEX customers_created_at ON customers (created_at);
+
+  CREATE TABLE customer_tags (
+    customer_id  INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    tag          TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (customer_id, tag)
+  ) WITHOUT ROWID;
+  CREATE INDEX customer_tags_tag ON customer_tags (tag, customer_id);
+
+  CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Substring search over name, e-mail, phone (also as bare digits) and company:
+  -- trigram tokens, case-folded and with diacritics removed, so "helene" finds "Hélène".
+  CREATE VIRTUAL TABLE customers_search USING fts5 (
+    name, email, phone, company,
+    content = '', contentless_delete = 1,
+    tokenize = 'trigram case_sensitive 0 remove_diacritics 1'
+  );
+
+  CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
+    ${insertSearchRow('new')}
+  END;
+  CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN
+    DELETE FROM customers_search WHERE rowid = old.id;
+  END;
+  CREATE TRIGGER customers_search_update AFTER UPDATE OF first_name, last_name, email, phone, company ON customers BEGIN
+    DELETE FROM customers_search WHERE rowid = old.id;
+    ${insertSearchRow('new')}
+  END;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,130 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { NotFoundError, StoreError } from '../core/errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+/** "CUST": marks a SQLite file as a customers store, so another program's database is never taken for one. */
+const APPLICATION_ID = 0x43555354;
+
+/** How long a writer waits for another process's write to finish before giving up. */
+const BUSY_TIMEOUT_MS = 30_000;
+
+export type Db = Database.Database;
+
+export interface Store {
+  db: Db;
+  path: string;
+  /** Runs fn in a write transaction taken at once (BEGIN IMMEDIATE), so concurrent writers queue up. */
+  write<T>(fn: () => T): T;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  /** Create the file (and its folder) when missing: only commands that write pass true. */
+  create: boolean;
+  /** Told when the file was created, so the CLI can say where. */
+  onCreate?: (path: string) => void;
+}
+
+export function openStore(path: string, options: OpenStoreOptions): Store {
+  const created = ensureFile(path, options.create);
+  let db: Db;
+  try {
+    db = new Database(path, { fileMustExist: true });
+  } catch (error) {
+    throw storeError(path, error);
+  }
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    checkIdentity(db, path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw storeError(path, error);
+  }
+  if (created) options.onCreate?.(path);
+  return {
+    db,
+    path,
+    write: (fn) => db.transaction(fn).immediate(),
+    close: () => db.close(),
+  };
+}
+
+function ensureFile(path: string, create: boolean): boolean {
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) throw new StoreError(`${path} is a folder, not a store file`, ['Pass --db with a file path.']);
+    return false;
+  }
+  if (!create) {
+    throw new NotFoundError(`no store at ${path}`, [
+      'A command that writes (customers add, customers import) creates it; or point --db or CUSTOMERS_DB at an existing store.',
+    ]);
+  }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false; // another process created it first
+  }
+  chmodSync(path, 0o600); // the umask may have taken bits away; 0600 is what we promise
+  return true;
+}
+
+/** Refuses files that are not ours or were written by a newer version, before anything is written to them. */
+function checkIdentity(db: Db, path: string): void {
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (applicationId !== APPLICATION_ID) {
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema").get() as { n: number };
+    if (applicationId !== 0 || version !== 0 || tables.n > 0) {
+      throw new StoreError(`${path} is an SQLite database of another program, not a customers store`, [
+        'Pass --db with the path of a customers store, or a new file name to create one.',
+      ]);
+    }
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      `${path} was written by a newer version of customers (schema ${version}; this version reads up to ${SCHEMA_VERSION})`,
+      ['Upgrade customers to use this store; it has not been changed.'],
+    );
+  }
+}
+
+function migrate(db: Db): void {
+  if ((db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    // Read again inside the write lock: another process may have migrated meanwhile.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+function storeError(path: string, error: unknown): Error {
+  if (error instanceof StoreError || error instanceof NotFoundError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  if (code === 'SQLITE_NOTADB') {
+    return new StoreError(`${path} is not a customers store: it is not an SQLite database`, [
+      'Pass --db with the path of a customers store, or a new file name to create one.',
+    ]);
+  }
+  if (code === 'SQLITE_CORRUPT') {
+    return new StoreError(`${path} is damaged (SQLite reports corruption)`, ['Restore it from a backup (customers db backup).']);
+  }
+  if (code === 'SQLITE_BUSY') {
+    return new StoreError(`${path} is locked by another process that has been writing for over ${BUSY_TIMEOUT_MS / 1000} s`, [
+      'Wait for it to finish and run the command again.',
+    ]);
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'EACCES') {
+    return new StoreError(`cannot open ${path} for writing (${(error as Error).message})`, ['Check the file and folder permissions.']);
+  }
+  return error as Error;
+}

@@ -1,0 +1,180 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { json, runCli, storeCli, tempDir } from './helpers/run-cli.js';
+
+describe('groups', () => {
+  it('lists groups with member counts', async () => {
+    const { cli } = storeCli();
+    await cli('groups', 'create', 'Wholesale');
+    await cli('groups', 'create', 'VIP');
+    await cli('add', '--email', 'a@example.com', '--group', 'VIP');
+    expect(json(await cli('groups', 'list', '--json'))).toEqual([
+      { name: 'VIP', customers: 1, created_at: '2026-03-01T10:00:00Z' },
+      { name: 'Wholesale', customers: 0, created_at: '2026-03-01T10:00:00Z' },
+    ]);
+    expect((await cli('groups', 'list')).stdout).toBe('name\tcustomers\tcreated_at\nVIP\t1\t2026-03-01T10:00:00Z\nWholesale\t0\t2026-03-01T10:00:00Z\n');
+  });
+
+  it('keeps names unique ignoring case', async () => {
+    const { cli } = storeCli();
+    await cli('groups', 'create', 'VIP');
+    const r = await cli('groups', 'create', 'vip');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('a group named "VIP" already exists');
+    expect((await cli('groups', 'create', '  ')).code).toBe(1);
+  });
+
+  it('renames, keeping members; a change of case is allowed, a clash is not', async () => {
+    const { cli } = storeCli();
+    await cli('groups', 'create', 'vip');
+    await cli('groups', 'create', 'Retail');
+    await cli('add', '--email', 'a@example.com', '--group', 'vip');
+    expect((await cli('groups', 'rename', 'vip', 'VIP')).stderr).toBe('Renamed group "vip" to "VIP".\n');
+    expect((await cli('groups', 'rename', 'VIP', 'retail')).stderr).toContain('a group named "Retail" already exists');
+    await cli('groups', 'rename', 'VIP', 'Gold');
+    expect(json<{ group: string }>(await cli('show', '1', '--json')).group).toBe('Gold');
+    expect((await cli('groups', 'rename', 'Nope', 'X')).stderr).toContain('Existing groups: Gold, Retail.');
+  });
+
+  it('deletes a group after confirmation; members stay, without a group', async () => {
+    const { cli } = storeCli();
+    await cli('groups', 'create', 'VIP');
+    await cli('add', '--email', 'a@example.com', '--group', 'VIP');
+    const refused = await cli('groups', 'delete', 'VIP');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('pass --yes');
+    const r = await cli('groups', 'delete', 'vip', '--yes', { now: new Date('2026-06-01T00:00:00Z') });
+    expect(r.stderr).toBe('Deleted group "VIP"; 1 customer now has no group.\n');
+    expect(json(await cli('show', 'a@example.com', '--json'))).toMatchObject({ group: null, updated_at: '2026-06-01T00:00:00Z' });
+    expect(json(await cli('groups', 'list', '--json'))).toEqual([]);
+  });
+});
+
+describe('config', () => {
+  it('sets, gets, lists and unsets settings, checking values', async () => {
+    const { cli } = storeCli();
+    expect((await cli('config', 'set', 'store.name', 'Chez Hélène')).code).toBe(0);
+    await cli('config', 'set', 'store.currency', 'eur');
+    await cli('config', 'set', 'store.login_url', 'https://shop.example.com/login?key={token}');
+    await cli('config', 'set', 'mail.from', 'Shop <Hello@Shop.example>');
+    expect((await cli('config', 'get', 'store.currency')).stdout).toBe('EUR\n');
+    expect((await cli('config', 'get', 'mail.from')).stdout).toBe('Shop <hello@shop.example>\n');
+    const list = json<{ key: string; value: string | null }[]>(await cli('config', 'list', '--json', '--fields', 'key,value'));
+    expect(list).toContainEqual({ key: 'store.name', value: 'Chez Hélène' });
+    expect(list).toContainEqual({ key: 'mail.smtp_url', value: null });
+    expect((await cli('config', 'unset', 'store.name')).stderr).toBe('Removed store.name.\n');
+    const unset = await cli('config', 'get', 'store.name');
+    expect(unset).toMatchObject({ code: 1, stdout: '' });
+    expect(unset.stderr).toContain('store.name is not set');
+  });
+
+  it.each([
+    [['store.login_url', 'http://shop.example.com/?k={token}'], 'must use https'],
+    [['store.login_url', 'https://shop.example.com/login'], 'has no {token} placeholder'],
+    [['store.currency', 'euro'], 'not an ISO 4217 currency code'],
+    [['mail.smtp_url', 'mail.example.com'], 'not an SMTP URL'],
+    [['mail.from', 'nobody'], 'not a valid e-mail address'],
+    [['store.colour', 'blue'], 'unknown setting "store.colour"'],
+  ])('refuses %j with exit 2 and creates no store', async (args, message) => {
+    const { cli, db } = storeCli();
+    const r = await cli('config', 'set', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('accepts a plain-http login URL for localhost', async () => {
+    const { cli } = storeCli();
+    expect((await cli('config', 'set', 'store.login_url', 'http://localhost:3000/login?key={token}&u={email}')).code).toBe(0);
+  });
+});
+
+describe('the store', () => {
+  it('is found by --db, then CUSTOMERS_DB, then XDG_DATA_HOME, then ~/.local/share', async () => {
+    const env = { CUSTOMERS_DB: '/tmp/from-env.db', XDG_DATA_HOME: '/tmp/xdg', HOME: '/home/merchant' };
+    expect((await runCli(['db', 'path', '--db', 'rel/flag.db'], { env })).stdout).toBe(`${join(process.cwd(), 'rel/flag.db')}\n`);
+    expect((await runCli(['db', 'path'], { env })).stdout).toBe('/tmp/from-env.db\n');
+    expect((await runCli(['db', 'path'], { env: { ...env, CUSTOMERS_DB: undefined } })).stdout).toBe('/tmp/xdg/customers/customers.db\n');
+    expect((await runCli(['db', 'path'], { env: { HOME: '/home/merchant' } })).stdout).toBe('/home/merchant/.local/share/customers/customers.db\n');
+  });
+
+  it('creates its folder and file on first write, in WAL mode', async () => {
+    const dir = tempDir();
+    const xdg = join(dir, 'data');
+    const r = await runCli(['groups', 'create', 'VIP'], { env: { XDG_DATA_HOME: xdg } });
+    expect(r.code).toBe(0);
+    const file = join(xdg, 'customers', 'customers.db');
+    expect(r.stderr).toContain(`Created a new store at ${file}`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('refuses a file that is not SQLite, and another program\'s database, without touching them', async () => {
+    const dir = tempDir();
+    const text = join(dir, 'notes.db');
+    writeFileSync(text, 'just some text, not a database\n'.repeat(10));
+    const r = await runCli(['--db', text, 'add', '--email', 'a@example.com']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${text} is not a customers store: it is not an SQLite database`);
+    expect(readFileSync(text, 'utf8')).toBe('just some text, not a database\n'.repeat(10));
+
+    const other = join(dir, 'other.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY)');
+    db.close();
+    const before = readFileSync(other);
+    const r2 = await runCli(['--db', other, 'list']);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain('is an SQLite database of another program, not a customers store');
+    expect(readFileSync(other)).toEqual(before);
+  });
+
+  it('refuses a store written by a newer version, unchanged', async () => {
+    const { cli, db } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    const raw = new Database(db);
+    raw.pragma('user_version = 99');
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    raw.close();
+    const before = readFileSync(db);
+    const r = await cli('add', '--email', 'b@example.com');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('was written by a newer version of customers (schema 99; this version reads up to 1)');
+    expect(r.stderr).toContain('Upgrade customers');
+    expect(readFileSync(db)).toEqual(before);
+  });
+});
+
+describe('db check and backup', () => {
+  it('reports a sound store, and the broken invariants of a tampered one', async () => {
+    const { cli, db } = storeCli();
+    await cli('add', '--email', 'a@example.com', '--first-name', 'Ann');
+    expect((await cli('db', 'check')).stdout).toBe('ok: 1 customer, no problems found\n');
+    const raw = new Database(db);
+    raw.exec("DROP TRIGGER customers_search_update; UPDATE customers SET email = ' A@Example.com', country = 'fr'");
+    raw.exec('DELETE FROM customers_search');
+    raw.close();
+    const r = await cli('db', 'check');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('has 3 problems');
+    expect(r.stderr).toContain('1 e-mail addresses not trimmed and lower-cased');
+    expect(r.stderr).toContain('1 country codes that are not two upper-case letters');
+    expect(r.stderr).toContain('the search index has 0 entries for 1 customers');
+  });
+
+  it('writes a consistent copy with mode 0600, and never over an existing file', async () => {
+    const { cli, dir } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    const copy = join(dir, 'copy.db');
+    expect((await cli('db', 'backup', copy)).code).toBe(0);
+    expect(statSync(copy).mode & 0o777).toBe(0o600);
+    expect((await runCli(['--db', copy, 'list', '--format', 'ids'])).stdout).toBe('1\n');
+    const again = await cli('db', 'backup', copy);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
+  });
+});
