@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { main } from '../dist/main.js';
 
 // `customers list | head`: the reader has gone, so there is nobody left to tell; stop quietly.
 process.stdout.on('error', (error) => {

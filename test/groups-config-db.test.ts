@@ -23,7 +23,9 @@ describe('groups', () => {
     const r = await cli('groups', 'create', 'vip');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('a group named "VIP" already exists');
-    expect((await cli('groups', 'create', '  ')).code).toBe(1);
+    const empty = await cli('groups', 'create', '  ');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('a group name cannot be empty');
   });
 
   it('renames, keeping members; a change of case is allowed, a clash is not', async () => {

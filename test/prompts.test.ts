@@ -30,7 +30,7 @@ describe('on a terminal', () => {
   it('edit with no flags opens a prefilled form and changes only what was changed', async () => {
     const { db, cli } = store();
     await cli('groups', 'create', 'VIP');
-    await cli('add', '--email', 'ann@example.com', '--first-name', 'Ann', '--phone', '0470 11 22 33');
+    await cli('add', '--email', 'ann@example.com', '--first-name', 'Ann', '--phone', '0470 11 22 33', '--company', 'ACME');
     const s = startPty(['--db', db, 'edit', 'ann@example.com']);
     await s.waitFor('E-mail (ann@example.com)');
     s.type(KEY.enter);
@@ -42,7 +42,7 @@ describe('on a terminal', () => {
     s.type('+32 470 11 22 33' + KEY.enter);
     for (const label of ['Company', 'Tax id', 'Language', 'Note', 'Street', 'Street, line 2', 'City', 'Region', 'Postal code', 'Country']) {
       await s.waitFor(`${label}`);
-      s.type(label === 'Country' ? 'be' + KEY.enter : KEY.enter);
+      s.type(label === 'Country' ? 'be' + KEY.enter : label === 'Company' ? '-' + KEY.enter : KEY.enter);
     }
     await s.waitFor('(no group)');
     s.type(KEY.down + KEY.enter);
@@ -53,9 +53,10 @@ describe('on a terminal', () => {
     await s.waitFor('Tags (comma-separated)');
     s.type('b2b, vip' + KEY.enter);
     expect(await s.exit).toBe(0);
-    expect(s.output()).toContain('Changed phone, country, group, tax_exempt, tags.');
+    expect(s.output()).toContain('Editing customer 1. Enter keeps a value; - clears it.');
+    expect(s.output()).toContain('Changed phone, company, country, group, tax_exempt, tags.');
     expect(json(await cli('show', '1', '--json'))).toMatchObject({
-      first_name: 'Ann', phone: '+32 470 11 22 33', country: 'BE', group: 'VIP', tax_exempt: true, accepts_marketing: false, tags: ['b2b', 'vip'],
+      first_name: 'Ann', phone: '+32 470 11 22 33', company: null, country: 'BE', group: 'VIP', tax_exempt: true, accepts_marketing: false, tags: ['b2b', 'vip'],
     });
   });
 

@@ -1,5 +1,4 @@
 /** A fresh commander program per run: no state survives between runs of main() (or tests). */
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { Context } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
@@ -10,10 +9,8 @@ import { registerGroupCommands } from './commands/groups.js';
 import { registerListCommands } from './commands/list.js';
 import { registerUpdateCommand } from './commands/update.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+/** package.json's version, put in by the build (scripts/build.mjs) and by vitest.config.ts. */
+declare const __CUSTOMERS_VERSION__: string;
 
 export function createProgram(ctx: Context): Command {
   const program = new Command('customers');
@@ -27,7 +24,7 @@ export function createProgram(ctx: Context): Command {
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
     .description("Manage a store's customers in a local SQLite file.")
-    .version(version(), '-V, --version', 'print the version')
+    .version(__CUSTOMERS_VERSION__, '-V, --version', 'print the version')
     .addOption(new Option('--db <path>', 'the store file (default: $CUSTOMERS_DB, else ~/.local/share/customers/customers.db)'))
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .option('--no-input', 'never prompt; fail instead, naming the flag to pass')

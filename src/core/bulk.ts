@@ -32,7 +32,7 @@ class DryRunRollback extends Error {
 function selectInto(db: Db, filter: CustomerFilter): number {
   const where = buildWhere(db, filter);
   db.exec('CREATE TEMP TABLE IF NOT EXISTS selection (id INTEGER PRIMARY KEY); DELETE FROM temp.selection;');
-  return db.prepare(`INSERT INTO temp.selection SELECT c.id FROM customers c WHERE ${where.sql}`).run(...where.params).changes;
+  return db.prepare(`INSERT INTO temp.selection SELECT c.id FROM ${where.from} WHERE ${where.sql}`).run(...where.params).changes;
 }
 
 function runWrite(store: Store, dryRun: boolean, fn: () => BulkResult): BulkResult {

@@ -190,9 +190,10 @@ export function* listCustomers(db: Db, query: ListQuery): Generator<Item> {
   const sortSql = SORT_SQL.get(sortField);
   if (!sortSql) throw new ValidationError(`cannot sort by "${sortField}"`);
   const desc = direction === 'desc' ? ' DESC' : '';
-  const order = sortField === 'id' ? `c.id${desc}` : `${sortSql.split(', ').map((s) => s + desc).join(', ')}, c.id${desc}`;
+  const id = `${where.idSql}${desc}`;
+  const order = sortField === 'id' ? id : `${sortSql.split(', ').map((s) => s + desc).join(', ')}, ${id}`;
   const page = query.limit !== undefined || query.offset ? ` LIMIT ${query.limit ?? -1} OFFSET ${query.offset ?? 0}` : '';
-  const sql = `SELECT ${selectList(query.fields)} FROM customers c LEFT JOIN groups g ON g.id = c.group_id
+  const sql = `SELECT ${selectList(query.fields)} FROM ${where.from} LEFT JOIN groups g ON g.id = c.group_id
                WHERE ${where.sql} ORDER BY ${order}${page}`;
   for (const row of db.prepare(sql).iterate(...where.params)) {
     yield decodeRow(row as Record<string, unknown>, query.fields);
@@ -201,5 +202,5 @@ export function* listCustomers(db: Db, query: ListQuery): Generator<Item> {
 
 export function countCustomers(db: Db, filter: CustomerFilter): number {
   const where = buildWhere(db, filter);
-  return db.prepare(`SELECT count(*) FROM customers c WHERE ${where.sql}`).pluck().get(...where.params) as number;
+  return db.prepare(`SELECT count(*) FROM ${where.from} WHERE ${where.sql}`).pluck().get(...where.params) as number;
 }

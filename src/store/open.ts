@@ -1,5 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { NotFoundError, StoreError } from '../core/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
@@ -11,6 +12,20 @@ const APPLICATION_ID = 0x43555354;
 const BUSY_TIMEOUT_MS = 30_000;
 
 export type Db = Database.Database;
+
+/**
+ * The compiled addon where `npm ci` builds it. Naming it saves better-sqlite3 loading the `bindings`
+ * package, which tries a dozen paths on every start; when it is elsewhere, better-sqlite3 finds it itself.
+ */
+function nativeBinding(): string | undefined {
+  try {
+    const root = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+    const addon = join(root, 'build', 'Release', 'better_sqlite3.node');
+    return existsSync(addon) ? addon : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Store {
   db: Db;
@@ -31,7 +46,7 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
   const created = ensureFile(path, options.create);
   let db: Db;
   try {
-    db = new Database(path, { fileMustExist: true });
+    db = new Database(path, { fileMustExist: true, nativeBinding: nativeBinding() });
   } catch (error) {
     throw storeError(path, error);
   }

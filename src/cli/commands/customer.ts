@@ -105,15 +105,20 @@ const FORM_TEXT: readonly [keyof CustomerInput & keyof Item, string, ((a: string
 ];
 
 const NO_GROUP = '\u0000none';
+/** Typed in a form field to clear it (an empty answer keeps the prefilled value). */
+const CLEAR = '-';
 
 /** The interactive form of `edit`: every field, prefilled; returns only what the user changed. */
 async function editForm(ctx: Context, customer: Item, groups: string[]): Promise<CustomerChanges> {
   const instead = 'pass the fields to change as flags';
+  ctx.say(`Editing customer ${customer.id}. Enter keeps a value; ${CLEAR} clears it.`);
   const changes: Record<string, unknown> = {};
   for (const [field, message, validate] of FORM_TEXT) {
     const current = (customer[field] as string | null) ?? '';
-    const answer = await askText(ctx, { message, default: current || undefined, validate }, instead);
-    if (answer.trim() !== current) changes[field] = answer;
+    const check = (answer: string) => (answer.trim() === CLEAR && field !== 'email' ? undefined : validate?.(answer));
+    const answer = (await askText(ctx, { message, default: current || undefined, validate: check }, instead)).trim();
+    const value = answer === CLEAR ? '' : answer;
+    if (value !== current) changes[field] = value;
   }
   const group = await askChoice(
     ctx,

@@ -1,12 +1,12 @@
 /** groups list | create | rename | delete */
 import type { Command } from 'commander';
-import { createGroup, deleteGroup, groupMemberCount, listGroups } from '../../core/groups.js';
+import { createGroup, deleteGroup, groupMemberCount, listGroups, renameGroup } from '../../core/groups.js';
 import type { Context } from '../context.js';
-import { addOutputOptions } from '../options.js';
+import { normalizeGroupName } from '../../core/values.js';
+import { addOutputOptions, asUsageError } from '../options.js';
 import { confirmOrCancel } from '../prompts.js';
 import { chooseColumns, chooseFormat, type Column, renderItems } from '../render/render.js';
 import { plural } from './selection.js';
-import { renameGroup } from '../../core/groups.js';
 
 const GROUP_COLUMNS: readonly Column[] = [
   { name: 'name', type: 'text' },
@@ -33,6 +33,7 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     .description('create a group')
     .argument('<name>', 'group name (unique, ignoring case)')
     .action(async (name: string) => {
+      asUsageError(() => normalizeGroupName(name)); // a bad name must not create a store
       const store = await ctx.store({ create: true });
       ctx.say(`Created group "${createGroup(store, name, ctx.io.now())}".`);
     });
@@ -43,6 +44,7 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     .argument('<old>', 'current name')
     .argument('<new>', 'new name')
     .action(async (oldName: string, newName: string) => {
+      asUsageError(() => normalizeGroupName(newName));
       const store = await ctx.store({ create: false });
       const { from, to } = renameGroup(store, oldName, newName);
       ctx.say(`Renamed group "${from}" to "${to}".`);

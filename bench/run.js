@@ -1,0 +1,67 @@
+/**
+ * npm run bench: whole-process timings on a large store, as ratios against bare Node start-up measured
+ * in the same run (`node -e 0`). Prints figures; never fails on timing.
+ *
+ *   BENCH_CUSTOMERS=1000000  size of the store (default 1,000,000)
+ *   BENCH_RUNS=20            runs per command
+ */
+import { copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchStore, BIN } from './store.js';
+import { timeCommands, timeOnce } from './timing.js';
+
+const N = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const node = process.execPath;
+const store = benchStore(N);
+const cli = (...args) => [node, BIN, '--db', store, ...args];
+
+console.log(`customers bench: ${N.toLocaleString('en-US')} customers, ${RUNS} runs each, output to a pipe (tsv); Node ${process.version}\n`);
+
+const commands = [
+  { name: 'node -e 0', argv: [node, '-e', '0'] },
+  { name: 'customers --version', argv: [node, BIN, '--version'], target: 1.5 },
+  { name: 'search dupont --limit 20', argv: cli('search', 'dupont', '--limit', '20'), target: 1.5 },
+  { name: 'search "lene.lambert.4242" --limit 20', argv: cli('search', 'lene.lambert.4242', '--limit', '20'), target: 1.5 },
+  { name: 'search "+33 6 12" --limit 20', argv: cli('search', '+33 6 12', '--limit', '20'), target: 1.5 },
+  { name: 'list --group Retail --min-orders 5 --limit 50', argv: cli('list', '--group', 'Retail', '--min-orders', '5', '--limit', '50'), target: 1.5 },
+  { name: 'list --country BE --sort total_spent:desc --limit 50', argv: cli('list', '--country', 'BE', '--sort', 'total_spent:desc', '--limit', '50') },
+  { name: 'list --tag vip --format count', argv: cli('list', '--tag', 'vip', '--format', 'count') },
+];
+const results = timeCommands(commands, RUNS);
+const base = results.get('node -e 0').median;
+const rows = commands.map((c) => {
+  const r = results.get(c.name);
+  const ratio = r.median / base;
+  const verdict = c.target ? (ratio <= c.target ? `ok (target <= ${c.target}x)` : `OVER (target <= ${c.target}x)`) : '';
+  return [c.name, r.median.toFixed(1), r.min.toFixed(1), `${ratio.toFixed(2)}x`, verdict];
+});
+printTable(['command', 'median ms', 'min ms', 'vs node -e 0', ''], rows);
+
+// Bulk update: the 100,000 customers of the Wholesale group moved to an empty group and back, 3 times.
+const copy = join(tmpdir(), `customers-bench-${process.pid}.db`);
+copyFileSync(store, copy);
+try {
+  const run = (...args) => timeOnce([node, BIN, '--db', copy, ...args]);
+  run('groups', 'create', 'Moved');
+  const times = [];
+  let moved = '';
+  for (let i = 0; i < 3; i++) {
+    const there = run('update', '--group', 'Wholesale', '--set-group', 'Moved', '--yes');
+    const back = run('update', '--group', 'Moved', '--set-group', 'Wholesale', '--yes');
+    moved = /Changed ([\d,]+)/.exec(there.stderr)?.[1] ?? '?';
+    times.push(there.ms, back.ms);
+  }
+  console.log(`\nupdate --group G --set-group H --yes over ${moved} customers: ` +
+    `${times.map((t) => t.toFixed(0)).join(' / ')} ms (target < 2000 ms)`);
+} finally {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
+}
+
+function printTable(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+}
