@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BIN = `${ROOT}bin/customers.js`;
+export const BIN = `${ROOT}bin/customers.cjs`;
 
 const FIRST = ['Hélène', 'Jan', 'Marie', 'Luca', 'Zoë', 'Pieter', 'Giulia', 'Jürgen', 'Camille', 'Sofia', 'Thomas', 'Anna',
   'Lucas', 'Emma', 'Noah', 'Léa', 'Matteo', 'Chiara', 'Daan', 'Sanne', 'Lukas', 'Mia', 'Pablo', 'Lucía', 'Olivia', 'James',

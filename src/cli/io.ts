@@ -21,8 +21,21 @@ export interface Io {
   now: () => Date;
 }
 
+/** The real process. Streams are looked up only when used: creating process.stdin alone costs milliseconds. */
 export function processIo(): Io {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() };
+  return {
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    env: process.env,
+    now: () => new Date(),
+  };
 }
 
 /** chalk's level (0 none, 1 basic, 2 256 colours, 3 true colour) for a stream, after NO_COLOR, --no-color and FORCE_COLOR. */

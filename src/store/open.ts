@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type DatabaseConstructor from 'better-sqlite3';
 import { NotFoundError, StoreError } from '../core/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
@@ -11,7 +11,11 @@ const APPLICATION_ID = 0x43555354;
 /** How long a writer waits for another process's write to finish before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
 
-export type Db = Database.Database;
+// require(), not import: going through the ESM loader makes Node scan better-sqlite3's CommonJS source for exports.
+const require = createRequire(import.meta.url);
+const Database = require('better-sqlite3') as typeof DatabaseConstructor;
+
+export type Db = DatabaseConstructor.Database;
 
 /**
  * The compiled addon where `npm ci` builds it. Naming it saves better-sqlite3 loading the `bindings`
@@ -19,7 +23,7 @@ export type Db = Database.Database;
  */
 function nativeBinding(): string | undefined {
   try {
-    const root = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+    const root = dirname(require.resolve('better-sqlite3/package.json'));
     const addon = join(root, 'build', 'Release', 'better_sqlite3.node');
     return existsSync(addon) ? addon : undefined;
   } catch {

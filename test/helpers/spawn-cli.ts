@@ -1,8 +1,8 @@
-/** Runs the built bin/customers.js as a separate process, the way users and scripts do. */
+/** Runs the built bin/customers.cjs as a separate process, the way users and scripts do. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/customers.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/customers.cjs', import.meta.url));
 
 export interface SpawnResult {
   code: number | null;
