@@ -3,17 +3,19 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { rebuildSearchIndex } from '../src/store/search-index.js';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/run-cli.js';
 import { BIN, spawnCli } from './helpers/spawn-cli.js';
 
-/** Adds n bare customers straight into an existing store, in one statement. */
+/** Adds n bare customers straight into an existing store, as another program might, then reindexes them. */
 function seedCustomers(db: string, n: number): void {
   const raw = new Database(db);
   raw.prepare(
     `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
      INSERT INTO customers (email, created_at, updated_at) SELECT 'c' || i || '@example.com', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM seq`,
   ).run(n);
+  rebuildSearchIndex(raw);
   raw.close();
 }
 

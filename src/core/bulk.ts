@@ -3,6 +3,7 @@
  * The selection is first written to a temporary table, so every step works on the same set of ids.
  */
 import type { Db, Store } from '../store/open.js';
+import { unindexCustomers } from '../store/search-index.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
 import { formatTimestamp, normalizeLang, normalizeTags, normalizeText } from './values.js';
@@ -110,6 +111,7 @@ export function deleteCustomers(store: Store, filter: CustomerFilter, options: {
   return runWrite(store, options.dryRun, () => {
     const db = store.db;
     const selected = selectInto(db, filter);
+    unindexCustomers(db, 'c.id IN (SELECT id FROM temp.selection)');
     const changed = db.prepare('DELETE FROM customers WHERE id IN (SELECT id FROM temp.selection)').run().changes;
     return { selected, changed };
   });

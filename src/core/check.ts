@@ -31,6 +31,8 @@ export function checkStore(db: Db): CheckResult {
   const customers = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
   // The search index must hold exactly one entry per customer (its rowid the customer id).
   const indexed = db.prepare("SELECT count(*) FROM customers_search").pluck().get() as number;
-  if (indexed !== customers) problems.push(`the search index has ${indexed} entries for ${customers} customers`);
+  if (indexed !== customers) {
+    problems.push(`the search index has ${indexed} entries for ${customers} customers (customers db reindex rebuilds it)`);
+  }
   return { problems, customers };
 }

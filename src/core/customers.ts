@@ -3,6 +3,7 @@
  * Pure logic over the store: returns data, throws typed errors, never prints.
  */
 import type { Db, Store } from '../store/open.js';
+import { indexCustomers, unindexCustomers } from '../store/search-index.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { CUSTOMER_FIELDS, decodeRow, type FieldDef, type Item, selectList, SORT_SQL } from './fields.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
@@ -104,6 +105,7 @@ export function createCustomer(store: Store, raw: CustomerInput, now: Date): Ite
       .run(...values);
     const newId = Number(result.lastInsertRowid);
     addTags(db, newId, input.tags ?? []);
+    indexCustomers(db, 'c.id = ?', newId);
     return newId;
   });
   return getCustomer(store.db, id);
@@ -113,6 +115,9 @@ function addTags(db: Db, id: number, tags: readonly string[]): void {
   const insert = db.prepare('INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)');
   for (const tag of tags) insert.run(id, tag);
 }
+
+/** Fields the search index holds (src/store/search-index.ts). */
+const SEARCHED_FIELDS = new Set(['first_name', 'last_name', 'email', 'phone', 'company']);
 
 export interface EditResult {
   customer: Item;
@@ -152,6 +157,10 @@ export function editCustomer(store: Store, id: number, raw: CustomerChanges, now
     if (Object.keys(sets).length) {
       const columns = Object.keys(sets);
       db.prepare(`UPDATE customers SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(sets), id);
+    }
+    if (names.some((n) => SEARCHED_FIELDS.has(n))) {
+      unindexCustomers(db, 'c.id = ?', id);
+      indexCustomers(db, 'c.id = ?', id);
     }
     if (changeTags(db, id, before.tags as string[], changes)) names.push('tags');
     if (names.length) db.prepare('UPDATE customers SET updated_at = ? WHERE id = ?').run(formatTimestamp(now), id);

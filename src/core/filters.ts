@@ -3,7 +3,7 @@
  * Filters combine with AND; --group is any-of, --tag is all-of.
  */
 import type { Db } from '../store/open.js';
-import { phoneDigitsSql } from '../store/sql.js';
+import { phoneDigitsSql } from '../store/search-index.js';
 import { NotFoundError } from './errors.js';
 
 export interface CustomerFilter {

@@ -3,6 +3,7 @@ import { existsSync, chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkStore } from '../../core/check.js';
+import { rebuildSearchIndex } from '../../store/search-index.js';
 import { ConflictError, CustomersError } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import { plural } from './selection.js';
@@ -10,7 +11,7 @@ import { plural } from './selection.js';
 export function registerDbCommands(program: Command, ctx: Context): void {
   const db = program
     .command('db')
-    .description('the store file: path, check, backup')
+    .description('the store file: path, check, reindex, backup')
     .addHelpText('after', '\nThe store is --db PATH, else $CUSTOMERS_DB, else $XDG_DATA_HOME/customers/customers.db\n(~/.local/share/customers/customers.db by default).');
 
   db.command('path')
@@ -26,6 +27,14 @@ export function registerDbCommands(program: Command, ctx: Context): void {
       const { problems, customers } = checkStore(store.db);
       if (problems.length) throw new CheckFailed(`${store.path} has ${plural(problems.length, 'problem')}`, problems);
       ctx.io.stdout.write(`ok: ${plural(customers, 'customer')}, no problems found\n`);
+    });
+
+  db.command('reindex')
+    .description('rebuild the search index from the customers (after another program changed the file)')
+    .action(async () => {
+      const store = await ctx.store({ create: false });
+      const count = store.write(() => rebuildSearchIndex(store.db));
+      ctx.say(`Rebuilt the search index of ${plural(count, 'customer')}.`);
     });
 
   db.command('backup')

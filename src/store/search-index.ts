@@ -1,0 +1,31 @@
+/**
+ * The search index (customers_search, FTS5 trigram): one row per customer, rowid = customer id, holding
+ * the name, e-mail, phone (as typed and as bare digits) and company. Every write to those columns goes
+ * through here, in the same transaction.
+ */
+import type { Db } from './open.js';
+
+/** A phone number without its punctuation: "+33 (0)6 12-34" -> "33061234". */
+export function phoneDigitsSql(expr: string): string {
+  return ['+', ' ', '-', '.', '(', ')'].reduce((acc, ch) => `replace(${acc}, '${ch}', '')`, `coalesce(${expr}, '')`);
+}
+
+const ROW = `c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), c.email,
+  coalesce(c.phone, '') || ' ' || ${phoneDigitsSql('c.phone')}, c.company`;
+
+/** Adds the customers selected by `where` (over `c`) to the index; they must not be in it yet. */
+export function indexCustomers(db: Db, where: string, ...params: unknown[]): void {
+  db.prepare(`INSERT INTO customers_search (rowid, name, email, phone, company) SELECT ${ROW} FROM customers c WHERE ${where}`).run(...params);
+}
+
+/** Removes the customers selected by `where` (over `c`) from the index. */
+export function unindexCustomers(db: Db, where: string, ...params: unknown[]): void {
+  db.prepare(`DELETE FROM customers_search WHERE rowid IN (SELECT c.id FROM customers c WHERE ${where})`).run(...params);
+}
+
+/** Rebuilds the whole index from the customers table (after another program changed the file). */
+export function rebuildSearchIndex(db: Db): number {
+  db.exec("INSERT INTO customers_search (customers_search) VALUES ('delete-all')");
+  indexCustomers(db, '1');
+  return db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
+}
