@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import type { Context } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerCsvCommands } from './commands/csv.js';
 import { registerCustomerCommands } from './commands/customer.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDeleteCommand } from './commands/delete.js';
@@ -43,6 +44,7 @@ Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, NO_COLOR, FORCE_COLOR.`,
   registerListCommands(program, ctx);
   registerUpdateCommand(program, ctx);
   registerDeleteCommand(program, ctx);
+  registerCsvCommands(program, ctx);
   registerGroupCommands(program, ctx);
   registerConfigCommands(program, ctx);
   registerDbCommands(program, ctx);

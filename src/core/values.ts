@@ -60,7 +60,9 @@ const AMOUNT_RE = /^([+-]?)(\d+)(?:\.(\d{1,2}))?$/;
  */
 export function parseAmount(raw: string, options: { decimalComma?: boolean } = {}): number {
   let text = raw.trim().replace(/[\s\u00a0]/g, '');
-  if (options.decimalComma) text = text.replace(',', '.');
+  // Thousands separators, as spreadsheets write them: 1.234,56 with a decimal comma, 1,234.56 without.
+  if (options.decimalComma) text = (/^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/.test(text) ? text.replace(/\./g, '') : text).replace(',', '.');
+  else if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(text)) text = text.replace(/,/g, '');
   const m = AMOUNT_RE.exec(text);
   if (!m) {
     throw new ValidationError(`"${raw}" is not an amount (expected a number with at most two decimals, such as 59.90)`);

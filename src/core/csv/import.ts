@@ -1,0 +1,511 @@
+/**
+ * CSV import: streams a file of any size through csv-parse, reads each row with the preset's mapping,
+ * and writes created and updated customers in one transaction. All or nothing by default: if any row
+ * is rejected the transaction is rolled back and the store is as it was.
+ */
+import { scryptSync, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Store } from '../../store/open.js';
+import { indexCustomers, unindexCustomers } from '../../store/search-index.js';
+import { countryCodeForName } from '../countries.js';
+import { TEXT_FIELDS } from '../customers.js';
+import { ValidationError } from '../errors.js';
+import {
+  formatTimestamp, normalizeCountry, normalizeEmail, normalizeGroupName, normalizeLang, normalizeTags, normalizeText,
+  parseAmount, parseCount, parseTimestamp,
+} from '../values.js';
+import {
+  detectPreset, headerKey, type ImportColumn, type ImportTarget, MAGENTO_GROUPS, type Preset, PRESETS, type PresetName,
+} from './presets.js';
+import { delimiterName, detectDelimiter, detectEncoding, type Encoding, parseBoolean, unguardFormula } from './text.js';
+
+export type ImportMode = 'upsert' | 'create' | 'update';
+
+export interface ImportOptions {
+  preset: PresetName | 'auto';
+  delimiter: string | 'auto';
+  encoding: Encoding | 'auto';
+  /** --map 'Header=field': a header read as that field; 'Header=' ignores the column. */
+  maps: { header: string; target: ImportTarget | null }[];
+  mode: ImportMode;
+  skipInvalid: boolean;
+  /** Put every imported customer in this group (created if missing). */
+  group?: string;
+  dryRun: boolean;
+  now: Date;
+  /** Told of each rejected row, with its original cells, as it is found. */
+  onRejected?: (rejection: Rejection, record: readonly string[]) => void;
+  /** Told of each row read and of the bytes read so far. */
+  onProgress?: (rows: number, bytes: number) => void;
+  /** Told once the header is read. */
+  onHeader?: (header: HeaderInfo) => void;
+}
+
+export interface Problem {
+  column: string;
+  value: string;
+  reason: string;
+}
+
+export interface Rejection {
+  line: number;
+  problems: Problem[];
+}
+
+export interface HeaderInfo {
+  headers: string[];
+  preset: PresetName;
+  detected: boolean;
+  recognised: number;
+  delimiter: string;
+  encoding: Encoding;
+  unknownColumns: string[];
+}
+
+export interface DuplicateNote {
+  line: number;
+  earlierLine: number;
+  email: string;
+}
+
+export interface ImportSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  duplicates: number;
+  preset: PresetName;
+  delimiter: string;
+  encoding: Encoding;
+  /** Whether the changes were kept: false on a dry run and when rows were rejected without --skip-invalid. */
+  written: boolean;
+  groups_created: string[];
+  unknown_columns: string[];
+  duplicate_lines: DuplicateNote[];
+}
+
+/** Password hashes: scrypt with a random salt, in a self-describing string. */
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+/** Stored columns an import can set, besides group, tags and id. */
+const STORED = [...TEXT_FIELDS, 'email', 'country', 'lang', 'tax_exempt', 'accepts_marketing', 'order_count', 'total_spent_minor', 'password_hash', 'created_at', 'updated_at'] as const;
+type StoredColumn = (typeof STORED)[number];
+
+/** A row read and checked: the values to store, keyed by column. */
+interface RowValues {
+  email?: string;
+  columns: Map<StoredColumn, string | number | null>;
+  group?: string | null;
+  tags?: string[];
+  id?: number;
+}
+
+/** What each column of the file feeds: a plan made once from the header. */
+interface ColumnPlan {
+  index: number;
+  header: string;
+  target: ImportTarget;
+  rank: number;
+}
+
+/** The columns feeding one field, best first: the first with a value wins (e.g. Phone before Default Address Phone). */
+type FieldPlan = ColumnPlan[];
+
+function fieldOf(target: ImportTarget): string {
+  if (target === 'full_name') return 'first_name';
+  if (target === 'magento_group') return 'group';
+  if (target === 'tax_exempt_category') return 'tax_exempt';
+  if (target === 'group_or_general') return 'group';
+  if (target === 'street_lines') return 'street';
+  return target;
+}
+
+function planColumns(headers: string[], preset: Preset, maps: ImportOptions['maps']): { fields: FieldPlan[]; unknown: string[] } {
+  const mapped = new Map(maps.map((m) => [headerKey(m.header), m.target]));
+  const byHeader = new Map(preset.import.map((c) => [headerKey(c.header), c]));
+  const ignored = new Set(preset.ignored.map(headerKey));
+  const columns: ColumnPlan[] = [];
+  const unknown: string[] = [];
+  headers.forEach((header, index) => {
+    const key = headerKey(header);
+    if (mapped.has(key)) {
+      const target = mapped.get(key);
+      if (target) columns.push({ index, header, target, rank: -1 });
+      return;
+    }
+    const column: ImportColumn | undefined = byHeader.get(key);
+    if (column) columns.push({ index, header, target: column.target, rank: column.rank ?? 0 });
+    else if (!ignored.has(key) && key !== '') unknown.push(header);
+  });
+  columns.sort((a, b) => a.rank - b.rank || a.index - b.index);
+  const fields = new Map<string, FieldPlan>();
+  for (const c of columns) fields.set(fieldOf(c.target), [...(fields.get(fieldOf(c.target)) ?? []), c]);
+  return { fields: [...fields.values()], unknown };
+}
+
+/** Reads one row's cells into stored values, collecting every problem instead of stopping at the first. */
+function readRow(record: readonly string[], fields: readonly FieldPlan[], preset: Preset, decimalComma: boolean, problems: Problem[]): RowValues {
+  const row: RowValues = { columns: new Map() };
+  for (const candidates of fields) {
+    const col = candidates.find((c) => (record[c.index] ?? '').trim() !== '') ?? candidates[0];
+    let raw = record[col.index] ?? '';
+    if (preset.name === 'native') raw = unguardFormula(raw);
+    try {
+      readCell(row, col.target, raw, raw.trim(), decimalComma);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      problems.push({ column: col.header, value: raw, reason: error.message });
+    }
+  }
+  return row;
+}
+
+const SCIENTIFIC = /^\d(?:[.,]\d+)?E\+?\d+$/i;
+
+function readCell(row: RowValues, target: ImportTarget, raw: string, value: string, decimalComma: boolean): void {
+  const set = (column: StoredColumn, v: string | number | null) => row.columns.set(column, v);
+  switch (target) {
+    case 'email':
+      if (value === '') throw new ValidationError('the e-mail address is missing');
+      row.email = normalizeEmail(value);
+      set('email', row.email);
+      return;
+    case 'phone':
+    case 'postal_code':
+    case 'tax_id':
+      if (SCIENTIFIC.test(value)) {
+        throw new ValidationError(`"${value}" is a number in scientific notation: a spreadsheet turned the ${target.replace('_', ' ')} into a number and its digits are lost; type it again as text`);
+      }
+      set(target, normalizeText(value, target.replace('_', ' ')));
+      return;
+    case 'note':
+      set('note', normalizeText(raw, 'the note', { multiline: true }));
+      return;
+    case 'first_name': case 'last_name': case 'company': case 'street': case 'street2': case 'city': case 'region':
+      set(target, normalizeText(value, target.replace('_', ' ')));
+      return;
+    case 'full_name': {
+      const name = normalizeText(value, 'the name');
+      const cut = name ? name.indexOf(' ') : -1;
+      set('first_name', name === null ? null : cut < 0 ? name : name.slice(0, cut));
+      set('last_name', name === null || cut < 0 ? null : name.slice(cut + 1));
+      return;
+    }
+    case 'country':
+      set('country', value === '' ? null : value.length === 2 ? normalizeCountry(value) : (countryCodeForName(value) ?? normalizeCountry(value)));
+      return;
+    case 'lang':
+      set('lang', value === '' ? null : normalizeLang(value));
+      return;
+    case 'tax_exempt':
+    case 'accepts_marketing':
+      set(target, parseBoolean(value) ? 1 : 0);
+      return;
+    case 'tax_exempt_category':
+      set('tax_exempt', value === '' ? 0 : 1);
+      return;
+    case 'order_count':
+      set('order_count', value === '' ? 0 : parseCount(value, 'the number of orders'));
+      return;
+    case 'total_spent':
+      set('total_spent_minor', value === '' ? 0 : parseAmount(value.replace(/^[€$£]|[€$£]$|\s?(EUR|USD|GBP)$/g, ''), { decimalComma }));
+      return;
+    case 'created_at':
+    case 'updated_at':
+      if (value !== '') set(target, parseTimestamp(value));
+      return;
+    case 'id':
+      if (value !== '') row.id = parseCount(value, 'the id');
+      return;
+    case 'tags':
+      row.tags = normalizeTags(value.split(',').filter((t) => t.trim() !== ''));
+      return;
+    case 'group':
+      row.group = value === '' ? null : normalizeGroupName(value);
+      return;
+    case 'group_or_general':
+      row.group = value === '' || value.toLowerCase() === 'general' ? null : normalizeGroupName(value);
+      return;
+    case 'street_lines': {
+      const [street, ...more] = value.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
+      set('street', normalizeText(street ?? '', 'the street'));
+      set('street2', normalizeText(more.join(', '), 'the street'));
+      return;
+    }
+    case 'magento_group':
+      row.group = value === '' ? null : value in MAGENTO_GROUPS ? MAGENTO_GROUPS[value] : `Magento group ${value}`;
+      return;
+    case 'password':
+      if (value !== '') set('password_hash', hashPassword(value));
+      return;
+    case 'password_hash':
+      if (value !== '') set('password_hash', value);
+      return;
+  }
+}
+
+/** Decodes the byte stream: detects the encoding from its start unless told, drops a byte-order mark. */
+async function* decode(
+  source: AsyncIterable<Buffer | string>,
+  wanted: Encoding | 'auto',
+  found: (e: Encoding) => void,
+  counted: (n: number) => void,
+): AsyncGenerator<string> {
+  const iconv = (await import('iconv-lite')).default;
+  const open = (sample: Buffer) => {
+    const detected = detectEncoding(sample);
+    const encoding = wanted === 'auto' ? detected.encoding : wanted;
+    found(encoding);
+    const decoder = iconv.getDecoder(encoding === 'windows-1252' ? 'win1252' : encoding);
+    const skip = detected.bom && detected.encoding === encoding ? detected.bom : 0;
+    return { decoder, body: sample.subarray(skip) };
+  };
+  let head: Buffer[] = [];
+  let headBytes = 0;
+  let decoder: ReturnType<typeof open>['decoder'] | undefined;
+  for await (const chunk of source) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    counted(buf.length);
+    if (decoder) {
+      yield decoder.write(buf);
+      continue;
+    }
+    // Decide the encoding on the first 64 KiB, not on a first chunk that may be a few bytes of stdin.
+    head.push(buf);
+    headBytes += buf.length;
+    if (headBytes >= 65536) {
+      const opened = open(Buffer.concat(head));
+      decoder = opened.decoder;
+      head = [];
+      yield decoder.write(opened.body);
+    }
+  }
+  if (!decoder) {
+    const opened = open(Buffer.concat(head));
+    decoder = opened.decoder;
+    yield decoder.write(opened.body);
+  }
+  const tail = decoder.end();
+  if (tail) yield tail;
+}
+
+/** Remembers, for each customer id this import touched, the file line that did: duplicates show up here. */
+class LinesById {
+  private lines = new Int32Array(1024);
+  get(id: number): number {
+    return id < this.lines.length ? this.lines[id] : 0;
+  }
+  set(id: number, line: number): void {
+    if (id >= this.lines.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.lines.length * 2));
+      grown.set(this.lines);
+      this.lines = grown;
+    }
+    this.lines[id] = line;
+  }
+}
+
+/** The header could not be used: no e-mail column, an unknown preset mapping. Nothing was read beyond it. */
+export class HeaderError extends ValidationError {}
+
+export async function importCustomers(store: Store, source: AsyncIterable<Buffer | string>, options: ImportOptions): Promise<ImportSummary> {
+  const { parse } = await import('csv-parse');
+  const db = store.db;
+  let encoding: Encoding = 'utf-8';
+  let bytes = 0;
+  const text = Readable.from(decode(source, options.encoding, (e) => (encoding = e), (n) => (bytes += n)));
+
+  // The delimiter comes from the header line, so peek at the decoded text before the parser sees it.
+  const iterator = text[Symbol.asyncIterator]();
+  let first = '';
+  const buffered: string[] = [];
+  while (!/[\r\n]/.test(first)) {
+    const next = await iterator.next();
+    if (next.done) break;
+    buffered.push(next.value as string);
+    first += next.value as string;
+  }
+  const delimiter = options.delimiter === 'auto' ? detectDelimiter(first.split(/\r?\n|\r/)[0]) : options.delimiter;
+  const rest = Readable.from((async function* () {
+    yield* buffered;
+    for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value as string;
+  })());
+  const parser = rest.pipe(parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true }));
+
+  const summary: ImportSummary = {
+    created: 0, updated: 0, unchanged: 0, rejected: 0, duplicates: 0, preset: 'native', delimiter: delimiterName(delimiter),
+    encoding, written: false, groups_created: [], unknown_columns: [], duplicate_lines: [],
+  };
+  let headers: string[] | undefined;
+  let preset: Preset = PRESETS.native;
+  let fields: FieldPlan[] = [];
+  const decimalComma = delimiter === ';';
+  const seqAtStart = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'customers'").pluck().get() as number | undefined) ?? 0;
+  const touched = new LinesById();
+  const groupIds = new Map((db.prepare('SELECT name, id FROM groups').all() as { name: string; id: number }[]).map((g) => [g.name.toLowerCase(), g.id]));
+  const stamp = formatTimestamp(options.now);
+
+  const groupId = (name: string): number => {
+    const id = groupIds.get(name.toLowerCase());
+    if (id !== undefined) return id;
+    const created = Number(db.prepare('INSERT INTO groups (name, created_at) VALUES (?, ?)').run(name, stamp).lastInsertRowid);
+    groupIds.set(name.toLowerCase(), created);
+    summary.groups_created.push(name);
+    return created;
+  };
+
+  const insertColumns = ['id', 'group_id', ...STORED];
+  const insert = db.prepare(`INSERT INTO customers (${insertColumns.join(', ')}) VALUES (${insertColumns.map((c) => `@${c}`).join(', ')})`);
+  const find = db.prepare(`SELECT id, group_id, ${STORED.join(', ')} FROM customers WHERE email = ?`);
+  const idTaken = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
+  const tagsOf = db.prepare('SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag').pluck();
+  const addTag = db.prepare('INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)');
+  const clearTags = db.prepare('DELETE FROM customer_tags WHERE customer_id = ?');
+  const SEARCHED = new Set(['first_name', 'last_name', 'email', 'phone', 'company']);
+
+  const reject = (line: number, record: readonly string[], problems: Problem[]) => {
+    summary.rejected++;
+    options.onRejected?.({ line, problems }, record);
+  };
+
+  const writeRow = (line: number, record: readonly string[], row: RowValues): void => {
+    const email = row.email!;
+    const groupValue = options.group ?? row.group;
+    const existing = find.get(email) as Record<string, string | number | null> | undefined;
+    if (!existing) {
+      if (options.mode === 'update') {
+        reject(line, record, [{ column: emailHeader(fields), value: email, reason: 'no customer has this e-mail (--mode update changes existing customers only; use --mode upsert to create them)' }]);
+        return;
+      }
+      const values: Record<string, unknown> = Object.fromEntries(STORED.map((c) => [c, null]));
+      Object.assign(values, { tax_exempt: 0, accepts_marketing: 0, order_count: 0, total_spent_minor: 0, created_at: stamp, updated_at: null });
+      for (const [column, value] of row.columns) values[column] = value;
+      values.updated_at ??= values.created_at;
+      // A file's id is kept when no customer has or ever had it (ids are never reused).
+      values.id = row.id !== undefined && row.id > seqAtStart && !idTaken.get(row.id) ? row.id : null;
+      values.group_id = groupValue ? groupId(groupValue) : null;
+      const id = Number(insert.run(values).lastInsertRowid);
+      for (const tag of row.tags ?? []) addTag.run(id, tag);
+      touched.set(id, line);
+      summary.created++;
+      return;
+    }
+    const id = existing.id as number;
+    const earlierLine = touched.get(id);
+    if (!earlierLine && options.mode === 'create') {
+      reject(line, record, [{ column: emailHeader(fields), value: email, reason: `a customer with this e-mail already exists (id ${id}); --mode create only adds new customers` }]);
+      return;
+    }
+    const changes = new Map<string, unknown>();
+    for (const [column, value] of row.columns) {
+      if (column === 'created_at' || column === 'updated_at') continue; // an existing customer keeps its history
+      if (existing[column] !== value) changes.set(column, value);
+    }
+    if (groupValue !== undefined) {
+      const gid = groupValue === null ? null : groupId(groupValue);
+      if (existing.group_id !== gid) changes.set('group_id', gid);
+    }
+    let tagsChanged = false;
+    if (row.tags) {
+      const current = tagsOf.all(id) as string[];
+      const next = [...row.tags].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+      tagsChanged = current.length !== next.length || current.some((t, i) => t !== next[i]);
+      if (tagsChanged) {
+        clearTags.run(id);
+        for (const tag of row.tags) addTag.run(id, tag);
+      }
+    }
+    if (changes.size) {
+      changes.set('updated_at', stamp);
+      const columns = [...changes.keys()];
+      db.prepare(`UPDATE customers SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...changes.values(), id);
+      if (columns.some((c) => SEARCHED.has(c)) && id <= seqAtStart) {
+        unindexCustomers(db, 'c.id = ?', id);
+        indexCustomers(db, 'c.id = ?', id);
+      }
+    } else if (tagsChanged) {
+      db.prepare('UPDATE customers SET updated_at = ? WHERE id = ?').run(stamp, id);
+    }
+    touched.set(id, line);
+    if (earlierLine) {
+      summary.duplicates++;
+      summary.duplicate_lines.push({ line, earlierLine, email });
+    } else if (changes.size || tagsChanged) summary.updated++;
+    else summary.unchanged++;
+  };
+
+  db.exec('BEGIN IMMEDIATE');
+  let committed = false;
+  try {
+    let previousEnd = 0;
+    let rows = 0;
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const line = previousEnd + 1;
+      previousEnd = info.lines;
+      if (!headers) {
+        headers = record.map((h) => h.trim());
+        const chosen = choosePreset(headers, options);
+        preset = chosen.preset;
+        const planned = planColumns(headers, preset, options.maps);
+        fields = planned.fields;
+        Object.assign(summary, { preset: preset.name, encoding, unknown_columns: planned.unknown });
+        if (!fields.some((f) => f[0].target === 'email')) {
+          throw new HeaderError(`line 1: no e-mail column in the header (${headers.map((h) => `"${h}"`).join(', ')})`, [
+            `The ${preset.name} preset reads the e-mail from ${preset.import.filter((c) => c.target === 'email').map((c) => `"${c.header}"`).join(' or ')}.`,
+            "Name the column with --map 'Your Header=email', or choose another --preset.",
+          ]);
+        }
+        options.onHeader?.({
+          headers, preset: preset.name, detected: chosen.detected, recognised: chosen.recognised, delimiter, encoding, unknownColumns: planned.unknown,
+        });
+        continue;
+      }
+      rows++;
+      const problems: Problem[] = [];
+      if (record.length > headers.length && record.slice(headers.length).some((c) => c.trim() !== '')) {
+        problems.push({ column: `(column ${headers.length + 1})`, value: record[headers.length], reason: `the row has ${record.length} fields but the header has ${headers.length}; a delimiter inside a value needs quotes` });
+      }
+      if (record.some((cell) => cell.includes('\ufffd'))) {
+        const index = record.findIndex((cell) => cell.includes('\ufffd'));
+        problems.push({ column: headers[index] ?? `(column ${index + 1})`, value: record[index], reason: `the text is not valid ${encoding}; pass --encoding windows-1252 (or the file's encoding)` });
+      }
+      const row = readRow(record, fields, preset, decimalComma, problems);
+      if (problems.length) reject(line, record, problems);
+      else writeRow(line, record, row);
+      if (rows % 1000 === 0) options.onProgress?.(rows, bytes);
+    }
+    options.onProgress?.(rows, bytes);
+    if (!headers) throw new HeaderError('the file is empty: no header line', ['A CSV file starts with a header line naming its columns, e.g. "email,first_name,last_name".']);
+    // New customers all have ids above the sequence at the start: index them in one statement.
+    indexCustomers(db, 'c.id > ?', seqAtStart);
+    if (options.dryRun || (summary.rejected > 0 && !options.skipInvalid)) {
+      db.exec('ROLLBACK');
+    } else {
+      db.exec('COMMIT');
+      summary.written = true;
+    }
+    committed = true;
+  } finally {
+    if (!committed && db.inTransaction) db.exec('ROLLBACK');
+  }
+  return summary;
+}
+
+function emailHeader(fields: readonly FieldPlan[]): string {
+  return fields.find((f) => f[0].target === 'email')?.[0].header ?? 'email';
+}
+
+function choosePreset(headers: string[], options: ImportOptions): { preset: Preset; detected: boolean; recognised: number } {
+  if (options.preset !== 'auto') return { preset: PRESETS[options.preset], detected: false, recognised: 0 };
+  const found = detectPreset(headers);
+  if (found) return { preset: found.preset, detected: true, recognised: found.recognised };
+  if (options.maps.some((m) => m.target === 'email')) return { preset: PRESETS.native, detected: false, recognised: 0 };
+  throw new HeaderError(`line 1: no preset recognises this header (${headers.map((h) => `"${h}"`).join(', ')})`, [
+    "Name the e-mail column (and others) with --map 'Header=field', or choose a --preset.",
+  ]);
+}

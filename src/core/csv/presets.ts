@@ -1,0 +1,352 @@
+/**
+ * The CSV layouts of other platforms (../shared/PLATFORM-FORMATS.md): which header feeds which field on
+ * import, and which headers and conventions an export for that platform writes. Headers are matched
+ * case-insensitively, ignoring surrounding spaces.
+ */
+import type { Item } from '../fields.js';
+
+/** What an imported column becomes: a customer field, or one of the special readings. */
+export type ImportTarget =
+  | 'id' | 'email' | 'first_name' | 'last_name' | 'phone' | 'company' | 'group' | 'tax_exempt' | 'tax_id'
+  | 'accepts_marketing' | 'lang' | 'note' | 'tags' | 'street' | 'street2' | 'city' | 'region' | 'postal_code'
+  | 'country' | 'order_count' | 'total_spent' | 'created_at' | 'updated_at'
+  /** A whole name, split at its first space into first and last name ("Bram van den Berg"). */
+  | 'full_name'
+  /** A plain-text password: hashed (scrypt) on import, never stored or shown. */
+  | 'password'
+  /** A password hash from the old platform, kept as it is. */
+  | 'password_hash'
+  /** Magento's numeric customer group (1 General, 2 Wholesale, 3 Retailer). */
+  | 'magento_group'
+  /** BigCommerce's tax-exempt category: any value means exempt. */
+  | 'tax_exempt_category'
+  /** A group name where "General" means no group (Ecwid). */
+  | 'group_or_general'
+  /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
+  | 'street_lines';
+
+export interface ImportColumn {
+  header: string;
+  target: ImportTarget;
+  /** When several columns feed one field, the first non-empty one in this order wins (0 first). */
+  rank?: number;
+}
+
+export interface ExportColumn {
+  header: string;
+  value: (c: Item) => string;
+}
+
+export interface Preset {
+  name: PresetName;
+  import: readonly ImportColumn[];
+  /** Headers the platform writes that have no place here: not reported as unknown. */
+  ignored: readonly string[];
+  export: readonly ExportColumn[];
+}
+
+export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+const text = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[field]));
+const yesNo = (field: string) => (c: Item) => (c[field] ? 'yes' : 'no');
+const trueFalse = (field: string) => (c: Item) => (c[field] ? 'true' : 'false');
+const tags = (c: Item) => (c.tags as string[]).join(', ');
+const nothing = () => '';
+
+/** Native: the field names of SPEC.md; export writes them all (but the derived `name`) and import reads them back. */
+const NATIVE_FIELDS = [
+  'id', 'email', 'first_name', 'last_name', 'phone', 'company', 'group', 'tax_exempt', 'tax_id', 'accepts_marketing',
+  'lang', 'note', 'tags', 'street', 'street2', 'city', 'region', 'postal_code', 'country', 'order_count', 'total_spent',
+  'created_at', 'updated_at',
+] as const;
+
+const native: Preset = {
+  name: 'native',
+  import: NATIVE_FIELDS.map((f) => ({ header: f, target: f })),
+  ignored: ['name'],
+  export: NATIVE_FIELDS.map((f) => ({
+    header: f,
+    value: f === 'tags' ? tags : f === 'tax_exempt' || f === 'accepts_marketing' ? trueFalse(f) : text(f),
+  })),
+};
+
+const shopify: Preset = {
+  name: 'shopify',
+  import: [
+    { header: 'First Name', target: 'first_name' },
+    { header: 'Last Name', target: 'last_name' },
+    { header: 'Email', target: 'email' },
+    { header: 'Accepts Email Marketing', target: 'accepts_marketing' },
+    { header: 'Accepts Marketing', target: 'accepts_marketing' },
+    { header: 'Default Address Company', target: 'company' },
+    { header: 'Company', target: 'company' },
+    { header: 'Default Address Address1', target: 'street' },
+    { header: 'Address1', target: 'street' },
+    { header: 'Default Address Address2', target: 'street2' },
+    { header: 'Address2', target: 'street2' },
+    { header: 'Default Address City', target: 'city' },
+    { header: 'City', target: 'city' },
+    { header: 'Default Address Province Code', target: 'region' },
+    { header: 'Province Code', target: 'region' },
+    { header: 'Province', target: 'region', rank: 1 },
+    { header: 'Default Address Country Code', target: 'country' },
+    { header: 'Country Code', target: 'country' },
+    { header: 'Country', target: 'country', rank: 1 },
+    { header: 'Default Address Zip', target: 'postal_code' },
+    { header: 'Zip', target: 'postal_code' },
+    { header: 'Phone', target: 'phone' },
+    { header: 'Default Address Phone', target: 'phone', rank: 1 },
+    { header: 'Total Spent', target: 'total_spent' },
+    { header: 'Total Orders', target: 'order_count' },
+    { header: 'Note', target: 'note' },
+    { header: 'Tax Exempt', target: 'tax_exempt' },
+    { header: 'Tags', target: 'tags' },
+  ],
+  ignored: ['Customer ID', 'Accepts SMS Marketing'],
+  export: [
+    { header: 'Customer ID', value: text('id') },
+    { header: 'First Name', value: text('first_name') },
+    { header: 'Last Name', value: text('last_name') },
+    { header: 'Email', value: text('email') },
+    { header: 'Accepts Email Marketing', value: yesNo('accepts_marketing') },
+    { header: 'Default Address Company', value: text('company') },
+    { header: 'Default Address Address1', value: text('street') },
+    { header: 'Default Address Address2', value: text('street2') },
+    { header: 'Default Address City', value: text('city') },
+    { header: 'Default Address Province Code', value: text('region') },
+    { header: 'Default Address Country Code', value: text('country') },
+    { header: 'Default Address Zip', value: text('postal_code') },
+    { header: 'Default Address Phone', value: nothing },
+    { header: 'Phone', value: text('phone') },
+    { header: 'Accepts SMS Marketing', value: () => 'no' },
+    { header: 'Total Spent', value: text('total_spent') },
+    { header: 'Total Orders', value: text('order_count') },
+    { header: 'Note', value: text('note') },
+    { header: 'Tax Exempt', value: yesNo('tax_exempt') },
+    { header: 'Tags', value: tags },
+  ],
+};
+
+const ecwid: Preset = {
+  name: 'ecwid',
+  import: [
+    { header: 'email', target: 'email' },
+    { header: 'name', target: 'full_name', rank: 1 },
+    { header: 'password', target: 'password' },
+    { header: 'billingPerson.name', target: 'full_name', rank: 1 },
+    { header: 'billingPerson.firstName', target: 'first_name' },
+    { header: 'billingPerson.lastName', target: 'last_name' },
+    { header: 'billingPerson.companyName', target: 'company' },
+    { header: 'billingPerson.street', target: 'street_lines' },
+    { header: 'billingPerson.city', target: 'city' },
+    { header: 'billingPerson.countryCode', target: 'country' },
+    { header: 'billingPerson.postalCode', target: 'postal_code' },
+    { header: 'billingPerson.stateOrProvinceCode', target: 'region' },
+    { header: 'billingPerson.phone', target: 'phone' },
+    { header: 'customerGroupName', target: 'group_or_general' },
+    { header: 'taxExempt', target: 'tax_exempt' },
+    { header: 'taxId', target: 'tax_id' },
+    { header: 'acceptMarketing', target: 'accepts_marketing' },
+    { header: 'lang', target: 'lang' },
+    { header: 'privateAdminNotes', target: 'note' },
+    { header: 'stats.numberOfOrders', target: 'order_count' },
+    { header: 'stats.salesValue', target: 'total_spent' },
+    { header: 'registered', target: 'created_at' },
+  ],
+  ignored: ['id', 'customerGroupId'],
+  export: [
+    { header: 'email', value: text('email') },
+    { header: 'billingPerson.name', value: text('name') },
+    { header: 'billingPerson.firstName', value: text('first_name') },
+    { header: 'billingPerson.lastName', value: text('last_name') },
+    { header: 'billingPerson.companyName', value: text('company') },
+    { header: 'billingPerson.street', value: (c) => [c.street, c.street2].filter(Boolean).join('\n') },
+    { header: 'billingPerson.city', value: text('city') },
+    { header: 'billingPerson.countryCode', value: text('country') },
+    { header: 'billingPerson.postalCode', value: text('postal_code') },
+    { header: 'billingPerson.stateOrProvinceCode', value: text('region') },
+    { header: 'billingPerson.phone', value: text('phone') },
+    // General is Ecwid's name for "no group".
+    { header: 'customerGroupName', value: (c) => (c.group == null ? 'General' : String(c.group)) },
+    // Ecwid accepts a tax exemption only with a tax id.
+    { header: 'taxExempt', value: (c) => (c.tax_exempt && c.tax_id ? 'true' : 'false') },
+    { header: 'taxId', value: text('tax_id') },
+    { header: 'acceptMarketing', value: trueFalse('accepts_marketing') },
+    { header: 'lang', value: text('lang') },
+    { header: 'privateAdminNotes', value: text('note') },
+    { header: 'stats.numberOfOrders', value: text('order_count') },
+    { header: 'stats.salesValue', value: text('total_spent') },
+    { header: 'registered', value: text('created_at') },
+  ],
+};
+
+const woocommerce: Preset = {
+  name: 'woocommerce',
+  import: [
+    // Analytics "Customers" export
+    { header: 'Name', target: 'full_name', rank: 1 },
+    { header: 'Email', target: 'email' },
+    { header: 'Sign Up', target: 'created_at' },
+    { header: 'Orders', target: 'order_count' },
+    { header: 'Total Spend', target: 'total_spent' },
+    { header: 'Country / Region', target: 'country' },
+    { header: 'City', target: 'city' },
+    { header: 'Region', target: 'region' },
+    { header: 'Postal Code', target: 'postal_code' },
+    { header: 'Billing Phone', target: 'phone' },
+    { header: 'Shipping Phone', target: 'phone', rank: 1 },
+    // REST API names
+    { header: 'email', target: 'email' },
+    { header: 'first_name', target: 'first_name' },
+    { header: 'last_name', target: 'last_name' },
+    { header: 'billing.first_name', target: 'first_name', rank: 1 },
+    { header: 'billing.last_name', target: 'last_name', rank: 1 },
+    { header: 'billing.company', target: 'company' },
+    { header: 'billing.address_1', target: 'street' },
+    { header: 'billing.address_2', target: 'street2' },
+    { header: 'billing.city', target: 'city' },
+    { header: 'billing.state', target: 'region' },
+    { header: 'billing.postcode', target: 'postal_code' },
+    { header: 'billing.country', target: 'country' },
+    { header: 'billing.email', target: 'email', rank: 1 },
+    { header: 'billing.phone', target: 'phone' },
+    // Names used by common import plugins
+    { header: 'user_email', target: 'email' },
+    { header: 'billing_company', target: 'company' },
+    { header: 'billing_address_1', target: 'street' },
+    { header: 'billing_address_2', target: 'street2' },
+    { header: 'billing_city', target: 'city' },
+    { header: 'billing_state', target: 'region' },
+    { header: 'billing_postcode', target: 'postal_code' },
+    { header: 'billing_country', target: 'country' },
+    { header: 'billing_phone', target: 'phone' },
+  ],
+  ignored: ['Username', 'username', 'user_login', 'Last Active', 'AOV', 'Role', 'role'],
+  export: [
+    { header: 'user_email', value: text('email') },
+    { header: 'first_name', value: text('first_name') },
+    { header: 'last_name', value: text('last_name') },
+    { header: 'billing_company', value: text('company') },
+    { header: 'billing_address_1', value: text('street') },
+    { header: 'billing_address_2', value: text('street2') },
+    { header: 'billing_city', value: text('city') },
+    { header: 'billing_state', value: text('region') },
+    { header: 'billing_postcode', value: text('postal_code') },
+    { header: 'billing_country', value: text('country') },
+    { header: 'billing_phone', value: text('phone') },
+  ],
+};
+
+/** Magento's default customer groups by id; others become "Magento group N". */
+export const MAGENTO_GROUPS: Record<string, string | null> = { '0': null, '1': null, '2': 'Wholesale', '3': 'Retailer' };
+
+const magento: Preset = {
+  name: 'magento',
+  import: [
+    { header: 'email', target: 'email' },
+    { header: '_email', target: 'email' },
+    { header: 'firstname', target: 'first_name' },
+    { header: 'lastname', target: 'last_name' },
+    { header: 'created_at', target: 'created_at' },
+    { header: 'group_id', target: 'magento_group' },
+    { header: 'taxvat', target: 'tax_id' },
+    { header: 'password_hash', target: 'password_hash' },
+    { header: 'password', target: 'password' },
+    { header: '_address_city', target: 'city' },
+    { header: '_address_company', target: 'company' },
+    { header: '_address_country_id', target: 'country' },
+    { header: '_address_postcode', target: 'postal_code' },
+    { header: '_address_region', target: 'region' },
+    { header: '_address_street', target: 'street_lines' },
+    { header: '_address_telephone', target: 'phone' },
+    { header: '_address_vat_id', target: 'tax_id', rank: 1 },
+  ],
+  ignored: [
+    '_website', '_store', 'confirmation', 'created_in', 'disable_auto_group_change', 'dob', 'gender', 'middlename',
+    'prefix', 'rp_token', 'rp_token_created_at', 'store_id', 'suffix', 'website_id', '_address_fax', '_address_firstname',
+    '_address_lastname', '_address_middlename', '_address_prefix', '_address_suffix', '_address_region_id',
+    '_address_vat_is_valid', '_address_vat_request_date', '_address_vat_request_id', '_address_vat_request_success',
+    '_address_default_billing_', '_address_default_shipping_', '_entity_id', 'updated_at', 'lock_expires', 'failures_num',
+  ],
+  export: [
+    { header: 'email', value: text('email') },
+    { header: '_website', value: () => 'base' },
+    { header: '_store', value: () => 'default' },
+    { header: 'created_at', value: (c) => String(c.created_at).replace('T', ' ').replace('Z', '') },
+    { header: 'firstname', value: text('first_name') },
+    { header: 'lastname', value: text('last_name') },
+    { header: 'group_id', value: (c) => Object.entries(MAGENTO_GROUPS).find(([, name]) => name === c.group && name !== null)?.[0] ?? '1' },
+    { header: 'taxvat', value: text('tax_id') },
+    { header: '_address_street', value: (c) => [c.street, c.street2].filter(Boolean).join('\n') },
+    { header: '_address_city', value: text('city') },
+    { header: '_address_region', value: text('region') },
+    { header: '_address_postcode', value: text('postal_code') },
+    { header: '_address_country_id', value: text('country') },
+    { header: '_address_telephone', value: text('phone') },
+    { header: '_address_company', value: text('company') },
+    { header: '_address_vat_id', value: text('tax_id') },
+    { header: '_address_default_billing_', value: (c) => (c.street || c.city ? '1' : '') },
+    { header: '_address_default_shipping_', value: (c) => (c.street || c.city ? '1' : '') },
+  ],
+};
+
+const bigcommerce: Preset = {
+  name: 'bigcommerce',
+  import: [
+    { header: 'First Name', target: 'first_name' },
+    { header: 'Last Name', target: 'last_name' },
+    { header: 'Company', target: 'company' },
+    { header: 'Email', target: 'email' },
+    { header: 'Email Address', target: 'email' },
+    { header: 'Phone', target: 'phone' },
+    { header: 'Notes', target: 'note' },
+    { header: 'Customer Group', target: 'group' },
+    { header: 'Date Joined', target: 'created_at' },
+    { header: 'Receive Review/Abandoned Cart Emails?', target: 'accepts_marketing' },
+    { header: 'Tax Exempt Category', target: 'tax_exempt_category' },
+    { header: 'Password', target: 'password' },
+  ],
+  ignored: ['Customer ID', 'Store Credit', 'Addresses'],
+  export: [
+    { header: 'Email Address', value: text('email') },
+    { header: 'First Name', value: text('first_name') },
+    { header: 'Last Name', value: text('last_name') },
+    { header: 'Company', value: text('company') },
+    { header: 'Phone', value: text('phone') },
+    { header: 'Notes', value: text('note') },
+    { header: 'Customer Group', value: text('group') },
+    { header: 'Date Joined', value: text('created_at') },
+    { header: 'Receive Review/Abandoned Cart Emails?', value: (c) => (c.accepts_marketing ? 'Y' : 'N') },
+    { header: 'Tax Exempt Category', value: (c) => (c.tax_exempt ? 'EXEMPT' : '') },
+  ],
+};
+
+export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce };
+
+export function headerKey(header: string): string {
+  return header.trim().toLowerCase();
+}
+
+export interface Detection {
+  preset: Preset;
+  recognised: number;
+}
+
+/**
+ * The preset that recognises most of the header's columns; it must recognise an e-mail column.
+ * Ties go to the earlier preset in PRESET_NAMES (native first).
+ */
+export function detectPreset(headers: readonly string[]): Detection | undefined {
+  let best: Detection | undefined;
+  for (const name of PRESET_NAMES) {
+    const preset = PRESETS[name];
+    const known = new Map(preset.import.map((c) => [headerKey(c.header), c.target]));
+    const ignored = new Set(preset.ignored.map(headerKey));
+    const keys = headers.map(headerKey);
+    if (!keys.some((k) => known.get(k) === 'email')) continue;
+    const recognised = keys.filter((k) => known.has(k) || ignored.has(k)).length;
+    if (!best || recognised > best.recognised) best = { preset, recognised };
+  }
+  return best;
+}

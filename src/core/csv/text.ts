@@ -1,0 +1,117 @@
+/**
+ * What Excel and other platforms do to CSV files, undone on the way in and guarded against on the way out:
+ * encodings, delimiters, formula injection, booleans in our merchants' languages.
+ */
+import { isUtf8 } from 'node:buffer';
+import { ValidationError } from '../errors.js';
+
+export type Encoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
+export const ENCODINGS: readonly string[] = ['auto', 'utf-8', 'windows-1252', 'latin1', 'utf-16le'];
+
+export interface DetectedEncoding {
+  encoding: Encoding;
+  /** Bytes of byte-order mark to skip. */
+  bom: number;
+}
+
+/**
+ * Reads the encoding from the first bytes: a byte-order mark if there is one; UTF-16 without one shows as
+ * NUL bytes between ASCII letters; otherwise UTF-8 if the sample is valid UTF-8, else Windows-1252
+ * (what Excel on Windows writes as "CSV").
+ */
+export function detectEncoding(sample: Buffer): DetectedEncoding {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
+  if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
+  if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bom: 2 };
+  if (sample.length >= 4 && sample[1] === 0 && sample[3] === 0 && sample[0] !== 0) return { encoding: 'utf-16le', bom: 0 };
+  if (sample.length >= 4 && sample[0] === 0 && sample[2] === 0 && sample[1] !== 0) return { encoding: 'utf-16be', bom: 0 };
+  return { encoding: isUtf8(completeUtf8(sample)) ? 'utf-8' : 'windows-1252', bom: 0 };
+}
+
+/** The sample without a multi-byte character cut off at its end. */
+function completeUtf8(sample: Buffer): Buffer {
+  let end = sample.length;
+  for (let i = 1; i <= 3 && end - i >= 0; i++) {
+    const byte = sample[end - i];
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
+    const needs = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    if (needs > i) end -= i;
+    break;
+  }
+  return sample.subarray(0, end);
+}
+
+export function parseEncodingOption(raw: string): Encoding | 'auto' {
+  const name = raw.trim().toLowerCase();
+  if (name === 'auto' || name === 'utf-8' || name === 'utf-16le' || name === 'windows-1252') return name;
+  if (name === 'utf8') return 'utf-8';
+  if (name === 'latin1' || name === 'iso-8859-1' || name === 'cp1252' || name === 'win1252') return 'windows-1252';
+  throw new ValidationError(`unknown encoding "${raw}" (expected ${ENCODINGS.join(', ')})`);
+}
+
+export const DELIMITERS: Record<string, string> = { ',': ',', ';': ';', tab: '\t', '\t': '\t', '|': '|' };
+
+export function parseDelimiterOption(raw: string, allowAuto: boolean): string | 'auto' {
+  if (allowAuto && raw === 'auto') return 'auto';
+  const d = DELIMITERS[raw];
+  if (!d) throw new ValidationError(`unknown delimiter "${raw}" (expected ${allowAuto ? 'auto, ' : ''}",", ";", tab or "|")`);
+  return d;
+}
+
+export function delimiterName(d: string): string {
+  return d === '\t' ? 'tab' : d;
+}
+
+/** The delimiter of a header line: the candidate that occurs most often outside quotes (a comma on a tie). */
+export function detectDelimiter(headerLine: string): string {
+  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0], ['|', 0]]);
+  let quoted = false;
+  for (const ch of headerLine) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  let best = ',';
+  for (const [d, n] of counts) if (n > counts.get(best)!) best = d;
+  return best;
+}
+
+// A plain number or phone number: digits, spaces, dots, dashes, parentheses, a leading + or -.
+const PLAIN_NUMBER = /^[+-]?[\d\s.()-]*\d[\d\s.()-]*$/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Whether a spreadsheet would run this text as a formula, or it is such a text already guarded: these get
+ * one more leading apostrophe on export, and lose one on a native import, so every value round-trips.
+ */
+function guarded(value: string): boolean {
+  if (FORMULA_START.test(value)) return !PLAIN_NUMBER.test(value);
+  return value.startsWith("'") && guarded(value.slice(1));
+}
+
+export function guardFormula(value: string): string {
+  return guarded(value) ? `'${value}` : value;
+}
+
+export function unguardFormula(value: string): string {
+  return value.startsWith("'") && guarded(value.slice(1)) ? value.slice(1) : value;
+}
+
+/** A CSV cell, quoted when it holds the delimiter, a quote, a line break, or leading/trailing spaces. */
+export function csvCell(value: string, delimiter: string): string {
+  if (value === '') return value;
+  const needsQuotes =
+    value.includes(delimiter) || value.includes('"') || value.includes('\n') || value.includes('\r') ||
+    value.charCodeAt(0) === 32 || value.charCodeAt(value.length - 1) === 32;
+  return needsQuotes ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+const TRUE_WORDS = new Set(['yes', 'y', 'true', 't', '1', 'oui', 'o', 'sì', 'si', 'ja', 'j', 'x', 'on']);
+const FALSE_WORDS = new Set(['no', 'n', 'false', 'f', '0', 'non', 'nee', 'nein', 'off', '']);
+
+/** yes/no, true/false, 1/0, y/n and oui/non, sì/no, ja/nee (and nein). Empty is false. */
+export function parseBoolean(raw: string): boolean {
+  const word = raw.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  throw new ValidationError(`"${raw}" is not a yes/no value (expected yes/no, true/false, 1/0, y/n, oui/non, sì/no, ja/nee)`);
+}

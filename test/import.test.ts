@@ -1,0 +1,298 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, storeCli } from './helpers/run-cli.js';
+
+const fixture = (name: string) => join(__dirname, '..', 'fixtures', name);
+type Customer = Record<string, unknown>;
+
+async function imported(file: string, ...args: string[]) {
+  const s = storeCli();
+  const r = await s.cli('import', fixture(file), '--json', ...args);
+  const list = r.code === 0 ? json<Customer[]>(await s.cli('list', '--json')) : [];
+  return { ...s, r, summary: r.stdout ? JSON.parse(r.stdout) : undefined, list, byEmail: (e: string) => list.find((c) => c.email === e) };
+}
+
+describe('platform presets, detected from the header', () => {
+  it('Shopify (current export): every column, totals kept as order statistics', async () => {
+    const { summary, list, byEmail } = await imported('shopify-customers.csv');
+    expect(summary).toMatchObject({ created: 10, updated: 0, unchanged: 0, rejected: 0, duplicates: 0, preset: 'shopify', delimiter: ',', encoding: 'utf-8' });
+    expect(list).toHaveLength(10);
+    expect(byEmail('helene.dupont@example.fr')).toMatchObject({
+      first_name: 'Hélène', last_name: 'Dupont', company: 'Dupont SARL', street: '12 rue des Lilas', city: 'Paris', postal_code: '75011',
+      country: 'FR', phone: '+33 6 12 34 56 78', accepts_marketing: true, tax_exempt: false, total_spent: '1250.40', order_count: 14,
+      note: 'Prefers delivery after 5pm, side door', tags: ['VIP', 'wholesale'],
+    });
+    // E-mail lower-cased; the address phone is used when the customer phone is empty; leading zeros kept.
+    expect(byEmail('sanne.devries@example.nl')).toMatchObject({ phone: '0612345678', postal_code: '1016 GV', tags: ['newsletter', 'returning'] });
+    expect(byEmail('juergen.mueller@example.de')).toMatchObject({ phone: '+49 89 123456', tax_exempt: true, region: 'BY', company: 'Müller & Söhne GmbH' });
+  });
+
+  it('Shopify (legacy template): country names and codes, province names', async () => {
+    const { summary, byEmail } = await imported('shopify-legacy.csv');
+    expect(summary.preset).toBe('shopify');
+    expect(byEmail('pieter@example.be')).toMatchObject({ country: 'BE', company: 'Janssens BV', note: 'Met at the fair', phone: '0471 23 45 67' });
+    expect(byEmail('anna.schmidt@example.de')).toMatchObject({ country: 'DE', total_spent: '45.50', tags: ['b2c', 'newsletter'] });
+  });
+
+  it('Ecwid name,email,password: names split, passwords hashed and never shown', async () => {
+    const { summary, byEmail, db } = await imported('ecwid-name-email-password.csv');
+    expect(summary.preset).toBe('ecwid');
+    expect(byEmail('bram@example.nl')).toMatchObject({ first_name: 'Bram', last_name: 'van den Berg' });
+    const { default: Database } = await import('better-sqlite3');
+    const raw = new Database(db, { readonly: true });
+    const hashes = raw.prepare('SELECT email, password_hash FROM customers ORDER BY id').all() as { email: string; password_hash: string | null }[];
+    raw.close();
+    expect(hashes[0].password_hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(hashes[1].password_hash).toBeNull();
+    expect(JSON.stringify(hashes)).not.toContain('s3cret-Pa55');
+  });
+
+  it('Ecwid extended columns: General means no group, tax id, language, statistics, registration date', async () => {
+    const { summary, byEmail } = await imported('ecwid-customers.csv');
+    expect(summary).toMatchObject({ preset: 'ecwid', groups_created: ['Wholesale'] });
+    expect(byEmail('thomas.leroy@example.fr')).toMatchObject({
+      group: 'Wholesale', tax_exempt: true, tax_id: 'FR12345678901', lang: 'fr', note: 'Net 30 terms', order_count: 22,
+      total_spent: '10450.00', created_at: '2023-11-20T08:00:00Z',
+    });
+    expect(byEmail('sofia.costa@example.pt')).toMatchObject({ group: null, total_spent: '210.40', accepts_marketing: true });
+  });
+
+  it('WooCommerce analytics export: full names, currency signs, sign-up dates, shipping phone as fallback', async () => {
+    const { summary, byEmail } = await imported('woocommerce-analytics.csv');
+    expect(summary.preset).toBe('woocommerce');
+    expect(byEmail('olivia.jones@example.co.uk')).toMatchObject({ first_name: 'Olivia', last_name: 'Jones', total_spent: '412.80', order_count: 6, created_at: '2024-05-14T00:00:00Z', postal_code: 'SW1A 1AA' });
+    expect(byEmail('matteo.ferrari@example.it')).toMatchObject({ phone: '+39 333 1234567', region: 'TO' });
+  });
+
+  it('Magento customers main file: groups by id, tax/VAT number, created_at, password hash kept as it is', async () => {
+    const { summary, byEmail, db } = await imported('magento-customers.csv');
+    expect(summary).toMatchObject({ preset: 'magento', groups_created: ['Wholesale', 'Retailer'] });
+    expect(byEmail('laura.weber@example.de')).toMatchObject({ group: null, tax_id: 'DE123456789', created_at: '2022-06-15T09:30:00Z' });
+    expect(byEmail('marco.rossi@example.it')).toMatchObject({ group: 'Wholesale' });
+    const { default: Database } = await import('better-sqlite3');
+    const raw = new Database(db, { readonly: true });
+    expect(raw.prepare("SELECT password_hash FROM customers WHERE email = 'marco.rossi@example.it'").pluck().get()).toBe('$2y$10$abcdefghijklmnopqrstuuJ0kP8vQy3G5cQh1l8m2Ck4d6Yl7n1Ce');
+    raw.close();
+  });
+
+  it('Magento customers-and-addresses file: multi-line street into two lines', async () => {
+    const { summary, byEmail } = await imported('magento-customers-addresses.csv');
+    expect(summary.preset).toBe('magento');
+    expect(byEmail('elena.horvath@example.hu')).toMatchObject({ street: 'Váci utca 1', street2: '2. emelet', city: 'Budapest', company: 'Horváth Kft.', country: 'HU', phone: '+36 1 234 5678', tax_id: 'HU12345678' });
+  });
+
+  it('BigCommerce: group, join date, marketing Y/N, tax-exempt category', async () => {
+    const { summary, byEmail } = await imported('bigcommerce-customers.csv');
+    expect(summary.preset).toBe('bigcommerce');
+    expect(byEmail('david.nguyen@example.com')).toMatchObject({ group: 'Wholesale', tax_exempt: true, accepts_marketing: true, note: 'Reseller', created_at: '2024-04-18T00:00:00Z' });
+    expect(byEmail('sarah.kowalski@example.pl')).toMatchObject({ tax_exempt: false, accepts_marketing: false, group: null });
+  });
+
+  it('an explicit --preset overrides detection; headers match whatever their case', async () => {
+    const { summary, byEmail } = await imported('shopify-customers.csv', '--preset', 'magento');
+    expect(summary).toMatchObject({ preset: 'magento', created: 10 });
+    expect(summary.unknown_columns).toContain('First Name');
+    expect(byEmail('helene.dupont@example.fr')).toMatchObject({ first_name: null });
+    const { r } = await imported('woocommerce-analytics.csv', '--preset', 'bigcommerce');
+    expect(r.code).toBe(0);
+    const s = storeCli();
+    const file = join(s.dir, 'f.csv');
+    writeFileSync(file, 'Customer ID,Name\n1,Ann\n');
+    const none = await s.cli('import', file, '--preset', 'magento');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('line 1: no e-mail column in the header ("Customer ID", "Name")');
+    expect(none.stderr).toContain('The magento preset reads the e-mail from "email" or "_email".');
+  });
+});
+
+describe("what Excel does to files", () => {
+  it('Windows-1252 with semicolons, CRLF and decimal commas (with thousands separators)', async () => {
+    const { summary, byEmail } = await imported('excel-semicolon-windows1252.csv');
+    expect(summary).toMatchObject({ created: 4, preset: 'shopify', delimiter: ';', encoding: 'windows-1252' });
+    expect(byEmail('francoise.lefevre@example.fr')).toMatchObject({ first_name: 'Françoise', last_name: 'Lefèvre', company: 'Café Crème SARL', street: "3 place de l'Église", total_spent: '1234.56', accepts_marketing: true, tags: ['café', 'fidèle'] });
+    expect(byEmail('joerg.baecker@example.de')).toMatchObject({ first_name: 'Jörg', postal_code: '07001', phone: '0049 711 123456', total_spent: '0.50', accepts_marketing: true });
+    expect(byEmail('soren@example.dk')).toMatchObject({ city: 'København', total_spent: '19.99', phone: '33612345678', tags: ['prix €'] });
+  });
+
+  it('a UTF-8 byte-order mark does not hide the first header', async () => {
+    const { summary, byEmail } = await imported('excel-utf8-bom.csv');
+    expect(summary).toMatchObject({ created: 2, encoding: 'utf-8', preset: 'shopify' });
+    expect(byEmail('mia.fischer@example.de')).toMatchObject({ postal_code: '01067', phone: '+49 151 2345678', accepts_marketing: true });
+  });
+
+  it('UTF-16 ("Unicode text", tab-separated)', async () => {
+    const { summary, byEmail } = await imported('excel-utf16le-tab.csv');
+    expect(summary).toMatchObject({ created: 2, encoding: 'utf-16le', delimiter: 'tab' });
+    expect(byEmail('yuki.tanaka@example.jp')).toMatchObject({ first_name: '雪', last_name: '田中', city: '東京', country: 'JP' });
+  });
+
+  it('quoted fields with delimiters, doubled quotes and line breaks inside', async () => {
+    const { summary, byEmail } = await imported('pipe-quoted-multiline.csv');
+    expect(summary).toMatchObject({ created: 2, delimiter: '|' });
+    expect(byEmail('mark@example.com')).toMatchObject({ company: 'Evans | Sons', note: 'Line one\nline two, with comma', street: '1 "Old" Road' });
+    expect(byEmail('ines@example.pt')).toMatchObject({ note: 'Said: "call me"; prefers pipes | in notes' });
+  });
+
+  it('an explicit --encoding and --delimiter are used as given', async () => {
+    const s = storeCli();
+    const r = await s.cli('import', fixture('excel-semicolon-windows1252.csv'), '--encoding', 'utf-8', '--delimiter', ';');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('is not valid utf-8; pass --encoding windows-1252');
+  });
+});
+
+describe('rejected rows', () => {
+  it('all or nothing: every problem with line, column and value; exit 1; nothing written', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'existing@example.com');
+    const r = await s.cli('import', fixture('invalid-rows.csv'));
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines).toContain('line 3, column "email", value "": the e-mail address is missing');
+    expect(lines).toContain('line 4, column "email", value "not-an-email": "not-an-email" is not a valid e-mail address (expected name@example.com)');
+    expect(lines).toContain('line 5, column "country", value "France-ish": "France-ish" is not an ISO 3166-1 alpha-2 country code such as FR, BE, US');
+    expect(r.stderr).toContain('line 6, column "phone", value "4.41E+11": "4.41E+11" is a number in scientific notation');
+    expect(r.stderr).toContain('line 7, column "total_spent", value "12.3.4"');
+    expect(r.stderr).toContain('line 7, column "accepts_marketing", value "maybe"');
+    expect(r.stderr).toContain('Nothing imported: 2 created, 0 updated, 0 unchanged, 5 rejected.');
+    expect((await s.cli('list', '--format', 'ids')).stdout).toBe('1\n');
+  });
+
+  it('--skip-invalid writes the valid rows and exits 0', async () => {
+    const s = storeCli();
+    const r = await s.cli('import', fixture('invalid-rows.csv'), '--skip-invalid', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: 2, rejected: 5, written: true });
+    expect((await s.cli('list', '--format', 'csv', '--fields', 'email,phone')).stdout).toBe('email,phone\ngood.one@example.com,+32 470 00 00 01\ngood.two@example.com,0031 6 1234 5678\n');
+  });
+
+  it('--errors FILE holds the rejected rows with their reasons, ready to fix and import again', async () => {
+    const s = storeCli();
+    const errors = join(s.dir, 'errors.csv');
+    await s.cli('import', fixture('invalid-rows.csv'), '--errors', errors);
+    const text = readFileSync(errors, 'utf8').split('\r\n');
+    expect(text[0]).toBe('email,first_name,last_name,phone,country,total_spent,order_count,accepts_marketing,line,column,reason');
+    expect(text[1]).toBe(',Missing,Email,,FR,0,0,no,3,email,the e-mail address is missing');
+    expect(text[5]).toBe('bad.amount@example.com,Bad,Amount,,NL,12.3.4,0,maybe,7,total_spent; accepts_marketing,"""12.3.4"" is not an amount (expected a number with at most two decimals, such as 59.90); ""maybe"" is not a yes/no value (expected yes/no, true/false, 1/0, y/n, oui/non, sì/no, ja/nee)"');
+    expect(text).toHaveLength(7);
+    // Fixed in place and imported again: the extra columns are reported and ignored.
+    writeFileSync(errors, readFileSync(errors, 'utf8').replace(',Missing,Email', 'missing@example.com,Missing,Email').replace('not-an-email', 'fixed@example.com')
+      .replace('France-ish', 'FR').replace('4.41E+11', '+44 20 7946 0958').replace('12.3.4', '12.34').replace(',maybe,', ',no,'));
+    const again = await s.cli('import', errors, '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 5, rejected: 0, unknown_columns: ['line', 'column', 'reason'] });
+    expect(again.stderr).toContain(`Ignored unknown columns: "line", "column", "reason"`);
+  });
+
+  it('a header without an e-mail column names the columns and the fix', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'no-email.csv');
+    writeFileSync(file, 'name,phone\nAnn,123\n');
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 1: no preset recognises this header ("name", "phone")');
+    expect(r.stderr).toContain("--map 'Header=field'");
+  });
+
+  it('a row with more fields than the header is rejected, not shifted', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'shifted.csv');
+    writeFileSync(file, 'email,company\na@example.com,Smith, Jones and Co\nb@example.com,Plain\n');
+    const r = await s.cli('import', file, '--skip-invalid');
+    expect(r.stderr).toContain('line 2, column "(column 3)", value " Jones and Co": the row has 3 fields but the header has 2; a delimiter inside a value needs quotes');
+    expect((await s.cli('list', '--format', 'csv', '--fields', 'email,company')).stdout).toBe('email,company\nb@example.com,Plain\n');
+  });
+});
+
+describe('modes, duplicates, groups, mapping', () => {
+  it('upsert creates, updates the columns the file has, and counts the unchanged', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'jan.peeters@example.be', '--phone', '000', '--note', 'kept');
+    await s.cli('add', '--email', 'emma.smith@example.com', '--first-name', 'Emma');
+    const file = join(s.dir, 'f.csv');
+    writeFileSync(file, 'email,first_name,phone\nJAN.PEETERS@example.be,Jan,+32 470 12 34 56\nemma.smith@example.com,Emma,\nnew@example.com,New,1\n');
+    const r = json<Record<string, number>>(await s.cli('import', file, '--json'));
+    expect(r).toMatchObject({ created: 1, updated: 1, unchanged: 1, rejected: 0 });
+    expect(json(await s.cli('show', '1', '--json'))).toMatchObject({ first_name: 'Jan', phone: '+32 470 12 34 56', note: 'kept' });
+    expect((await s.cli('search', '470 12', '--format', 'ids')).stdout).toBe('1\n');
+  });
+
+  it('create rejects existing e-mails; update rejects unknown ones', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'a@example.com');
+    const file = join(s.dir, 'f.csv');
+    writeFileSync(file, 'email,city\na@example.com,Gent\nb@example.com,Brugge\n');
+    const create = await s.cli('import', file, '--mode', 'create');
+    expect(create.code).toBe(1);
+    expect(create.stderr).toContain('line 2, column "email", value "a@example.com": a customer with this e-mail already exists (id 1)');
+    const update = await s.cli('import', file, '--mode', 'update');
+    expect(update.code).toBe(1);
+    expect(update.stderr).toContain('line 3, column "email", value "b@example.com": no customer has this e-mail');
+    expect((await s.cli('list', '--format', 'count')).stdout).toBe('1\n');
+  });
+
+  it('the same e-mail twice: the last row wins, and the report says so', async () => {
+    const { summary, list, r } = await imported('duplicates.csv');
+    expect(summary).toMatchObject({ created: 2, duplicates: 1 });
+    expect(list.find((c) => c.email === 'dup@example.com')).toMatchObject({ first_name: 'Second', city: 'Antwerpen', id: 1 });
+    expect(r.stderr).toContain('line 4 repeats the e-mail dup@example.com of line 2; line 4 wins.');
+  });
+
+  it('--group puts every imported customer in a group, creating it', async () => {
+    const { summary, list } = await imported('shopify-legacy.csv', '--group', 'Migrated');
+    expect(summary.groups_created).toEqual(['Migrated']);
+    expect(list.map((c) => c.group)).toEqual(['Migrated', 'Migrated', 'Migrated']);
+  });
+
+  it("--map reads any header as a field, and 'Header=' ignores one", async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'f.csv');
+    writeFileSync(file, 'E-mail address;Full name;Secret;Mobile\nann@example.com;Ann Lee;x;+1 555\n');
+    const r = await s.cli('import', file, '--map', 'E-mail address=email', '--map', 'Full name=full_name', '--map', 'Secret=', '--map', 'Mobile=phone', '--json');
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: 1, unknown_columns: [], delimiter: ';' });
+    expect(json(await s.cli('show', '1', '--json'))).toMatchObject({ first_name: 'Ann', last_name: 'Lee', phone: '+1 555' });
+    const bad = await s.cli('import', file, '--map', 'Mobile=mobile');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown field "mobile"');
+  });
+
+  it('--dry-run reports everything and writes nothing, not even a new store', async () => {
+    const s = storeCli();
+    const r = await s.cli('import', fixture('shopify-customers.csv'), '--dry-run', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: 10, written: false });
+    expect(r.stderr).toContain('Dry run: nothing was written.');
+    expect((await s.cli('list')).stderr).toContain('no store at');
+    expect((await s.cli('import', fixture('invalid-rows.csv'), '--dry-run')).code).toBe(1);
+  });
+
+  it('reads standard input with -', async () => {
+    const s = storeCli();
+    const r = await s.cli('import', '-', { stdin: readFileSync(fixture('shopify-customers.csv'), 'utf8') });
+    expect(r.code).toBe(0);
+    expect((await s.cli('list', '--format', 'count')).stdout).toBe('10\n');
+  });
+
+  it('prints only the summary on a non-terminal stderr, and progress on a terminal', async () => {
+    const s = storeCli();
+    const quiet = await s.cli('import', fixture('shopify-customers.csv'));
+    expect(quiet.stderr.split('\n').filter(Boolean)).toEqual([
+      `Created a new store at ${s.db}`,
+      'Imported: 10 created, 0 updated, 0 unchanged, 0 rejected.',
+      'Read as shopify preset, delimiter comma, encoding utf-8.',
+    ]);
+    const file = join(s.dir, 'many.csv');
+    writeFileSync(file, 'email\n' + Array.from({ length: 30000 }, (_, i) => `p${i}@example.com`).join('\n') + '\n');
+    const tty = await s.cli('import', file, { tty: true, env: { NO_COLOR: '1' } });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toMatch(/\r\u001b\[2K[\d,]+ rows {2}[\d.]+ MB of [\d.]+ MB \(\d+%\) {2}[\d,]+\/s {2}ETA \d+:\d\d/);
+  });
+
+  it('a missing file is an error naming it', async () => {
+    const s = storeCli();
+    const r = await s.cli('import', '/nonexistent/customers.csv');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot read /nonexistent/customers.csv: no such file');
+  });
+});
