@@ -1,6 +1,6 @@
 /** The CLI as a separate process: no terminal, pipes, concurrent writers, exit codes. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { rebuildSearchIndex } from '../src/store/search-index.js';
@@ -102,5 +102,19 @@ describe('as a process', () => {
     // Either the whole update landed or none of it did.
     if (r.signal === 'SIGKILL') expect([grouped, tagged]).toEqual(['0\n', '0\n']);
     else expect([grouped, tagged]).toEqual(['100000\n', '100000\n']);
+  });
+
+  it('a killed import leaves the store as it was', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'store.db');
+    await spawnCli(['--db', db, 'add', '--email', 'before@example.com']);
+    const file = join(dir, 'big.csv');
+    const rows = Array.from({ length: 200000 }, (_, i) => `person${i}@example.com,First${i},Last${i},+32 470 ${String(i).padStart(6, '0')}`);
+    writeFileSync(file, 'email,first_name,last_name,phone\n' + rows.join('\n') + '\n');
+    const r = await spawnCli(['--db', db, 'import', file], { timeoutMs: 1200 });
+    expect(r.signal).toBe('SIGKILL');
+    const check = await spawnCli(['--db', db, 'db', 'check']);
+    expect(check.stdout).toBe('ok: 1 customer, no problems found\n');
+    expect((await spawnCli(['--db', db, 'list', '--format', 'ids'])).stdout).toBe('1\n');
   });
 });

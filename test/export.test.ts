@@ -1,0 +1,118 @@
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { storeCli } from './helpers/run-cli.js';
+
+const fixture = (name: string) => join(__dirname, '..', 'fixtures', name);
+
+async function shopifyStore() {
+  const s = storeCli();
+  await s.cli('import', fixture('shopify-customers.csv'));
+  return s;
+}
+
+describe('export', () => {
+  it('writes the native format to stdout: every field but the derived name, CRLF lines', async () => {
+    const { cli } = await shopifyStore();
+    const r = await cli('export', '--country', 'BE');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'id,email,first_name,last_name,phone,company,group,tax_exempt,tax_id,accepts_marketing,lang,note,tags,street,street2,city,region,postal_code,country,order_count,total_spent,created_at,updated_at\r\n' +
+        '2,jan.peeters@example.be,Jan,Peeters,+32 470 12 34 56,Peeters NV,,true,,false,,,b2b,Meir 45,Bus 3,Antwerpen,,2000,BE,2,89.90,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z\r\n',
+    );
+    expect(r.stderr).toBe('Exported 1 customer.\n');
+  });
+
+  it('--columns picks and orders; --delimiter, --bom and --no-header change the layout', async () => {
+    const { cli } = await shopifyStore();
+    const r = await cli('export', '--columns', 'total_spent,email,tags', '--delimiter', ';', '--bom', '--no-header', '--min-orders', '14');
+    expect(r.stdout).toBe('\ufeff1250.40;helene.dupont@example.fr;VIP, wholesale\r\n4999.99;juergen.mueller@example.de;b2b, VIP, wholesale\r\n');
+    const bad = await cli('export', '--columns', 'email,mobile');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown column "mobile" for the native preset');
+    expect(bad.stderr).toContain('Valid columns: id, email, first_name');
+  });
+
+  it("--preset writes the other platform's headers and conventions, and it imports back", async () => {
+    const { cli, dir } = await shopifyStore();
+    const r = await cli('export', '--preset', 'shopify', '--columns', 'Email,Accepts Email Marketing,Tax Exempt,Tags,Total Spent', '--tag', 'b2b');
+    expect(r.stdout).toBe('Email,Accepts Email Marketing,Tax Exempt,Tags,Total Spent\r\njan.peeters@example.be,no,yes,b2b,89.90\r\njuergen.mueller@example.de,no,yes,"b2b, VIP, wholesale",4999.99\r\n');
+    for (const preset of ['shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce']) {
+      const file = join(dir, `${preset}.csv`);
+      expect((await cli('export', file, '--preset', preset)).code).toBe(0);
+      const other = storeCli();
+      const back = await other.cli('import', file, '--json');
+      expect(JSON.parse(back.stdout), preset).toMatchObject({ created: 10, rejected: 0, preset });
+    }
+  });
+
+  it('guards text a spreadsheet would run, but not phone numbers or negative numbers', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'a@example.com', '--note', '=HYPERLINK("http://evil.example")', '--company', '@SUM(A1)', '--phone', '+33 6 12 34 56 78', '--city', '-15', '--street', "'=already quoted");
+    const r = await s.cli('export', '--columns', 'note,company,phone,city,street');
+    expect(r.stdout).toBe(`note,company,phone,city,street\r\n"'=HYPERLINK(""http://evil.example"")",'@SUM(A1),+33 6 12 34 56 78,-15,''=already quoted\r\n`);
+  });
+
+  it('writes a file only when the whole export succeeded', async () => {
+    const { cli, dir } = await shopifyStore();
+    const file = join(dir, 'out.csv');
+    expect((await cli('export', file)).stderr).toBe(`Exported 10 customers to ${file} (native, delimiter ,).\n`);
+    expect(readFileSync(file, 'utf8').split('\r\n')).toHaveLength(12);
+    const failed = await cli('export', join(dir, 'out2.csv'), '--group', 'Nope');
+    expect(failed.code).toBe(1);
+    expect(existsSync(join(dir, 'out2.csv'))).toBe(false);
+  });
+});
+
+describe('round trip', () => {
+  it('a native export imported into an empty store exports byte for byte the same', async () => {
+    const a = await shopifyStore();
+    await a.cli('groups', 'create', 'VIP');
+    await a.cli('update', '1', '3', '--set-group', 'VIP', '--tax-id', '=1+2');
+    await a.cli('delete', '2', '--yes');
+    const first = (await a.cli('export')).stdout;
+    const b = storeCli();
+    const file = join(b.dir, 'a.csv');
+    writeFileSync(file, first);
+    expect((await b.cli('import', file, { now: new Date('2030-01-01T00:00:00Z') })).code).toBe(0);
+    expect((await b.cli('export')).stdout).toBe(first);
+  });
+
+  it('holds for any text: Unicode, quotes, delimiters, line breaks, formula starts (property)', async () => {
+    // Control characters are refused by the store (see values.ts), so leave them out: the property is about what it keeps.
+    const anyChar = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }).filter((c) => !/[\u0000-\u001f\u007f]/.test(c));
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom('"', ',', ';', "'", '=', '+', '-', '@', ' ', '|', 'é', '雪', '😀'), anyChar), maxLength: 12 });
+    const customer = fc.record({
+      first_name: text, last_name: text, company: text, note: fc.string({ unit: fc.oneof(fc.constantFrom('\n', '\r\n', '"', ','), anyChar), maxLength: 20 }),
+      phone: fc.oneof(text, fc.constantFrom('+33 6 12 34 56 78', '-15', '0044 20')), tag: fc.array(text.filter((t) => t.trim() !== '' && !t.includes(',')), { maxLength: 3 }), city: text,
+    });
+    let total = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(customer, { minLength: 1, maxLength: 6 }), async (customers) => {
+        const a = storeCli();
+        let added = 0;
+        for (const [i, c] of customers.entries()) {
+          const args = ['add', '--email', `c${i}@example.com`];
+          for (const [flag, value] of Object.entries(c)) {
+            for (const v of Array.isArray(value) ? value : [value]) args.push(`--${flag.replace('_', '-')}`, v);
+          }
+          // Values the store refuses (control characters, commas in tags) are not the property under test.
+          if ((await a.cli(...args)).code === 0) added++;
+        }
+        if (added === 0) return;
+        total += added;
+        const first = (await a.cli('export')).stdout;
+        const b = storeCli();
+        const file = join(b.dir, 'a.csv');
+        writeFileSync(file, first);
+        const imported = await b.cli('import', file, '--json');
+        expect(imported.code, imported.stderr).toBe(0);
+        expect(JSON.parse(imported.stdout).created).toBe(added);
+        expect((await b.cli('export')).stdout).toBe(first);
+      }),
+      { numRuns: 40 },
+    );
+    expect(total).toBeGreaterThan(40); // most generated customers were accepted, so the property was exercised
+  });
+});
