@@ -88,16 +88,20 @@ export function foldText(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+/** Text that can only be (part of) a phone number: digits and the punctuation phones are written with. */
+const PHONE_LIKE = /^[\d\s+().-]*\d[\d\s+().-]*$/;
+
 function searchClause(text: string): { sql: string; params: unknown[]; indexed: boolean } {
-  const folded = foldText(text.trim());
+  // The index holds phones as bare digits: "+33 6 12" is looked up as "33612".
+  const folded = PHONE_LIKE.test(text.trim()) ? text.replace(/\D/g, '') : foldText(text.trim());
   // The trigram index answers substrings of three characters or more; shorter ones are read row by row.
   if ([...folded].length >= 3) {
     return { sql: 'customers_search MATCH ?', params: [`"${folded.replace(/"/g, '""')}"`], indexed: true };
   }
-  const phoneDigits = phoneDigitsSql('c.phone');
+  // The same text as the index holds, read row by row.
   return {
     sql: `instr(customers_fold(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '') || char(10) || c.email || char(10) ||
-            coalesce(c.phone, '') || char(10) || ${phoneDigits} || char(10) || coalesce(c.company, '')), ?) > 0`,
+            ${phoneDigitsSql('c.phone')} || char(10) || coalesce(c.company, '')), ?) > 0`,
     params: [folded],
     indexed: false,
   };
