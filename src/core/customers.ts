@@ -65,7 +65,8 @@ export function resolveRef(db: Db, ref: string): number {
 export function getCustomer(db: Db, id: number): Item {
   const row = db
     .prepare(`SELECT ${selectList(CUSTOMER_FIELDS)} FROM customers c LEFT JOIN groups g ON g.id = c.group_id WHERE c.id = ?`)
-    .get(id) as Record<string, unknown> | undefined;
+    .raw(true)
+    .get(id) as unknown[] | undefined;
   if (!row) throw new NotFoundError(`no customer with id ${id}`);
   return decodeRow(row, CUSTOMER_FIELDS);
 }
@@ -190,6 +191,8 @@ export interface ListQuery {
   sort?: string;
   limit?: number;
   offset?: number;
+  /** Fill one object for every row instead of a new one each (for callers that use each row at once). */
+  reuse?: boolean;
 }
 
 /** Streams the selected customers, decoded, in the requested order. */
@@ -204,8 +207,10 @@ export function* listCustomers(db: Db, query: ListQuery): Generator<Item> {
   const page = query.limit !== undefined || query.offset ? ` LIMIT ${query.limit ?? -1} OFFSET ${query.offset ?? 0}` : '';
   const sql = `SELECT ${selectList(query.fields)} FROM ${where.from} LEFT JOIN groups g ON g.id = c.group_id
                WHERE ${where.sql} ORDER BY ${order}${page}`;
-  for (const row of db.prepare(sql).iterate(...where.params)) {
-    yield decodeRow(row as Record<string, unknown>, query.fields);
+  // Rows as arrays: half the cost of rows as objects on large listings and exports.
+  const shared: Item = {};
+  for (const row of db.prepare(sql).raw(true).iterate(...where.params)) {
+    yield decodeRow(row as unknown[], query.fields, query.reuse ? shared : {});
   }
 }
 

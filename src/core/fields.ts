@@ -79,11 +79,15 @@ export const SORT_SQL: ReadonlyMap<string, string> = new Map(
 export type FieldValue = string | number | boolean | string[] | null;
 export type Item = Record<string, FieldValue>;
 
-/** Turns a row of raw SQL values into the contract's types: booleans, amounts as "59.90", tags as arrays. */
-export function decodeRow(row: Record<string, unknown>, fields: readonly FieldDef[]): Item {
-  const out: Item = {};
-  for (const f of fields) {
-    const v = row[f.name];
+/**
+ * Turns a row of raw SQL values (in the order of `fields`) into the contract's types: booleans, amounts as
+ * "59.90", tags as arrays. `into` lets a caller that streams (export) reuse one object for every row.
+ */
+export function decodeRow(row: readonly unknown[], fields: readonly FieldDef[], into: Item = {}): Item {
+  const out = into;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    const v = row[i];
     switch (f.type) {
       case 'bool':
         out[f.name] = v === 1;

@@ -45,7 +45,7 @@ export async function exportCustomers(
   let buffer = options.bom ? '\ufeff' : '';
   if (options.header) buffer += columns.map((c) => csvCell(c.header, d)).join(d) + '\r\n';
   let count = 0;
-  for (const item of listCustomers(db, { filter, fields: CUSTOMER_FIELDS })) {
+  for (const item of listCustomers(db, { filter, fields: CUSTOMER_FIELDS, reuse: true })) {
     let line = '';
     for (let i = 0; i < columns.length; i++) {
       if (i) line += d;
