@@ -19,7 +19,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', '@inquirer/prompts', 'chalk', 'cli-table3', 'csv-parse', 'csv-stringify', 'nodemailer'],
+  external: ['better-sqlite3', '@inquirer/prompts', 'chalk', 'cli-table3', 'csv-parse', 'csv-stringify', 'iconv-lite', 'nodemailer'],
   define: {
     __CUSTOMERS_VERSION__: JSON.stringify(pkg.version),
     'import.meta.url': '__importMetaUrl',

@@ -135,6 +135,20 @@ describe('the store', () => {
     expect(readFileSync(other)).toEqual(before);
   });
 
+  it('migrates a store written by an older version when it opens it', async () => {
+    const { cli, db } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    const raw = new Database(db);
+    raw.exec('DROP TABLE login_links');
+    raw.pragma('user_version = 1');
+    raw.close();
+    expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');
+    const after = new Database(db, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(2);
+    after.close();
+    expect((await cli('show', '1', '--json')).code).toBe(0);
+  });
+
   it('refuses a store written by a newer version, unchanged', async () => {
     const { cli, db } = storeCli();
     await cli('add', '--email', 'a@example.com');
@@ -145,7 +159,7 @@ describe('the store', () => {
     const before = readFileSync(db);
     const r = await cli('add', '--email', 'b@example.com');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('was written by a newer version of customers (schema 99; this version reads up to 1)');
+    expect(r.stderr).toContain('was written by a newer version of customers (schema 99; this version reads up to 2)');
     expect(r.stderr).toContain('Upgrade customers');
     expect(readFileSync(db)).toEqual(before);
   });

@@ -8,6 +8,7 @@ import { registerDbCommands } from './commands/db.js';
 import { registerDeleteCommand } from './commands/delete.js';
 import { registerGroupCommands } from './commands/groups.js';
 import { registerListCommands } from './commands/list.js';
+import { registerLoginLinkCommands } from './commands/login-link.js';
 import { registerUpdateCommand } from './commands/update.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs) and by vitest.config.ts. */
@@ -33,8 +34,8 @@ export function createProgram(ctx: Context): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 success, 1 error (not found, conflict, invalid data), 2 usage error, 130 cancelled.
-Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, NO_COLOR, FORCE_COLOR.`,
+Exit codes: 0 success, 1 error (not found, conflict, invalid data, rejected rows, invalid login link,\ne-mails not sent), 2 usage error, 130 cancelled.
+Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, CUSTOMERS_SMTP_URL, CUSTOMERS_MAIL_FROM, NO_COLOR, FORCE_COLOR.`,
     )
     .hook('preAction', (_program, action) => {
       ctx.global = action.optsWithGlobals() as Context['global'];
@@ -46,6 +47,7 @@ Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, NO_COLOR, FORCE_COLOR.`,
   registerDeleteCommand(program, ctx);
   registerCsvCommands(program, ctx);
   registerGroupCommands(program, ctx);
+  registerLoginLinkCommands(program, ctx);
   registerConfigCommands(program, ctx);
   registerDbCommands(program, ctx);
   return program;

@@ -111,6 +111,15 @@ export function formatTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** A duration as a number with a unit: 30s, 15m, 2h, 14d. Returns seconds. */
+export function parseDuration(raw: string): number {
+  const m = /^(\d+)\s*([smhd])$/.exec(raw.trim());
+  if (!m || Number(m[1]) === 0) throw new ValidationError(`"${raw}" is not a duration (expected a number with a unit: 30s, 15m, 2h, 14d)`);
+  return Number(m[1]) * DURATION_UNITS[m[2]];
+}
+
 /** Trims a tag; tags are short labels without commas (Shopify keeps them comma-separated in one cell). */
 export function normalizeTag(raw: string): string {
   const tag = raw.trim().replace(/\s+/g, ' ');

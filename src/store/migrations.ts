@@ -65,6 +65,21 @@ export const MIGRATIONS: readonly string[] = [
   );
 
   `,
+  // 2: one-time login links; only a SHA-256 hash of each token is kept
+  `
+  CREATE TABLE login_links (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer_id  INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    used_at      TEXT,
+    revoked_at   TEXT,
+    sent_at      TEXT,
+    send_error   TEXT
+  );
+  CREATE INDEX login_links_customer ON login_links (customer_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

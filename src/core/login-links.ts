@@ -1,0 +1,231 @@
+/**
+ * One-time login links: a random 256-bit token per link, of which only the SHA-256 hash is stored.
+ * A link works once, until it expires or is revoked; issuing a new one revokes the customer's older
+ * unused links unless asked to keep them.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db, Store } from '../store/open.js';
+import { NotFoundError, UsageError, ValidationError } from './errors.js';
+import { buildWhere, type CustomerFilter } from './filters.js';
+import { checkLoginUrlTemplate, getSetting } from './settings.js';
+import { formatTimestamp } from './values.js';
+
+export type LoginLinkStatus = 'active' | 'used' | 'expired' | 'revoked';
+export type LoginLinkFailure = 'unknown' | 'expired' | 'used' | 'revoked';
+export const LINK_STATUSES: readonly LoginLinkStatus[] = ['active', 'used', 'expired', 'revoked'];
+
+/** A link as printed once at issue: the only time its URL (and token) is known. */
+export interface IssuedLink {
+  id: number;
+  customer_id: number;
+  email: string;
+  lang: string | null;
+  url: string;
+  expires_at: string;
+}
+
+/** 32 random bytes, base64url: 43 characters, safe in a URL as they are. */
+const TOKEN_BYTES = 32;
+const TOKEN_RE = /[A-Za-z0-9_-]{43}/g;
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The URL template: --url, else the store.login_url setting; checked either way. */
+export function loginUrlTemplate(db: Db | undefined, flag: string | undefined): string {
+  const template = flag ?? (db ? getSetting(db, 'store.login_url') : undefined);
+  if (template === undefined) {
+    throw new UsageError('no login URL: pass --url, or set one for the store', [
+      "customers config set store.login_url 'https://shop.example.com/account/login?key={token}'",
+    ]);
+  }
+  try {
+    return checkLoginUrlTemplate(template);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new UsageError(error.message, error.details);
+    throw error;
+  }
+}
+
+function fillTemplate(template: string, values: { token: string; email: string; id: number }): string {
+  return template.replace(/\{(token|email|id)\}/g, (_, key: 'token' | 'email' | 'id') => encodeURIComponent(String(values[key])));
+}
+
+export interface IssueOptions {
+  template: string;
+  ttlSeconds: number;
+  keepOthers: boolean;
+  now: Date;
+  /** Leave out customers who already have an active link that was e-mailed (a re-run of --send). */
+  skipSent?: boolean;
+}
+
+/** Issues a link to every selected customer, in one transaction. */
+export function issueLoginLinks(store: Store, filter: CustomerFilter, options: IssueOptions): { links: IssuedLink[]; skipped: number } {
+  const now = formatTimestamp(options.now);
+  const expires = formatTimestamp(new Date(options.now.getTime() + options.ttlSeconds * 1000));
+  return store.write(() => {
+    const db = store.db;
+    const where = buildWhere(db, filter);
+    const customers = db
+      .prepare(`SELECT c.id, c.email, c.lang FROM ${where.from} WHERE ${where.sql} ORDER BY c.id`)
+      .all(...where.params) as { id: number; email: string; lang: string | null }[];
+    const alreadySent = db.prepare(
+      'SELECT 1 FROM login_links WHERE customer_id = ? AND sent_at IS NOT NULL AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
+    ).pluck();
+    const revokeOthers = db.prepare(
+      'UPDATE login_links SET revoked_at = ? WHERE customer_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
+    );
+    const insert = db.prepare('INSERT INTO login_links (customer_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)');
+    const links: IssuedLink[] = [];
+    let skipped = 0;
+    for (const c of customers) {
+      if (options.skipSent && alreadySent.get(c.id, now)) {
+        skipped++;
+        continue;
+      }
+      if (!options.keepOthers) revokeOthers.run(now, c.id, now);
+      const token = randomBytes(TOKEN_BYTES).toString('base64url');
+      const id = Number(insert.run(c.id, hashToken(token), now, expires).lastInsertRowid);
+      links.push({ id, customer_id: c.id, email: c.email, lang: c.lang, url: fillTemplate(options.template, { token, email: c.email, id: c.id }), expires_at: expires });
+    }
+    return { links, skipped };
+  });
+}
+
+interface LinkRow {
+  id: number;
+  customer_id: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A login link that cannot be used, with the reason: unknown, expired, used or revoked. */
+export class LoginLinkError extends ValidationError {
+  constructor(readonly reason: LoginLinkFailure, message: string) {
+    super(`${reason}: ${message}`);
+  }
+}
+
+/** The token of a bare token or of a whole login URL (whatever the template put around it). */
+function candidateTokens(tokenOrUrl: string): string[] {
+  let text = tokenOrUrl.trim();
+  try {
+    text = decodeURIComponent(text);
+  } catch {
+    // not URL-encoded: use as it is
+  }
+  return [...new Set(text.match(TOKEN_RE) ?? [])];
+}
+
+function findLink(db: Db, tokenOrUrl: string): LinkRow {
+  for (const token of candidateTokens(tokenOrUrl)) {
+    const row = db.prepare('SELECT id, customer_id, created_at, expires_at, used_at, revoked_at FROM login_links WHERE token_hash = ?').get(hashToken(token)) as LinkRow | undefined;
+    if (row) return row;
+  }
+  throw new LoginLinkError('unknown', 'no login link has this token (it may have been purged, or mistyped)');
+}
+
+function whyUnusable(link: LinkRow, now: string): LoginLinkError | undefined {
+  if (link.used_at) return new LoginLinkError('used', `this login link was already used, at ${link.used_at}`);
+  if (link.revoked_at) return new LoginLinkError('revoked', `this login link was revoked at ${link.revoked_at}`);
+  if (link.expires_at <= now) return new LoginLinkError('expired', `this login link expired at ${link.expires_at}`);
+  return undefined;
+}
+
+/** Checks a link without using it; returns the customer id and the link. */
+export function verifyLoginLink(db: Db, tokenOrUrl: string, nowDate: Date): { customerId: number; linkId: number; expiresAt: string } {
+  const link = findLink(db, tokenOrUrl);
+  const problem = whyUnusable(link, formatTimestamp(nowDate));
+  if (problem) throw problem;
+  return { customerId: link.customer_id, linkId: link.id, expiresAt: link.expires_at };
+}
+
+/**
+ * Uses a link, atomically: one UPDATE that succeeds only while the link is unused, unrevoked and unexpired,
+ * so of two processes redeeming the same token at once exactly one succeeds.
+ */
+export function redeemLoginLink(store: Store, tokenOrUrl: string, nowDate: Date): { customerId: number; linkId: number; expiresAt: string } {
+  const now = formatTimestamp(nowDate);
+  return store.write(() => {
+    const link = findLink(store.db, tokenOrUrl);
+    const used = store.db
+      .prepare('UPDATE login_links SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?')
+      .run(now, link.id, now);
+    if (used.changes === 1) return { customerId: link.customer_id, linkId: link.id, expiresAt: link.expires_at };
+    throw whyUnusable(store.db.prepare('SELECT * FROM login_links WHERE id = ?').get(link.id) as LinkRow, now)!;
+  });
+}
+
+export type LinkListRow = {
+  id: number;
+  customer_id: number;
+  email: string;
+  status: LoginLinkStatus;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+  sent_at: string | null;
+  send_error: string | null;
+};
+
+const STATUS_SQL = `CASE WHEN l.used_at IS NOT NULL THEN 'used' WHEN l.revoked_at IS NOT NULL THEN 'revoked'
+  WHEN l.expires_at <= @now THEN 'expired' ELSE 'active' END`;
+
+/** Every link (never its token or hash), optionally of one customer and of one status. */
+export function listLoginLinks(db: Db, options: { customerId?: number; status?: LoginLinkStatus; now: Date }): LinkListRow[] {
+  return db
+    .prepare(
+      `SELECT l.id, l.customer_id, c.email, ${STATUS_SQL} AS status, l.created_at, l.expires_at, l.used_at, l.revoked_at, l.sent_at, l.send_error
+       FROM login_links l JOIN customers c ON c.id = l.customer_id
+       WHERE (@customer IS NULL OR l.customer_id = @customer) AND (@status IS NULL OR ${STATUS_SQL} = @status)
+       ORDER BY l.id`,
+    )
+    .all({ now: formatTimestamp(options.now), customer: options.customerId ?? null, status: options.status ?? null }) as LinkListRow[];
+}
+
+/** Revokes one link by id, or every active link of a customer; returns how many were revoked. */
+export function revokeLoginLinks(store: Store, target: { linkId: number } | { customerId: number }, nowDate: Date): number {
+  const now = formatTimestamp(nowDate);
+  return store.write(() => {
+    if ('linkId' in target) {
+      const link = store.db.prepare('SELECT * FROM login_links WHERE id = ?').get(target.linkId) as LinkRow | undefined;
+      if (!link) throw new NotFoundError(`no login link with id ${target.linkId}`, ['List them with: customers login-link list']);
+      const problem = whyUnusable(link, now);
+      if (problem) throw new ValidationError(`login link ${target.linkId} cannot be revoked: ${problem.message}`);
+      return store.db.prepare('UPDATE login_links SET revoked_at = ? WHERE id = ?').run(now, target.linkId).changes;
+    }
+    return store.db
+      .prepare('UPDATE login_links SET revoked_at = ? WHERE customer_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?')
+      .run(now, target.customerId, now).changes;
+  });
+}
+
+/** Deletes used, expired and revoked links that ended (were used, expired or revoked) before the cut-off. */
+export function purgeLoginLinks(store: Store, olderThanSeconds: number, nowDate: Date): number {
+  const now = formatTimestamp(nowDate);
+  const cutoff = formatTimestamp(new Date(nowDate.getTime() - olderThanSeconds * 1000));
+  return store.write(
+    () =>
+      store.db
+        .prepare(
+          `DELETE FROM login_links WHERE coalesce(used_at, revoked_at, CASE WHEN expires_at <= ? THEN expires_at END) <= ?`,
+        )
+        .run(now, cutoff).changes,
+  );
+}
+
+/** Records the outcome of e-mailing a link, so a re-run sends only to those it failed for. */
+export function recordSend(store: Store, linkId: number, outcome: { sentAt: Date } | { error: string }): void {
+  store.write(() => {
+    if ('sentAt' in outcome) {
+      store.db.prepare('UPDATE login_links SET sent_at = ?, send_error = NULL WHERE id = ?').run(formatTimestamp(outcome.sentAt), linkId);
+    } else {
+      store.db.prepare('UPDATE login_links SET send_error = ? WHERE id = ?').run(outcome.error, linkId);
+    }
+  });
+}

@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { json, storeCli } from './helpers/run-cli.js';
+import { closedPort, startSmtp } from './helpers/smtp.js';
+import { spawnCli } from './helpers/spawn-cli.js';
+
+const T0 = new Date('2026-03-01T10:00:00Z');
+const at = (iso: string) => ({ now: new Date(iso) });
+
+async function store() {
+  const s = storeCli();
+  await s.cli('add', '--email', 'alice@example.com', '--first-name', 'Alice', '--lang', 'fr', '--tag', 'migrated');
+  await s.cli('add', '--email', 'bob@example.com', '--first-name', 'Bob', '--lang', 'nl', '--tag', 'migrated');
+  await s.cli('add', '--email', 'carol@example.com', '--first-name', 'Carol', '--lang', 'de');
+  await s.cli('config', 'set', 'store.login_url', 'http://localhost:3000/login?key={token}&u={email}');
+  await s.cli('config', 'set', 'store.name', 'Chez Hélène');
+  return s;
+}
+
+type Issued = { id: number; customer_id: number; email: string; url: string; expires_at: string; sent?: boolean; send_error?: string | null };
+const tokenOf = (url: string) => new URL(url).searchParams.get('key')!;
+
+describe('issue', () => {
+  it('prints a URL with a 256-bit token per customer; only the hash is stored', async () => {
+    const { cli, db } = await store();
+    const r = await cli('login-link', 'issue', 'alice@example.com', '--json', { now: T0 });
+    const [link] = json<Issued[]>(r);
+    expect(link).toMatchObject({ id: 1, customer_id: 1, email: 'alice@example.com', expires_at: '2026-03-15T10:00:00Z' });
+    expect(link.url).toMatch(/^http:\/\/localhost:3000\/login\?key=[A-Za-z0-9_-]{43}&u=alice%40example\.com$/);
+    const token = tokenOf(link.url);
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    const raw = new Database(db, { readonly: true });
+    const stored = raw.prepare('SELECT * FROM login_links').all() as Record<string, unknown>[];
+    raw.close();
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(stored[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
+    const plain = await cli('login-link', 'issue', '2', '--ttl', '2h', '--url', 'https://shop.example.com/a/{id}/{token}', { now: T0 });
+    expect(plain.stdout).toMatch(/^https:\/\/shop\.example\.com\/a\/2\/[A-Za-z0-9_-]{43}\n$/);
+    expect(plain.stderr).toBe('Issued 1 login link, valid until 2026-03-01T12:00:00Z.\n');
+  });
+
+  it('selects by filters, needs a selection, and checks the template and the ttl', async () => {
+    const { cli } = await store();
+    expect(json<Issued[]>(await cli('login-link', 'issue', '--tag', 'migrated', '--json')).map((l) => l.email)).toEqual(['alice@example.com', 'bob@example.com']);
+    for (const [args, message] of [
+      [[], 'no customers selected'],
+      [['1', '--url', 'http://shop.example.com/?k={token}'], 'must use https'],
+      [['1', '--url', 'https://shop.example.com/login'], 'has no {token} placeholder'],
+      [['1', '--ttl', '14 days'], 'is not a duration'],
+    ] as const) {
+      const r = await cli('login-link', 'issue', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  });
+
+  it('without a template anywhere, says how to set one', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'a@example.com');
+    const r = await s.cli('login-link', 'issue', '1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("customers config set store.login_url 'https://shop.example.com/account/login?key={token}'");
+  });
+});
+
+describe('the life of a link', () => {
+  it('redeems once; the second time it is used', async () => {
+    const { cli } = await store();
+    const [link] = json<Issued[]>(await cli('login-link', 'issue', '1', '--json', { now: T0 }));
+    const verify = await cli('login-link', 'verify', link.url, '--json', at('2026-03-02T00:00:00Z'));
+    expect(json(verify)).toMatchObject({ ok: true, link: { id: 1, expires_at: '2026-03-15T10:00:00Z' }, customer: { id: 1, email: 'alice@example.com' } });
+    const first = await cli('login-link', 'redeem', tokenOf(link.url), at('2026-03-02T00:00:00Z'));
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('email\talice@example.com\n');
+    const second = await cli('login-link', 'redeem', link.url, '--json', at('2026-03-02T00:01:00Z'));
+    expect(second.code).toBe(1);
+    expect(JSON.parse(second.stdout)).toEqual({ ok: false, reason: 'used' });
+    expect(second.stderr).toBe('error: used: this login link was already used, at 2026-03-02T00:00:00Z\n');
+    expect(second.stderr).not.toContain(tokenOf(link.url));
+  });
+
+  it('expires (the clock is the injected one)', async () => {
+    const { cli } = await store();
+    const [link] = json<Issued[]>(await cli('login-link', 'issue', '1', '--ttl', '15m', '--json', { now: T0 }));
+    expect((await cli('login-link', 'verify', link.url, at('2026-03-01T10:14:59Z'))).code).toBe(0);
+    const late = await cli('login-link', 'redeem', link.url, at('2026-03-01T10:15:00Z'));
+    expect(late.code).toBe(1);
+    expect(late.stderr).toBe('error: expired: this login link expired at 2026-03-01T10:15:00Z\n');
+  });
+
+  it('a new link revokes the older unused one, unless --keep-others', async () => {
+    const { cli } = await store();
+    const [old] = json<Issued[]>(await cli('login-link', 'issue', '1', '--json', { now: T0 }));
+    const [kept] = json<Issued[]>(await cli('login-link', 'issue', '1', '--json', at('2026-03-01T11:00:00Z')));
+    expect((await cli('login-link', 'verify', old.url, at('2026-03-01T12:00:00Z'))).stderr).toBe('error: revoked: this login link was revoked at 2026-03-01T11:00:00Z\n');
+    const [another] = json<Issued[]>(await cli('login-link', 'issue', '1', '--keep-others', '--json', at('2026-03-01T12:00:00Z')));
+    expect((await cli('login-link', 'verify', kept.url, at('2026-03-01T12:30:00Z'))).code).toBe(0);
+    expect((await cli('login-link', 'verify', another.url, at('2026-03-01T12:30:00Z'))).code).toBe(0);
+  });
+
+  it('revoke by id or by customer; unknown tokens are "unknown"', async () => {
+    const { cli } = await store();
+    const links = json<Issued[]>(await cli('login-link', 'issue', '1', '2', '--json', { now: T0 }));
+    expect((await cli('login-link', 'revoke', String(links[0].id), { now: T0 })).stderr).toBe('Revoked 1 login link.\n');
+    expect((await cli('login-link', 'revoke', '--customer', 'bob@example.com', { now: T0 })).stderr).toBe('Revoked 1 login link.\n');
+    expect((await cli('login-link', 'verify', links[1].url)).stderr).toContain('error: revoked:');
+    const again = await cli('login-link', 'revoke', String(links[0].id));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('cannot be revoked: revoked:');
+    expect((await cli('login-link', 'revoke', '99')).stderr).toContain('no login link with id 99');
+    expect((await cli('login-link', 'revoke')).code).toBe(2);
+    const unknown = await cli('login-link', 'redeem', 'A'.repeat(43), '--json');
+    expect(unknown).toMatchObject({ code: 1, stdout: '{"ok":false,"reason":"unknown"}\n' });
+    expect((await cli('login-link', 'verify', 'nonsense')).stderr).toContain('error: unknown:');
+  });
+
+  it('list shows each link and its status, never a token or hash; purge deletes the ended ones', async () => {
+    const { cli } = await store();
+    const links = json<Issued[]>(await cli('login-link', 'issue', '--all', '--ttl', '1d', '--json', { now: T0 }));
+    await cli('login-link', 'redeem', links[0].url, { now: T0 });
+    await cli('login-link', 'revoke', String(links[1].id), { now: T0 });
+    const list = json<Record<string, unknown>[]>(await cli('login-link', 'list', '--json', at('2026-03-01T12:00:00Z')));
+    expect(list.map((l) => [l.id, l.email, l.status])).toEqual([[1, 'alice@example.com', 'used'], [2, 'bob@example.com', 'revoked'], [3, 'carol@example.com', 'active']]);
+    const text = JSON.stringify(list) + (await cli('login-link', 'list', '--format', 'tsv')).stdout;
+    for (const l of links) expect(text).not.toContain(tokenOf(l.url));
+    expect(text).not.toMatch(/[0-9a-f]{64}/);
+    expect(json(await cli('login-link', 'list', 'carol@example.com', '--json', '--fields', 'id,status', at('2026-03-03T00:00:00Z')))).toEqual([{ id: 3, status: 'expired' }]);
+    expect((await cli('login-link', 'list', '--status', 'active', '--format', 'count', at('2026-03-01T12:00:00Z'))).stdout).toBe('1\n');
+    expect((await cli('login-link', 'purge', '--older-than', '30d', at('2026-03-05T00:00:00Z'))).stderr).toBe('Purged 0 login links.\n');
+    expect((await cli('login-link', 'purge', at('2026-03-05T00:00:00Z'))).stderr).toBe('Purged 3 login links.\n');
+    expect((await cli('login-link', 'redeem', links[2].url)).stderr).toContain('error: unknown:');
+  });
+
+  it('two processes redeeming the same token at once: exactly one succeeds', async () => {
+    const { cli, db } = await store();
+    for (let round = 0; round < 3; round++) {
+      // The processes below use the real clock, so the link is issued on it too.
+      const [link] = json<Issued[]>(await cli('login-link', 'issue', '1', '--json', { now: new Date() }));
+      const results = await Promise.all([0, 1, 2].map(() => spawnCli(['--db', db, 'login-link', 'redeem', link.url, '--json'])));
+      expect(results.map((r) => r.code).sort()).toEqual([0, 1, 1]);
+      expect(results.filter((r) => r.code === 1).map((r) => JSON.parse(r.stdout))).toEqual([{ ok: false, reason: 'used' }, { ok: false, reason: 'used' }]);
+    }
+  });
+});
+
+describe('--send, through a real SMTP server', () => {
+  it("e-mails each link in the customer's language, text and HTML carrying the same URL", async () => {
+    const smtp = await startSmtp();
+    const { cli } = await store();
+    const r = await cli('login-link', 'issue', '--all', '--send', '--smtp', smtp.url, '--from', 'Chez Hélène <shop@example.com>', '--json', { now: T0 });
+    expect(r.code).toBe(0);
+    const links = json<Issued[]>(r);
+    expect(links.map((l) => l.sent)).toEqual([true, true, true]);
+    expect(smtp.messages).toHaveLength(3);
+    const byTo = new Map(smtp.messages.map((m) => [(m.to as { text: string }).text, m]));
+    const fr = byTo.get('alice@example.com')!;
+    expect(fr.subject).toBe('Votre lien de connexion à Chez Hélène');
+    expect(fr.from?.value[0]).toMatchObject({ name: 'Chez Hélène', address: 'shop@example.com' });
+    expect(fr.text).toContain(links[0].url);
+    expect(fr.text).toContain('Le lien ne fonctionne qu’une seule fois. Il expire le 15 mars 2026 à 10:00 UTC.');
+    expect(fr.html).toContain(`href="${links[0].url.replace(/&/g, '&amp;')}"`);
+    expect(byTo.get('bob@example.com')!.subject).toBe('Je inloglink voor Chez Hélène');
+    expect(byTo.get('bob@example.com')!.text).toContain('De link werkt één keer.');
+    expect(byTo.get('carol@example.com')!.subject).toBe('Your login link for Chez Hélène'); // German: English
+    expect(r.stderr).toContain('E-mailed 3 links.');
+    await cli('login-link', 'revoke', '--customer', '1', { now: T0 }); // else the re-run would skip Alice: her link was sent
+    const onTerminal = await cli('login-link', 'issue', '1', '--send', '--smtp', smtp.url, '--from', 'shop@example.com', { now: T0, tty: true, env: { NO_COLOR: '1' } });
+    expect(onTerminal.stderr).toMatch(/\r\u001b\[2K1 e-mails {2}0\.0 MB {2}\d+\/s/);
+    const list = json<Record<string, unknown>[]>(await cli('login-link', 'list', '--json', { now: T0 }));
+    expect(list.every((l) => l.sent_at === '2026-03-01T10:00:00Z')).toBe(true);
+  });
+
+  it('reports a refused recipient with the server\'s answer; a re-run sends only to it', async () => {
+    const smtp = await startSmtp({ reject: ['bob@example.com'] });
+    const { cli } = await store();
+    await cli('config', 'set', 'mail.smtp_url', smtp.url);
+    await cli('config', 'set', 'mail.from', 'shop@example.com');
+    const r = await cli('login-link', 'issue', '--tag', 'migrated', '--send', { now: T0 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not sent to bob@example.com (link 2): 550 5.1.1 Mailbox unavailable');
+    expect(r.stderr).toContain('E-mailed 1 link; 1 failed (run the same command again to retry them).');
+    expect(smtp.messages).toHaveLength(1);
+    const failed = json<Record<string, unknown>[]>(await cli('login-link', 'list', 'bob@example.com', '--json', { now: T0 }));
+    expect(failed[0]).toMatchObject({ sent_at: null, send_error: '550 5.1.1 Mailbox unavailable' });
+    // The server now accepts Bob: a re-run sends to him only.
+    const smtp2 = await startSmtp();
+    const again = await cli('login-link', 'issue', '--tag', 'migrated', '--send', '--smtp', smtp2.url, { now: T0 });
+    expect(again.code).toBe(0);
+    expect(smtp2.messages.map((m) => (m.to as { text: string }).text)).toEqual(['bob@example.com']);
+    expect(again.stderr).toContain('1 customer already had an unused link that was e-mailed; not sent again.');
+  });
+
+  it('a server that is down is one clear error, and no link is issued', async () => {
+    const { cli } = await store();
+    const port = await closedPort();
+    const r = await cli('login-link', 'issue', '1', '--send', '--smtp', `smtp://user:secret@127.0.0.1:${port}`, '--from', 'shop@example.com');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: cannot use smtp://127.0.0.1:${port}: connection refused (is the server running, and is the port right?)\n  No login link was issued. Check --smtp (or CUSTOMERS_SMTP_URL, mail.smtp_url) and try again.\n`);
+    expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');
+  });
+
+  it('needs a server and a sender', async () => {
+    const { cli } = await store();
+    expect((await cli('login-link', 'issue', '1', '--send', '--from', 'a@b.com')).stderr).toContain('--send needs an SMTP server');
+    const r = await cli('login-link', 'issue', '1', '--send', '--smtp', 'smtp://127.0.0.1:1', { env: {} });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--send needs a sender');
+  });
+});
