@@ -484,6 +484,9 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
     },
   });
   const done = finished(parser.resume());
+  // A row handler that throws (a header without an e-mail column) fails the parser at once; `done` is
+  // awaited only after the last write, so mark its rejection as handled here and stop writing below.
+  done.catch(() => undefined);
 
   const bulk = seqAtStart === 0 && !options.dryRun ? dropSecondaryIndexes(db) : undefined;
   // A larger page cache for the import: the e-mail index of a million customers is ~40 MB of random inserts.
@@ -493,13 +496,13 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
   let committed = false;
   try {
     bulk?.drop();
-    for (let text = first; ; ) {
+    for (let text = first; !parser.destroyed; ) {
       if (text && !parser.write(text)) await once(parser, 'drain');
       const next = await chunks.next();
       if (next.done) break;
       text = next.value;
     }
-    parser.end();
+    if (!parser.destroyed) parser.end();
     await done;
     options.onProgress?.(rows, bytes);
     if (!headers) throw new HeaderError('the file is empty: no header line', ['A CSV file starts with a header line naming its columns, e.g. "email,first_name,last_name".']);
