@@ -62,6 +62,8 @@ describe('export', () => {
     const failed = await cli('export', join(dir, 'out2.csv'), '--group', 'Nope');
     expect(failed.code).toBe(1);
     expect(existsSync(join(dir, 'out2.csv'))).toBe(false);
+    const nowhere = await cli('export', '/nonexistent/dir/out.csv');
+    expect(nowhere).toMatchObject({ code: 2, stderr: 'error: cannot write /nonexistent/dir/out.csv: its folder does not exist\n' });
   });
 });
 

@@ -289,6 +289,13 @@ describe('modes, duplicates, groups, mapping', () => {
     expect(tty.stderr).toMatch(/\r\u001b\[2K[\d,]+ rows {2}[\d.]+ MB of [\d.]+ MB \(\d+%\) {2}[\d,]+\/s {2}ETA \d+:\d\d/);
   });
 
+  it('an --errors path that cannot be written is a usage error before anything is imported', async () => {
+    const s = storeCli();
+    const r = await s.cli('import', fixture('invalid-rows.csv'), '--errors', '/nonexistent/dir/errors.csv');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: cannot write /nonexistent/dir/errors.csv: its folder does not exist\n');
+  });
+
   it('a missing file is an error naming it', async () => {
     const s = storeCli();
     const r = await s.cli('import', '/nonexistent/customers.csv');

@@ -1,5 +1,5 @@
 /** import and export: CSV files from and for other platforms. */
-import { createReadStream, createWriteStream, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -41,13 +41,13 @@ class Rejections {
   private out: ReturnType<typeof createWriteStream> | undefined;
   private delimiter = ',';
 
-  constructor(private readonly ctx: Context, private readonly errorsFile: string | undefined) {}
+  constructor(private readonly ctx: Context, private readonly errorsFile: string | undefined) {
+    if (errorsFile) this.out = openForWriting(errorsFile, errorsFile); // a bad path fails before the import starts
+  }
 
   start(headers: string[], delimiter: string): void {
     this.delimiter = delimiter;
-    if (!this.errorsFile) return;
-    this.out = createWriteStream(this.errorsFile);
-    this.row([...headers, 'line', 'column', 'reason']);
+    if (this.out) this.row([...headers, 'line', 'column', 'reason']);
   }
 
   private row(cells: string[]): void {
@@ -131,9 +131,9 @@ Examples:
           dbPath = join(tempDir, 'store.db');
         }
       }
+      const rejections = new Rejections(ctx, opts.errors);
       const { importCustomers } = await import('../../core/csv/import.js');
       const store = dbPath ? (await import('../../store/open.js')).openStore(dbPath, { create: true }) : await ctx.store({ create: true });
-      const rejections = new Rejections(ctx, opts.errors);
       const progress = new Progress(ctx, source.size, 'rows');
       try {
         const summary = await importCustomers(store, source.stream, {
@@ -201,7 +201,7 @@ Examples:
       }
       // Written beside the target and renamed at the end: a failed export never leaves half a file.
       const partial = `${file}.partial-${process.pid}`;
-      const out = createWriteStream(partial, { mode: 0o600 });
+      const out = openForWriting(partial, file);
       try {
         const count = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
         await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
@@ -242,6 +242,19 @@ function openSource(ctx: Context, file: string): { stream: AsyncIterable<Buffer 
     throw new NotFoundError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
   return { stream: createReadStream(file, { highWaterMark: 1 << 20 }), size };
+}
+
+/** Opens a file for writing now, so a bad path is a clear error before any work (not a crash later). */
+function openForWriting(path: string, shownAs: string): ReturnType<typeof createWriteStream> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w', 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+    throw new UsageError(`cannot write ${shownAs}: ${why}`);
+  }
+  return createWriteStream('', { fd });
 }
 
 async function writeWithBackpressure(out: NodeJS.WritableStream, chunk: string): Promise<void> {
