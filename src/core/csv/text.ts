@@ -76,7 +76,7 @@ export function detectDelimiter(headerLine: string): string {
 }
 
 // A plain number or phone number: digits, spaces, dots, dashes, parentheses, a leading + or -.
-const PLAIN_NUMBER = /^[+-]?[\d\s.()-]*\d[\d\s.()-]*$/;
+const PLAIN_NUMBER = /^[+-]?[0-9 .()-]*[0-9][0-9 .()-]*$/;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**
@@ -88,21 +88,28 @@ function guarded(value: string): boolean {
   return value.startsWith("'") && guarded(value.slice(1));
 }
 
+/** First characters that can start a formula, or an apostrophe before one. */
+const SUSPECT_FIRST = new Set([61, 43, 45, 64, 9, 13, 39]); // = + - @ tab CR '
+
 export function guardFormula(value: string): string {
-  return guarded(value) ? `'${value}` : value;
+  // Fast path: almost every value starts with a letter or a digit.
+  return SUSPECT_FIRST.has(value.charCodeAt(0)) && guarded(value) ? `'${value}` : value;
 }
 
 export function unguardFormula(value: string): string {
   return value.startsWith("'") && guarded(value.slice(1)) ? value.slice(1) : value;
 }
 
+const NEEDS_QUOTES = new Map<string, RegExp>();
+
 /** A CSV cell, quoted when it holds the delimiter, a quote, a line break, or leading/trailing spaces. */
 export function csvCell(value: string, delimiter: string): string {
-  if (value === '') return value;
-  const needsQuotes =
-    value.includes(delimiter) || value.includes('"') || value.includes('\n') || value.includes('\r') ||
-    value.charCodeAt(0) === 32 || value.charCodeAt(value.length - 1) === 32;
-  return needsQuotes ? `"${value.replace(/"/g, '""')}"` : value;
+  let needs = NEEDS_QUOTES.get(delimiter);
+  if (!needs) {
+    needs = new RegExp(`[${delimiter === '\t' ? '\\t' : `\\${delimiter}`}"\\r\\n]|^ | $`);
+    NEEDS_QUOTES.set(delimiter, needs);
+  }
+  return needs.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 const TRUE_WORDS = new Set(['yes', 'y', 'true', 't', '1', 'oui', 'o', 'sì', 'si', 'ja', 'j', 'x', 'on']);
