@@ -3,6 +3,7 @@
  * and writes created and updated customers in one transaction. All or nothing by default: if any row
  * is rejected the transaction is rolled back and the store is as it was.
  */
+import { isUtf8 } from 'node:buffer';
 import { scryptSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -18,7 +19,7 @@ import {
 import {
   detectPreset, headerKey, type ImportColumn, type ImportTarget, MAGENTO_GROUPS, type Preset, PRESETS, type PresetName,
 } from './presets.js';
-import { delimiterName, detectDelimiter, detectEncoding, type Encoding, parseBoolean, unguardFormula } from './text.js';
+import { completeUtf8, delimiterName, detectDelimiter, detectEncoding, type Encoding, parseBoolean, unguardFormula } from './text.js';
 
 export type ImportMode = 'upsert' | 'create' | 'update';
 
@@ -256,6 +257,7 @@ async function* decode(
   wanted: Encoding | 'auto',
   found: (e: Encoding) => void,
   counted: (n: number) => void,
+  invalid: () => void,
 ): AsyncGenerator<string> {
   const iconv = (await import('iconv-lite')).default;
   const open = (sample: Buffer) => {
@@ -264,7 +266,7 @@ async function* decode(
     found(encoding);
     const decoder = iconv.getDecoder(encoding === 'windows-1252' ? 'win1252' : encoding);
     const skip = detected.bom && detected.encoding === encoding ? detected.bom : 0;
-    return { decoder, body: sample.subarray(skip) };
+    return { decoder: encoding === 'utf-8' ? checkingUtf8(decoder, invalid) : decoder, body: sample.subarray(skip) };
   };
   let head: Buffer[] = [];
   let headBytes = 0;
@@ -295,6 +297,27 @@ async function* decode(
   if (tail) yield tail;
 }
 
+/**
+ * Wraps a UTF-8 decoder to report bytes that are not UTF-8 (the decoder turns them into U+FFFD, which a
+ * valid file may also contain): only then are rows holding U+FFFD rejected as misread.
+ */
+function checkingUtf8(decoder: { write(b: Buffer): string; end(): string | undefined }, invalid: () => void) {
+  let carry = Buffer.alloc(0);
+  return {
+    write(buf: Buffer): string {
+      const all = carry.length ? Buffer.concat([carry, buf]) : buf;
+      const complete = completeUtf8(all);
+      carry = Buffer.from(all.subarray(complete.length));
+      if (!isUtf8(complete)) invalid();
+      return decoder.write(buf);
+    },
+    end(): string | undefined {
+      if (carry.length) invalid();
+      return decoder.end();
+    },
+  };
+}
+
 /** Remembers, for each customer id this import touched, the file line that did: duplicates show up here. */
 class LinesById {
   private lines = new Int32Array(1024);
@@ -319,7 +342,8 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
   const db = store.db;
   let encoding: Encoding = 'utf-8';
   let bytes = 0;
-  const chunks = decode(source, options.encoding, (e) => (encoding = e), (n) => (bytes += n))[Symbol.asyncIterator]();
+  let misread = false;
+  const chunks = decode(source, options.encoding, (e) => (encoding = e), (n) => (bytes += n), () => (misread = true))[Symbol.asyncIterator]();
 
   // The delimiter comes from the header line, so read up to its end before the parser starts.
   let first = '';
@@ -465,7 +489,7 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
     if (record.length > headers.length && record.slice(headers.length).some((c) => c.trim() !== '')) {
       problems.push({ column: `(column ${headers.length + 1})`, value: record[headers.length], reason: `the row has ${record.length} fields but the header has ${headers.length}; a delimiter inside a value needs quotes` });
     }
-    const garbled = record.findIndex((cell) => cell.includes('\ufffd'));
+    const garbled = misread ? record.findIndex((cell) => cell.includes('\ufffd')) : -1;
     if (garbled >= 0) {
       problems.push({ column: headers[garbled] ?? `(column ${garbled + 1})`, value: record[garbled], reason: `the text is not valid ${encoding}; pass --encoding windows-1252 (or the file's encoding)` });
     }

@@ -29,7 +29,7 @@ export function detectEncoding(sample: Buffer): DetectedEncoding {
 }
 
 /** The sample without a multi-byte character cut off at its end. */
-function completeUtf8(sample: Buffer): Buffer {
+export function completeUtf8(sample: Buffer): Buffer {
   let end = sample.length;
   for (let i = 1; i <= 3 && end - i >= 0; i++) {
     const byte = sample[end - i];
