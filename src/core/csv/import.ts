@@ -8,7 +8,7 @@ import { scryptSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Store } from '../../store/open.js';
-import { indexCustomers, unindexCustomers } from '../../store/search-index.js';
+import { indexCustomers, indexCustomersInBulk, unindexCustomers } from '../../store/search-index.js';
 import { countryCodeForName } from '../countries.js';
 import { TEXT_FIELDS } from '../customers.js';
 import { ValidationError } from '../errors.js';
@@ -387,6 +387,7 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
   const clearTags = db.prepare('DELETE FROM customer_tags WHERE customer_id = ?');
   const SEARCHED = new Set(['first_name', 'last_name', 'email', 'phone', 'company']);
 
+  const insertFirst = seqAtStart === 0 && options.mode !== 'update';
   const reject = (line: number, record: readonly string[], problems: Problem[]) => {
     summary.rejected++;
     options.onRejected?.({ line, problems }, record);
@@ -395,7 +396,9 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
   const writeRow = (line: number, record: readonly string[], row: RowValues): void => {
     const email = row.email!;
     const groupValue = options.group ?? row.group;
-    const existing = find.get(email) as Record<string, string | number | null> | undefined;
+    // Into a store that was empty, an e-mail can only exist if an earlier row of this file created it: try
+    // the insert first and look up only when the unique index says so (one index descent per row, not two).
+    let existing = insertFirst ? undefined : (find.get(email) as Record<string, string | number | null> | undefined);
     if (!existing) {
       if (options.mode === 'update') {
         reject(line, record, [{ column: emailHeader(fields), value: email, reason: 'no customer has this e-mail (--mode update changes existing customers only; use --mode upsert to create them)' }]);
@@ -409,12 +412,21 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
       // A file's id is kept when no customer has or ever had it (ids are never reused).
       values[0] = row.id !== undefined && row.id > seqAtStart && !idTaken.get(row.id) ? row.id : null;
       values[1] = groupValue ? groupId(groupValue) : null;
-      const id = Number(insert.run(values).lastInsertRowid);
-      for (const tag of row.tags ?? []) addTag.run(id, tag);
-      touched.set(id, line);
-      summary.created++;
-      return;
+      let id: number | undefined;
+      try {
+        id = Number(insert.run(values).lastInsertRowid);
+      } catch (error) {
+        if (!insertFirst || (error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+        existing = find.get(email) as Record<string, string | number | null>;
+      }
+      if (id !== undefined) {
+        for (const tag of row.tags ?? []) addTag.run(id, tag);
+        touched.set(id, line);
+        summary.created++;
+        return;
+      }
     }
+    if (!existing) return; // unreachable: the insert either succeeded or found the customer
     const id = existing.id as number;
     const earlierLine = touched.get(id);
     if (!earlierLine && options.mode === 'create') {
@@ -531,7 +543,7 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
     options.onProgress?.(rows, bytes);
     if (!headers) throw new HeaderError('the file is empty: no header line', ['A CSV file starts with a header line naming its columns, e.g. "email,first_name,last_name".']);
     // New customers all have ids above the sequence at the start: index them in one statement.
-    indexCustomers(db, 'c.id > ?', seqAtStart);
+    indexCustomersInBulk(db, 'c.id > ?', seqAtStart);
     if (options.dryRun || (summary.rejected > 0 && !options.skipInvalid)) {
       db.exec('ROLLBACK');
     } else {
