@@ -118,7 +118,7 @@ function addTags(db: Db, id: number, tags: readonly string[]): void {
 }
 
 /** Fields the search index holds (src/store/search-index.ts). */
-const SEARCHED_FIELDS = new Set(['first_name', 'last_name', 'email', 'phone', 'company']);
+export const SEARCHED_FIELDS: ReadonlySet<string> = new Set(['first_name', 'last_name', 'email', 'phone', 'company']);
 
 export interface EditResult {
   customer: Item;

@@ -4,10 +4,7 @@ import { Option } from 'commander';
 import { getCustomer, resolveRef } from '../../core/customers.js';
 import { CustomersError, UsageError } from '../../core/errors.js';
 import { CUSTOMER_FIELDS } from '../../core/fields.js';
-import {
-  issueLoginLinks, LINK_STATUSES, type LinkListRow, listLoginLinks, LoginLinkError, loginUrlTemplate, purgeLoginLinks, recordSend,
-  redeemLoginLink, revokeLoginLinks, verifyLoginLink,
-} from '../../core/login-links.js';
+import type { LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
 import { checkSetting, getSetting } from '../../core/settings.js';
 import { parseDuration } from '../../core/values.js';
 import type { Context } from '../context.js';
@@ -30,6 +27,10 @@ const LINK_COLUMNS: readonly Column[] = [
 ];
 
 const parseDurationArg = parser(parseDuration);
+const STATUSES: readonly LoginLinkStatus[] = ['active', 'used', 'expired', 'revoked'];
+
+/** The login-link logic, loaded by the commands that use it (it brings node:crypto, a few ms at start-up). */
+const core = () => import('../../core/login-links.js');
 
 export function registerLoginLinkCommands(program: Command, ctx: Context): void {
   const links = program
@@ -61,6 +62,7 @@ Examples:
     .option('--from <address>', 'sender (default: $CUSTOMERS_MAIL_FROM, mail.from)')
     .option('--json', 'print the links as JSON')
     .action(async (refs: string[], opts) => {
+      const { issueLoginLinks, loginUrlTemplate, recordSend } = await core();
       const store = await ctx.store({ create: false });
       const template = loginUrlTemplate(store.db, opts.url);
       const selection = buildSelection(store.db, filterFromOptions(opts), refs.map((ref) => ({ ref, where: ref })), { all: opts.all });
@@ -126,6 +128,7 @@ Examples:
       .argument('<token-or-url>', 'the token, or the whole login URL')
       .option('--json', 'print the customer (and the link) as JSON; on failure {"ok": false, "reason": ...}')
       .action(async (tokenOrUrl: string, opts) => {
+        const { LoginLinkError, redeemLoginLink, verifyLoginLink } = await core();
         const store = await ctx.store({ create: false });
         try {
           const link = name === 'redeem' ? redeemLoginLink(store, tokenOrUrl, ctx.io.now()) : verifyLoginLink(store.db, tokenOrUrl, ctx.io.now());
@@ -147,9 +150,10 @@ Examples:
       .command('list')
       .description('list login links (never their tokens)')
       .argument('[ref]', 'only the links of this customer')
-      .addOption(new Option('--status <status>', 'only links in this state').choices([...LINK_STATUSES])),
+      .addOption(new Option('--status <status>', 'only links in this state').choices([...STATUSES])),
     ['table', 'json', 'jsonl', 'csv', 'tsv', 'ids', 'count'],
   ).action(async (ref: string | undefined, opts) => {
+    const { listLoginLinks } = await core();
     const store = await ctx.store({ create: false });
     const rows: LinkListRow[] = listLoginLinks(store.db, {
       customerId: ref === undefined ? undefined : resolveRef(store.db, ref),
@@ -168,6 +172,7 @@ Examples:
     .action(async (id: string | undefined, opts) => {
       if ((id === undefined) === (opts.customer === undefined)) throw new UsageError('give a link id or --customer REF (one of them)');
       const linkId = id === undefined ? undefined : parseLinkId(id);
+      const { revokeLoginLinks } = await core();
       const store = await ctx.store({ create: false });
       const count = revokeLoginLinks(store, linkId !== undefined ? { linkId } : { customerId: resolveRef(store.db, opts.customer) }, ctx.io.now());
       ctx.say(`Revoked ${plural(count, 'login link')}.`);
@@ -178,6 +183,7 @@ Examples:
     .description('delete used, expired and revoked links')
     .option('--older-than <duration>', 'only those that ended longer ago than this: 30s, 15m, 2h, 30d', parseDurationArg, 0)
     .action(async (opts) => {
+      const { purgeLoginLinks } = await core();
       const store = await ctx.store({ create: false });
       ctx.say(`Purged ${plural(purgeLoginLinks(store, opts.olderThan, ctx.io.now()), 'login link')}.`);
     });

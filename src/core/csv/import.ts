@@ -10,7 +10,7 @@ import { finished } from 'node:stream/promises';
 import type { Store } from '../../store/open.js';
 import { indexCustomers, indexCustomersInBulk, unindexCustomers } from '../../store/search-index.js';
 import { countryCodeForName } from '../countries.js';
-import { TEXT_FIELDS } from '../customers.js';
+import { SEARCHED_FIELDS, TEXT_FIELDS } from '../customers.js';
 import { ValidationError } from '../errors.js';
 import {
   formatTimestamp, normalizeCountry, normalizeEmail, normalizeGroupName, normalizeLang, normalizeTags, normalizeText,
@@ -385,7 +385,6 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
   const tagsOf = db.prepare('SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag').pluck();
   const addTag = db.prepare('INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)');
   const clearTags = db.prepare('DELETE FROM customer_tags WHERE customer_id = ?');
-  const SEARCHED = new Set(['first_name', 'last_name', 'email', 'phone', 'company']);
 
   const insertFirst = seqAtStart === 0 && options.mode !== 'update';
   const reject = (line: number, record: readonly string[], problems: Problem[]) => {
@@ -456,7 +455,7 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
       changes.set('updated_at', stamp);
       const columns = [...changes.keys()];
       db.prepare(`UPDATE customers SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...changes.values(), id);
-      if (columns.some((c) => SEARCHED.has(c)) && id <= seqAtStart) {
+      if (columns.some((c) => SEARCHED_FIELDS.has(c)) && id <= seqAtStart) {
         unindexCustomers(db, 'c.id = ?', id);
         indexCustomers(db, 'c.id = ?', id);
       }
