@@ -54,6 +54,17 @@ describe('groups', () => {
   });
 });
 
+describe('global options', () => {
+  it('--quiet silences messages, before or after the command name', async () => {
+    const { db } = storeCli();
+    expect(await runCli(['--quiet', '--db', db, 'groups', 'create', 'A'])).toMatchObject({ code: 0, stderr: '' });
+    expect(await runCli(['groups', 'create', 'B', '--db', db, '-q'])).toMatchObject({ code: 0, stderr: '' });
+    expect((await runCli(['groups', 'list', '--db', db])).stdout).toContain('B\t0\t');
+    // Errors are still said.
+    expect((await runCli(['--quiet', '--db', db, 'groups', 'create', 'a'])).stderr).toContain('already exists');
+  });
+});
+
 describe('config', () => {
   it('sets, gets, lists and unsets settings, checking values', async () => {
     const { cli } = storeCli();
