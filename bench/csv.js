@@ -71,11 +71,15 @@ async function importBench(n) {
   const refDb = fresh('ref');
   const columns = SHOPIFY_HEADER.map((h) => `"${h}" TEXT`).join(', ');
   const ref = measure([sqlite3(), refDb, `CREATE TABLE c (${columns}); CREATE UNIQUE INDEX c_email ON c ("Email");`, '.mode csv', `.import --skip 1 ${file} c`]);
+  const single = fresh('import-main-thread');
+  const oneThread = measure([node, BIN, '--db', single, '--quiet', 'import', file], { env: { ...process.env, CUSTOMERS_NO_WORKER: '1' } });
+  for (const s of ['', '-wal', '-shm']) rmSync(single + s, { force: true });
   const db = fresh('import');
   const ours = measure([node, BIN, '--db', db, '--quiet', 'import', file]);
   const count = execFileSync(node, [BIN, '--db', db, 'list', '--format', 'count'], { encoding: 'utf8' }).trim();
   console.log(`import ${n.toLocaleString('en-US')} rows (${size.toFixed(0)} MB Shopify file):`);
   console.log(`  sqlite3 .import (unique index on e-mail)   ${ref.seconds.toFixed(2)} s  ${ref.mb.toFixed(0)} MB peak`);
+  console.log(`  same, parsing on the main thread           ${oneThread.seconds.toFixed(2)} s  ${oneThread.mb.toFixed(0)} MB peak`);
   console.log(`  customers import (search index included)   ${ours.seconds.toFixed(2)} s  ${ours.mb.toFixed(0)} MB peak  ` +
     `= ${(ours.seconds / ref.seconds).toFixed(2)}x sqlite3 (target <= 2x, < 300 MB); ${count} customers`);
   rmSync(refDb, { force: true });

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { rebuildSearchIndex } from '../src/store/search-index.js';
 import { describe, expect, it } from 'vitest';
@@ -116,5 +117,28 @@ describe('as a process', () => {
     const check = await spawnCli(['--db', db, 'db', 'check']);
     expect(check.stdout).toBe('ok: 1 customer, no problems found\n');
     expect((await spawnCli(['--db', db, 'list', '--format', 'ids'])).stdout).toBe('1\n');
+  });
+
+  it('parses files in a worker thread with the same results as on the main thread', async () => {
+    const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+    for (const name of ['excel-semicolon-windows1252.csv', 'excel-utf16le-tab.csv', 'pipe-quoted-multiline.csv', 'invalid-rows.csv', 'duplicates.csv']) {
+      const runs = [];
+      for (const env of [{}, { CUSTOMERS_NO_WORKER: '1' }]) {
+        const db = storePath();
+        const r = await spawnCli(['--db', db, 'import', fixture(name), '--skip-invalid', '--json'], { env });
+        const exported = await spawnCli(['--db', db, 'export'], { env });
+        runs.push({ code: r.code, stdout: r.stdout, stderr: r.stderr.replace(db, 'DB'), exported: exported.stdout.replace(/\d{4}-\d\d-\d\dT[\d:]+Z/g, 'T') });
+      }
+      expect(runs[0], name).toEqual(runs[1]);
+      expect(runs[0].code, name).toBe(0);
+    }
+    const bad = await spawnCli(['--db', storePath(), 'import', fixture('invalid-rows.csv')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('line 6, column "phone", value "4.41E+11"');
+    const noHeader = join(tempDir(), 'empty.csv');
+    writeFileSync(noHeader, '');
+    const empty = await spawnCli(['--db', storePath(), 'import', noHeader]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('the file is empty: no header line');
   });
 });

@@ -1,7 +1,8 @@
 /** import and export: CSV files from and for other platforms. */
-import { createReadStream, createWriteStream, mkdtempSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { ImportMode, ImportSummary, Rejection } from '../../core/csv/import.js';
@@ -136,10 +137,17 @@ Examples:
       const store = dbPath ? (await import('../../store/open.js')).openStore(dbPath, { create: true }) : await ctx.store({ create: true });
       const progress = new Progress(ctx, source.size, 'rows');
       try {
-        const summary = await importCustomers(store, source.stream, {
+        const { readRecords, readRecordsInWorker } = await import('../../core/csv/read.js');
+        const readOptions = { encoding: opts.encoding, delimiter: opts.delimiter };
+        // A file is parsed in a worker thread beside the writes when the built worker is there (not when
+        // running from source, nor for standard input).
+        const workerFile = fileURLToPath(new URL('./parse-worker.cjs', import.meta.url));
+        const records =
+          file !== '-' && existsSync(workerFile) && !ctx.io.env.CUSTOMERS_NO_WORKER
+            ? readRecordsInWorker(workerFile, file, readOptions)
+            : readRecords(source.stream, readOptions);
+        const summary = await importCustomers(store, records, {
           preset: opts.preset as PresetName | 'auto',
-          delimiter: opts.delimiter,
-          encoding: opts.encoding,
           maps: opts.map ?? [],
           mode: opts.mode as ImportMode,
           skipInvalid: Boolean(opts.skipInvalid),
@@ -241,7 +249,7 @@ function openSource(ctx: Context, file: string): { stream: AsyncIterable<Buffer 
     if (error instanceof CustomersError) throw error;
     throw new NotFoundError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  return { stream: createReadStream(file, { highWaterMark: 1 << 20 }), size };
+  return { stream: createReadStream(file, { highWaterMark: 1 << 18 }), size };
 }
 
 /** Opens a file for writing now, so a bad path is a clear error before any work (not a crash later). */

@@ -3,10 +3,7 @@
  * and writes created and updated customers in one transaction. All or nothing by default: if any row
  * is rejected the transaction is rolled back and the store is as it was.
  */
-import { isUtf8 } from 'node:buffer';
 import { scryptSync, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import type { Store } from '../../store/open.js';
 import { indexCustomers, indexCustomersInBulk, unindexCustomers } from '../../store/search-index.js';
 import { countryCodeForName } from '../countries.js';
@@ -19,14 +16,13 @@ import {
 import {
   detectPreset, headerKey, type ImportColumn, type ImportTarget, MAGENTO_GROUPS, type Preset, PRESETS, type PresetName,
 } from './presets.js';
-import { completeUtf8, delimiterName, detectDelimiter, detectEncoding, type Encoding, parseBoolean, unguardFormula } from './text.js';
+import type { RecordBatch } from './read.js';
+import { delimiterName, type Encoding, parseBoolean, unguardFormula } from './text.js';
 
 export type ImportMode = 'upsert' | 'create' | 'update';
 
 export interface ImportOptions {
   preset: PresetName | 'auto';
-  delimiter: string | 'auto';
-  encoding: Encoding | 'auto';
   /** --map 'Header=field': a header read as that field; 'Header=' ignores the column. */
   maps: { header: string; target: ImportTarget | null }[];
   mode: ImportMode;
@@ -251,73 +247,6 @@ function readCell(row: RowValues, target: ImportTarget, raw: string, value: stri
   }
 }
 
-/** Decodes the byte stream: detects the encoding from its start unless told, drops a byte-order mark. */
-async function* decode(
-  source: AsyncIterable<Buffer | string>,
-  wanted: Encoding | 'auto',
-  found: (e: Encoding) => void,
-  counted: (n: number) => void,
-  invalid: () => void,
-): AsyncGenerator<string> {
-  const iconv = (await import('iconv-lite')).default;
-  const open = (sample: Buffer) => {
-    const detected = detectEncoding(sample);
-    const encoding = wanted === 'auto' ? detected.encoding : wanted;
-    found(encoding);
-    const decoder = iconv.getDecoder(encoding === 'windows-1252' ? 'win1252' : encoding);
-    const skip = detected.bom && detected.encoding === encoding ? detected.bom : 0;
-    return { decoder: encoding === 'utf-8' ? checkingUtf8(decoder, invalid) : decoder, body: sample.subarray(skip) };
-  };
-  let head: Buffer[] = [];
-  let headBytes = 0;
-  let decoder: ReturnType<typeof open>['decoder'] | undefined;
-  for await (const chunk of source) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    counted(buf.length);
-    if (decoder) {
-      yield decoder.write(buf);
-      continue;
-    }
-    // Decide the encoding on the first 64 KiB, not on a first chunk that may be a few bytes of stdin.
-    head.push(buf);
-    headBytes += buf.length;
-    if (headBytes >= 65536) {
-      const opened = open(Buffer.concat(head));
-      decoder = opened.decoder;
-      head = [];
-      yield decoder.write(opened.body);
-    }
-  }
-  if (!decoder) {
-    const opened = open(Buffer.concat(head));
-    decoder = opened.decoder;
-    yield decoder.write(opened.body);
-  }
-  const tail = decoder.end();
-  if (tail) yield tail;
-}
-
-/**
- * Wraps a UTF-8 decoder to report bytes that are not UTF-8 (the decoder turns them into U+FFFD, which a
- * valid file may also contain): only then are rows holding U+FFFD rejected as misread.
- */
-function checkingUtf8(decoder: { write(b: Buffer): string; end(): string | undefined }, invalid: () => void) {
-  let carry = Buffer.alloc(0);
-  return {
-    write(buf: Buffer): string {
-      const all = carry.length ? Buffer.concat([carry, buf]) : buf;
-      const complete = completeUtf8(all);
-      carry = Buffer.from(all.subarray(complete.length));
-      if (!isUtf8(complete)) invalid();
-      return decoder.write(buf);
-    },
-    end(): string | undefined {
-      if (carry.length) invalid();
-      return decoder.end();
-    },
-  };
-}
-
 /** Remembers, for each customer id this import touched, the file line that did: duplicates show up here. */
 class LinesById {
   private lines = new Int32Array(1024);
@@ -337,22 +266,16 @@ class LinesById {
 /** The header could not be used: no e-mail column, an unknown preset mapping. Nothing was read beyond it. */
 export class HeaderError extends ValidationError {}
 
-export async function importCustomers(store: Store, source: AsyncIterable<Buffer | string>, options: ImportOptions): Promise<ImportSummary> {
-  const { parse } = await import('csv-parse');
+/**
+ * Imports the records of a CSV file (from readRecords, on this thread or a worker's) in one transaction.
+ */
+export async function importCustomers(store: Store, batches: AsyncIterable<RecordBatch>, options: ImportOptions): Promise<ImportSummary> {
   const db = store.db;
-  let encoding: Encoding = 'utf-8';
-  let bytes = 0;
-  let misread = false;
-  const chunks = decode(source, options.encoding, (e) => (encoding = e), (n) => (bytes += n), () => (misread = true))[Symbol.asyncIterator]();
-
-  // The delimiter comes from the header line, so read up to its end before the parser starts.
-  let first = '';
-  while (!/[\r\n]/.test(first)) {
-    const next = await chunks.next();
-    if (next.done) break;
-    first += next.value;
-  }
-  const delimiter = options.delimiter === 'auto' ? detectDelimiter(first.split(/\r?\n|\r/)[0]) : options.delimiter;
+  const iterator = batches[Symbol.asyncIterator]();
+  // The first batch says which encoding and delimiter the file has, before any record is read.
+  const firstBatch = await iterator.next();
+  if (firstBatch.done) throw new HeaderError('the file is empty: no header line');
+  let { encoding, delimiter, misread, bytes } = firstBatch.value;
 
   const summary: ImportSummary = {
     created: 0, updated: 0, unchanged: 0, rejected: 0, duplicates: 0, preset: 'native', delimiter: delimiterName(delimiter),
@@ -507,21 +430,7 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
     const row = readRow(record, fields, preset, decimalComma, problems);
     if (problems.length) reject(line, record, problems);
     else writeRow(line, record, row);
-    if (rows % 1000 === 0) options.onProgress?.(rows, bytes);
   };
-
-  // Records are handled inside the parser's on_record, synchronously: no stream hop per row.
-  const parser = parse({
-    delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true,
-    on_record: (record: string[], context: { lines: number }) => {
-      onRecord(record, context.lines);
-      return null;
-    },
-  });
-  const done = finished(parser.resume());
-  // A row handler that throws (a header without an e-mail column) fails the parser at once; `done` is
-  // awaited only after the last write, so mark its rejection as handled here and stop writing below.
-  done.catch(() => undefined);
 
   const bulk = seqAtStart === 0 && !options.dryRun ? dropSecondaryIndexes(db) : undefined;
   // A larger page cache for the import: the e-mail index of a million customers is ~40 MB of random inserts.
@@ -531,15 +440,11 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
   let committed = false;
   try {
     bulk?.drop();
-    for (let text = first; !parser.destroyed; ) {
-      if (text && !parser.write(text)) await once(parser, 'drain');
-      const next = await chunks.next();
-      if (next.done) break;
-      text = next.value;
+    for (let next: IteratorResult<RecordBatch> = firstBatch; !next.done; next = await iterator.next()) {
+      ({ misread, bytes } = next.value);
+      for (const [record, lines] of next.value.records) onRecord(record, lines);
+      options.onProgress?.(rows, bytes);
     }
-    if (!parser.destroyed) parser.end();
-    await done;
-    options.onProgress?.(rows, bytes);
     if (!headers) throw new HeaderError('the file is empty: no header line', ['A CSV file starts with a header line naming its columns, e.g. "email,first_name,last_name".']);
     // New customers all have ids above the sequence at the start: index them in one statement.
     indexCustomersInBulk(db, 'c.id > ?', seqAtStart);
@@ -554,7 +459,7 @@ export async function importCustomers(store: Store, source: AsyncIterable<Buffer
   } finally {
     if (!committed && db.inTransaction) db.exec('ROLLBACK');
     db.pragma(`cache_size = ${cacheSize}`);
-    parser.destroy();
+    await iterator.return?.();
   }
   return summary;
 }

@@ -1,0 +1,185 @@
+/**
+ * Reading a CSV byte stream into records: encoding detection and decoding, delimiter detection from the
+ * header line, and csv-parse. Used on the main thread, or in a worker thread (parse-worker.ts) for files,
+ * so that parsing runs beside the writes. Records come in batches, each record with the line it ends on.
+ */
+import { isUtf8 } from 'node:buffer';
+import { ValidationError } from '../errors.js';
+import { completeUtf8, detectDelimiter, detectEncoding, type Encoding } from './text.js';
+
+export interface RecordBatch {
+  /** Each record with the number of the line it ends on. */
+  records: [string[], number][];
+  encoding: Encoding;
+  delimiter: string;
+  /** Bytes read so far. */
+  bytes: number;
+  /** Whether bytes that are not valid in the encoding were met so far (U+FFFD in a record is then a misreading). */
+  misread: boolean;
+}
+
+export interface ReadOptions {
+  encoding: Encoding | 'auto';
+  delimiter: string | 'auto';
+}
+
+export async function* readRecords(source: AsyncIterable<Buffer | string>, options: ReadOptions): AsyncGenerator<RecordBatch> {
+  const { parse } = await import('csv-parse');
+  let encoding: Encoding = 'utf-8';
+  let bytes = 0;
+  let misread = false;
+  const chunks = decode(source, options.encoding, (e) => (encoding = e), (n) => (bytes += n), () => (misread = true))[Symbol.asyncIterator]();
+
+  // The delimiter comes from the header line, so read up to its end before the parser starts.
+  let first = '';
+  while (!/[\r\n]/.test(first)) {
+    const next = await chunks.next();
+    if (next.done) break;
+    first += next.value;
+  }
+  const delimiter = options.delimiter === 'auto' ? detectDelimiter(first.split(/\r?\n|\r/)[0]) : options.delimiter;
+
+  let records: [string[], number][] = [];
+  // Records are collected inside the parser's on_record: no stream hop per record.
+  const parser = parse({
+    delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true,
+    on_record: (record: string[], context: { lines: number }) => {
+      records.push([record, context.lines]);
+      return null;
+    },
+  });
+  let failed: unknown;
+  parser.on('error', (error) => (failed ??= error));
+  parser.resume();
+  const batch = (): RecordBatch => {
+    const out = { records, encoding, delimiter, bytes, misread };
+    records = [];
+    return out;
+  };
+  try {
+    for (let text = first; ; ) {
+      if (text) parser.write(text);
+      if (failed) throw failed;
+      if (records.length) yield batch(); // a chunk's records (a 1 MiB chunk holds a few thousand)
+      const next = await chunks.next();
+      if (next.done) break;
+      text = next.value;
+    }
+    parser.end();
+    if (failed) throw failed;
+    yield batch(); // the last records, and the final byte count even when there are none
+  } finally {
+    parser.destroy();
+  }
+}
+
+/** Decodes the byte stream: detects the encoding from its start unless told, drops a byte-order mark. */
+async function* decode(
+  source: AsyncIterable<Buffer | string>,
+  wanted: Encoding | 'auto',
+  found: (e: Encoding) => void,
+  counted: (n: number) => void,
+  invalid: () => void,
+): AsyncGenerator<string> {
+  const iconv = (await import('iconv-lite')).default;
+  const open = (sample: Buffer) => {
+    const detected = detectEncoding(sample);
+    const encoding = wanted === 'auto' ? detected.encoding : wanted;
+    found(encoding);
+    const decoder = iconv.getDecoder(encoding === 'windows-1252' ? 'win1252' : encoding);
+    const skip = detected.bom && detected.encoding === encoding ? detected.bom : 0;
+    return { decoder: encoding === 'utf-8' ? checkingUtf8(decoder, invalid) : decoder, body: sample.subarray(skip) };
+  };
+  let head: Buffer[] = [];
+  let headBytes = 0;
+  let decoder: ReturnType<typeof open>['decoder'] | undefined;
+  for await (const chunk of source) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    counted(buf.length);
+    if (decoder) {
+      yield decoder.write(buf);
+      continue;
+    }
+    // Decide the encoding on the first 64 KiB, not on a first chunk that may be a few bytes of stdin.
+    head.push(buf);
+    headBytes += buf.length;
+    if (headBytes >= 65536) {
+      const opened = open(Buffer.concat(head));
+      decoder = opened.decoder;
+      head = [];
+      yield decoder.write(opened.body);
+    }
+  }
+  if (!decoder) {
+    const opened = open(Buffer.concat(head));
+    decoder = opened.decoder;
+    yield decoder.write(opened.body);
+  }
+  const tail = decoder.end();
+  if (tail) yield tail;
+}
+
+/**
+ * Wraps a UTF-8 decoder to report bytes that are not UTF-8 (the decoder turns them into U+FFFD, which a
+ * valid file may also contain): only then are rows holding U+FFFD rejected as misread.
+ */
+function checkingUtf8(decoder: { write(b: Buffer): string; end(): string | undefined }, invalid: () => void) {
+  let carry = Buffer.alloc(0);
+  return {
+    write(buf: Buffer): string {
+      const all = carry.length ? Buffer.concat([carry, buf]) : buf;
+      const complete = completeUtf8(all);
+      carry = Buffer.from(all.subarray(complete.length));
+      if (!isUtf8(complete)) invalid();
+      return decoder.write(buf);
+    },
+    end(): string | undefined {
+      if (carry.length) invalid();
+      return decoder.end();
+    },
+  };
+}
+
+
+type WorkerMessage =
+  | { type: 'batch'; batch: RecordBatch }
+  | { type: 'end' }
+  | { type: 'error'; error: { name: string; message: string; details: string[] } }
+  | { type: 'exit'; code: number };
+
+/**
+ * readRecords for a file, run in a worker thread (workerFile is the built parse-worker): the main thread
+ * gets the same batches while it writes the previous ones.
+ */
+export async function* readRecordsInWorker(workerFile: string, file: string, options: ReadOptions): AsyncGenerator<RecordBatch> {
+  const { Worker } = await import('node:worker_threads');
+  // A small heap: the worker only ever holds a few batches, and a large one would let garbage pile up.
+  const worker = new Worker(workerFile, { workerData: { file, options }, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | undefined;
+  const push = (m: WorkerMessage) => {
+    queue.push(m);
+    wake?.();
+  };
+  worker.on('message', push);
+  worker.on('error', (error) => push({ type: 'error', error: { name: error.name, message: error.message, details: [] } }));
+  worker.on('exit', (code) => push({ type: 'exit', code }));
+  try {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const m = queue.shift()!;
+      if (m.type === 'batch') {
+        yield m.batch;
+        worker.postMessage('ack');
+      } else if (m.type === 'end') {
+        return;
+      } else if (m.type === 'error') {
+        throw new ValidationError(m.error.message, m.error.details);
+      } else {
+        throw new Error(`the CSV reader stopped unexpectedly (exit code ${m.code})`);
+      }
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
