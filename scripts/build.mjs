@@ -1,11 +1,12 @@
 /**
- * Builds dist/main.cjs from src/ with esbuild: our code and commander in one CommonJS file; and
+ * Builds dist/main.cjs from src/ with esbuild: our code, commander and better-sqlite3's JavaScript in one
+ * CommonJS file; and
  * dist/parse-worker.cjs, the worker thread that parses CSV files during an import.
  *
  * Why: start-up is most of what `customers list` costs, and loading dozens of ES modules took ~30 ms
  * more than bare Node; one CommonJS file loads ~12 ms faster than the same bundle as an ES module on
  * Node 20 (measured with bench/). The packages only some commands need (prompts, tables, colour, csv)
- * stay outside the bundle and are imported when used; better-sqlite3 is a native addon and cannot be bundled.
+ * stay outside the bundle and are imported when used.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -21,7 +22,9 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', '@inquirer/prompts', 'chalk', 'cli-table3', 'csv-parse', 'csv-stringify', 'iconv-lite', 'nodemailer'],
+  // better-sqlite3's JavaScript is bundled (its native addon is loaded by path, see src/store/open.ts), so
+  // 'bindings', which it would use to find the addon otherwise, stays out.
+  external: ['bindings', '@inquirer/prompts', 'chalk', 'cli-table3', 'csv-parse', 'csv-stringify', 'iconv-lite', 'nodemailer'],
   define: {
     __CUSTOMERS_VERSION__: JSON.stringify(pkg.version),
     'import.meta.url': '__importMetaUrl',

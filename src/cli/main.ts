@@ -12,7 +12,7 @@ export const EXIT = { ok: 0, error: 1, usage: 2, cancelled: 130 } as const;
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const ctx = new Context(io);
-  const program = createProgram(ctx);
+  const program = createProgram(ctx, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

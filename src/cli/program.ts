@@ -14,7 +14,33 @@ import { registerUpdateCommand } from './commands/update.js';
 /** package.json's version, put in by the build (scripts/build.mjs) and by vitest.config.ts. */
 declare const __CUSTOMERS_VERSION__: string;
 
-export function createProgram(ctx: Context): Command {
+/** Each family of commands, by the top-level names it registers, in the order the help lists them. */
+const FAMILIES: readonly [readonly string[], (program: Command, ctx: Context) => void][] = [
+  [['add', 'show', 'edit'], registerCustomerCommands],
+  [['list', 'search'], registerListCommands],
+  [['update'], registerUpdateCommand],
+  [['delete'], registerDeleteCommand],
+  [['import', 'export'], registerCsvCommands],
+  [['groups'], registerGroupCommands],
+  [['login-link'], registerLoginLinkCommands],
+  [['config'], registerConfigCommands],
+  [['db'], registerDbCommands],
+];
+
+/** The first argument that is not a global option: the command's name, when there is one. */
+export function commandName(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--db') i++; // its value
+    else if (!argv[i].startsWith('-')) return argv[i];
+  }
+  return undefined;
+}
+
+/**
+ * Only the family of the command being run is defined (building every command's options costs a few ms
+ * of every start, see bench/); help, --version and unknown commands get what they need.
+ */
+export function createProgram(ctx: Context, argv: readonly string[] = []): Command {
   const program = new Command('customers');
   // Output and exit settings first: commander copies them into each subcommand when it is created.
   program
@@ -41,14 +67,11 @@ Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, CUSTOMERS_SMTP_URL, CUSTO
       ctx.global = action.optsWithGlobals() as Context['global'];
     });
 
-  registerCustomerCommands(program, ctx);
-  registerListCommands(program, ctx);
-  registerUpdateCommand(program, ctx);
-  registerDeleteCommand(program, ctx);
-  registerCsvCommands(program, ctx);
-  registerGroupCommands(program, ctx);
-  registerLoginLinkCommands(program, ctx);
-  registerConfigCommands(program, ctx);
-  registerDbCommands(program, ctx);
+  const name = commandName(argv);
+  const family = FAMILIES.find(([names]) => name !== undefined && names.includes(name));
+  if (family) family[1](program, ctx);
+  else if (name !== undefined || !(argv.includes('--version') || argv.includes('-V'))) {
+    for (const [, register] of FAMILIES) register(program, ctx); // help, `help CMD`, or an unknown command
+  }
   return program;
 }

@@ -1,7 +1,9 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type DatabaseConstructor from 'better-sqlite3';
+// Bundled into dist/main.cjs (scripts/build.mjs): resolving better-sqlite3's dozen files from node_modules
+// on every start cost ~5 ms. Only the compiled addon is loaded from the package, by path (nativeBinding).
+import Database from 'better-sqlite3';
 import { NotFoundError, StoreError } from '../core/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
@@ -11,24 +13,21 @@ const APPLICATION_ID = 0x43555354;
 /** How long a writer waits for another process's write to finish before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
 
-// require(), not import: going through the ESM loader makes Node scan better-sqlite3's CommonJS source for exports.
-const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3') as typeof DatabaseConstructor;
+export type Db = Database.Database;
 
-export type Db = DatabaseConstructor.Database;
-
-/**
- * The compiled addon where `npm ci` builds it. Naming it saves better-sqlite3 loading the `bindings`
- * package, which tries a dozen paths on every start; when it is elsewhere, better-sqlite3 finds it itself.
- */
-function nativeBinding(): string | undefined {
+/** The compiled addon, where `npm ci` builds (or downloads) it. */
+function nativeBinding(): string {
+  let addon: string | undefined;
   try {
-    const root = dirname(require.resolve('better-sqlite3/package.json'));
-    const addon = join(root, 'build', 'Release', 'better_sqlite3.node');
-    return existsSync(addon) ? addon : undefined;
+    const root = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+    addon = join(root, 'build', 'Release', 'better_sqlite3.node');
   } catch {
-    return undefined;
+    // better-sqlite3 is not installed: said below
   }
+  if (!addon || !existsSync(addon)) {
+    throw new StoreError('the SQLite driver (better-sqlite3) is not built', ['Run npm ci (or npm rebuild better-sqlite3) in the customers folder.']);
+  }
+  return addon;
 }
 
 export interface Store {
