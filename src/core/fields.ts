@@ -52,14 +52,6 @@ export const CUSTOMER_FIELDS: readonly FieldDef[] = [
   column('updated_at', 'timestamp'),
 ];
 
-export const FIELD_NAMES: readonly string[] = CUSTOMER_FIELDS.map((f) => f.name);
-
-const BY_NAME = new Map(CUSTOMER_FIELDS.map((f) => [f.name, f]));
-
-export function fieldDef(name: string): FieldDef | undefined {
-  return BY_NAME.get(name);
-}
-
 /** What a table shows when --fields is not given; other formats show every field. */
 export const TABLE_FIELDS: readonly string[] = ['id', 'name', 'email', 'phone', 'group', 'country', 'order_count', 'total_spent', 'tags'];
 

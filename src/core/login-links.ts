@@ -12,7 +12,6 @@ import { formatTimestamp } from './values.js';
 
 export type LoginLinkStatus = 'active' | 'used' | 'expired' | 'revoked';
 export type LoginLinkFailure = 'unknown' | 'expired' | 'used' | 'revoked';
-export const LINK_STATUSES: readonly LoginLinkStatus[] = ['active', 'used', 'expired', 'revoked'];
 
 /** A link as printed once at issue: the only time its URL (and token) is known. */
 export interface IssuedLink {

@@ -54,8 +54,6 @@ const WORDING: Record<string, Wording> = {
   },
 };
 
-export const MAIL_LANGUAGES = Object.keys(WORDING);
-
 export interface LoginMail {
   subject: string;
   text: string;
