@@ -145,7 +145,7 @@ Examples:
         const records =
           file !== '-' && existsSync(workerFile) && !ctx.io.env.CUSTOMERS_NO_WORKER
             ? readRecordsInWorker(workerFile, file, readOptions)
-            : readRecords(source.stream, readOptions);
+            : readRecords(source.open(), readOptions);
         const summary = await importCustomers(store, records, {
           preset: opts.preset as PresetName | 'auto',
           maps: opts.map ?? [],
@@ -235,10 +235,11 @@ function jsonSummary(s: ImportSummary) {
   return { created, updated, unchanged, rejected, duplicates, preset, delimiter, encoding, written, groups_created, unknown_columns };
 }
 
-function openSource(ctx: Context, file: string): { stream: AsyncIterable<Buffer | string>; size?: number } {
+/** Checks the input now; `open` gives its bytes when they are read on this thread (not by the worker). */
+function openSource(ctx: Context, file: string): { open: () => AsyncIterable<Buffer | string>; size?: number } {
   if (file === '-') {
     if (ctx.io.stdin.isTTY) throw new UsageError('import - reads the CSV from standard input, which is a terminal; pipe a file in or name it');
-    return { stream: ctx.io.stdin as AsyncIterable<Buffer> };
+    return { open: () => ctx.io.stdin as AsyncIterable<Buffer> };
   }
   let size: number;
   try {
@@ -249,7 +250,7 @@ function openSource(ctx: Context, file: string): { stream: AsyncIterable<Buffer 
     if (error instanceof CustomersError) throw error;
     throw new NotFoundError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  return { stream: createReadStream(file, { highWaterMark: 1 << 18 }), size };
+  return { open: () => createReadStream(file, { highWaterMark: 1 << 18 }), size };
 }
 
 /** Opens a file for writing now, so a bad path is a clear error before any work (not a crash later). */
