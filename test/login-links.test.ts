@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { newToken } from '../src/core/login-links.js';
 import { json, storeCli } from './helpers/run-cli.js';
 import { closedPort, startSmtp } from './helpers/smtp.js';
 import { spawnCli } from './helpers/spawn-cli.js';
@@ -60,6 +62,32 @@ describe('issue', () => {
     const r = await s.cli('login-link', 'issue', '1');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("customers config set store.login_url 'https://shop.example.com/account/login?key={token}'");
+  });
+});
+
+describe('tokens on a command line', () => {
+  it('never start with "-", which a command line would read as an option', () => {
+    // Without the redraw, one token in 64 starts with "-": 4,000 draws would all but surely show one.
+    const tokens = Array.from({ length: 4000 }, newToken);
+    expect(tokens.filter((t) => t.startsWith('-'))).toEqual([]);
+    expect(new Set(tokens.map((t) => t[0])).size).toBe(63);
+    expect(tokens.every((t) => /^[A-Za-z0-9_-]{43}$/.test(t))).toBe(true);
+  });
+
+  it('are taken after --, with options before it (a token from an older version may start with "-")', async () => {
+    const { cli, db } = await store();
+    const token = '-' + 'E9Tz'.repeat(10) + 'ab';
+    const raw = new Database(db);
+    raw.prepare("INSERT INTO login_links (customer_id, token_hash, created_at, expires_at) VALUES (1, ?, '2026-03-01T10:00:00Z', '2026-03-15T10:00:00Z')")
+      .run(createHash('sha256').update(token).digest('hex'));
+    raw.close();
+    expect((await cli('login-link', 'verify', token)).code).toBe(2);
+    const verified = await cli('login-link', 'verify', '--', token, at('2026-03-02T00:00:00Z'));
+    expect(verified.code).toBe(0);
+    const redeemed = await cli('login-link', 'redeem', '--json', '--', token, at('2026-03-02T00:00:00Z'));
+    expect(json(redeemed)).toMatchObject({ ok: true, customer: { email: 'alice@example.com' } });
+    const again = await cli('--db', db, 'login-link', 'redeem', '--json', '--', token, at('2026-03-02T00:00:00Z'));
+    expect(again).toMatchObject({ code: 1, stdout: '{"ok":false,"reason":"used"}\n' });
   });
 });
 

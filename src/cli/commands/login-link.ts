@@ -125,7 +125,7 @@ Examples:
     links
       .command(name)
       .description(description)
-      .argument('<token-or-url>', 'the token, or the whole login URL')
+      .argument('<token-or-url>', 'the token, or the whole login URL (after -- when it starts with "-")')
       .option('--json', 'print the customer (and the link) as JSON; on failure {"ok": false, "reason": ...}')
       .action(async (tokenOrUrl: string, opts) => {
         const { LoginLinkError, redeemLoginLink, verifyLoginLink } = await core();
