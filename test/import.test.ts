@@ -218,6 +218,19 @@ describe('modes, duplicates, groups, mapping', () => {
     expect((await s.cli('search', '470 12', '--format', 'ids')).stdout).toBe('1\n');
   });
 
+  it('the same file again changes nothing, whatever the tags (accents, order, case)', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'tags.csv');
+    writeFileSync(file, 'email,tags\na@example.com,"zoo, Élan"\nb@example.com,"b2b, VIP, achat"\n');
+    expect(json(await s.cli('import', file, '--json'))).toMatchObject({ created: 2 });
+    expect(json(await s.cli('import', file, '--json'))).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+    // As edit says for the same tags: nothing changed.
+    expect((await s.cli('edit', 'a@example.com', '--tag', 'Élan', '--tag', 'zoo')).stderr).toBe('Nothing changed.\n');
+    // A change of case alone is a change.
+    writeFileSync(file, 'email,tags\na@example.com,"zoo, élan"\n');
+    expect(json(await s.cli('import', file, '--json'))).toMatchObject({ updated: 1, unchanged: 0 });
+  });
+
   it('create rejects existing e-mails; update rejects unknown ones', async () => {
     const s = storeCli();
     await s.cli('add', '--email', 'a@example.com');

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCustomer, listCustomers } from '../src/core/customers.js';
 import { CUSTOMER_FIELDS } from '../src/core/fields.js';
-import { type CustomerFilter, foldText, registerFilterFunctions } from '../src/core/filters.js';
+import type { CustomerFilter } from '../src/core/filters.js';
 import { createGroup } from '../src/core/groups.js';
 import { formatAmount, normalizeEmail, parseAmount } from '../src/core/values.js';
 import { openStore } from '../src/store/open.js';
@@ -80,8 +80,11 @@ const customerArb: fc.Arbitrary<Omit<Generated, 'email'>> = fc.record({
   order_count: fc.integer({ min: 0, max: 12 }),
   total_spent: fc.integer({ min: 0, max: 50000 }),
   created_at: fc.constantFrom('2026-01-01T00:00:00Z', '2026-01-15T08:00:00Z', '2026-02-01T00:00:00Z'),
-  first_name: fc.constantFrom('Hélène', 'HELENE', 'Jan', 'Zoë', 'Ann-Marie'),
+  first_name: fc.constantFrom('Hélène', 'HELENE', 'Jan', 'Zoë', 'Ann-Marie', 'Åsa', 'Çağla', 'Ægir'),
 });
+
+/** Searches of three characters or more go through the index, shorter ones are read row by row. */
+const SEARCHES = ['helene', 'HÉLÈNE', 'zoe', 'zoë', 'ann', 'an', 'example', 'asa', 'ÅS', 'cag', 'çağ', 'æg', 'ae', 'el', 'ca'];
 
 const filterArb: fc.Arbitrary<CustomerFilter> = fc.record(
   {
@@ -98,15 +101,24 @@ const filterArb: fc.Arbitrary<CustomerFilter> = fc.record(
     lang: fc.constantFrom('fr', 'nl'),
     createdAfter: fc.constantFrom('2026-01-01T00:00:00Z', '2026-01-15T08:00:00Z', '2026-01-20T00:00:00Z'),
     createdBefore: fc.constantFrom('2026-01-15T08:00:00Z', '2026-02-01T00:00:00Z'),
-    search: fc.constantFrom('helene', 'zoe', 'ann', 'an', 'example'),
+    search: fc.constantFrom(...SEARCHES),
   },
   { requiredKeys: [] },
 );
 
+/**
+ * Case and accent folding, spelled out letter by letter for the names above (independent of the code's
+ * Unicode decomposition): "Hélène" -> "helene". Æ is a letter of its own, not an accented one.
+ */
+function plainFold(text: string): string {
+  const letters: Record<string, string> = { é: 'e', è: 'e', ë: 'e', å: 'a', ç: 'c', ğ: 'g' };
+  return [...text.toLowerCase()].map((ch) => letters[ch] ?? ch).join('');
+}
+
 /** The reference: what each filter means, in plain code. */
 function matches(c: Generated, f: CustomerFilter): boolean {
   const has = (tag: string) => c.tags.some((t) => t.toLowerCase() === tag.toLowerCase());
-  const text = foldText(`${c.first_name}\n${c.email}`);
+  const text = plainFold(`${c.first_name}\n${c.email}`);
   return (
     (!f.groups || (c.group !== null && f.groups.includes(c.group))) &&
     (!f.noGroup || c.group === null) &&
@@ -121,20 +133,20 @@ function matches(c: Generated, f: CustomerFilter): boolean {
     (f.lang === undefined || c.lang === f.lang) &&
     (f.createdAfter === undefined || c.created_at >= f.createdAfter) &&
     (f.createdBefore === undefined || c.created_at < f.createdBefore) &&
-    (f.search === undefined || text.includes(foldText(f.search)))
+    (f.search === undefined || text.includes(plainFold(f.search)))
   );
 }
 
 describe('filters', () => {
   it('select exactly the customers the reference selects, in any combination', () => {
     const store = openStore(join(tempDir(), 'store.db'), { create: true });
-    registerFilterFunctions(store.db);
     const now = new Date('2026-01-01T00:00:00Z');
     for (const g of GROUPS) createGroup(store, g, now);
     const customers = fc.sample(customerArb, { numRuns: 60, seed: 7 }).map((c, i) => ({ ...c, email: `c${i}@example.com` }));
     const stats = store.db.prepare('UPDATE customers SET order_count = ?, total_spent_minor = ?, created_at = ? WHERE id = ?');
     customers.forEach((c, i) => {
-      createCustomer(store, { ...c }, now);
+      const { order_count: _orders, total_spent: _spent, created_at: _created, ...editable } = c;
+      createCustomer(store, editable, now);
       stats.run(c.order_count, c.total_spent, c.created_at, i + 1);
     });
     const idField = CUSTOMER_FIELDS.filter((f) => f.name === 'id');
@@ -147,6 +159,11 @@ describe('filters', () => {
         }),
         { numRuns: 400 },
       );
+      // Combined filters seldom leave a search alone: each search on its own, too.
+      for (const search of SEARCHES) {
+        const got = [...listCustomers(store.db, { filter: { search }, fields: idField })].map((r) => r.id);
+        expect(got, search).toEqual(customers.flatMap((c, i) => (matches(c, { search }) ? [i + 1] : [])));
+      }
     } finally {
       store.close();
     }

@@ -31,12 +31,10 @@ export class Context {
   async store(options: { create: boolean }): Promise<Store> {
     if (this.opened) return this.opened;
     const { openStore } = await import('../store/open.js');
-    const { registerFilterFunctions } = await import('../core/filters.js');
     this.opened = openStore(this.storePath, {
       create: options.create,
       onCreate: (path) => this.say(`Created a new store at ${path}`),
     });
-    registerFilterFunctions(this.opened.db);
     return this.opened;
   }
 

@@ -3,7 +3,7 @@
  * 0 success, 1 error, 2 usage error, 130 cancelled (SPEC.md "Output, errors, exit codes").
  */
 import { CommanderError } from 'commander';
-import { CancelledError, CustomersError, UsageError } from '../core/errors.js';
+import { CancelledError, CustomersError, UsageError } from '../common/errors.js';
 import { Context } from './context.js';
 import { colorLevel, type Io, processIo } from './io.js';
 import { createProgram } from './program.js';

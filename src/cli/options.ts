@@ -3,9 +3,10 @@
  * update, delete) and the output options of listings. Each parser turns a bad value into a usage error (exit 2).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError, ValidationError } from '../core/errors.js';
+import { UsageError, ValidationError } from '../common/errors.js';
 import type { CustomerFilter } from '../core/filters.js';
-import type { CustomerInput } from '../core/customers.js';
+import type { CustomerChanges } from '../core/customers.js';
+import { flagOf, FORM_FIELDS, type InputValue } from '../core/fields.js';
 import {
   normalizeCountry,
   normalizeEmail,
@@ -51,64 +52,42 @@ export const parseEmailArg = parser(normalizeEmail);
 export const parseDateArg = parser(parseTimestamp);
 export const parseGroupArg = parser(normalizeGroupName);
 
-/** Text flags of add and edit: [flag, field, description]. */
-const TEXT_FLAGS: readonly [string, keyof CustomerInput, string][] = [
-  ['--first-name <name>', 'first_name', 'first name'],
-  ['--last-name <name>', 'last_name', 'last name'],
-  ['--phone <phone>', 'phone', 'phone number, kept as typed'],
-  ['--company <company>', 'company', 'company name'],
-  ['--tax-id <id>', 'tax_id', 'VAT or tax number'],
-  ['--note <text>', 'note', 'private merchant note'],
-  ['--street <street>', 'street', 'street address'],
-  ['--street2 <street>', 'street2', 'second address line'],
-  ['--city <city>', 'city', 'city'],
-  ['--region <region>', 'region', 'region, state or province'],
-  ['--postal-code <code>', 'postal_code', 'postal code, kept as text'],
-];
-
-/** Adds the customer-field flags of add (and edit, which also gets the --no-* and tag-editing flags). */
+/** Adds the flags of the editable fields to add (and edit, which also gets --no-* and tag-editing flags). */
 export function addCustomerFieldOptions(cmd: Command, mode: 'add' | 'edit'): Command {
-  cmd.option('--email <email>', 'e-mail address (unique)', parseEmailArg);
-  for (const [flags, , description] of TEXT_FLAGS) cmd.option(flags, description + (mode === 'edit' ? ' ("" clears it)' : ''));
-  cmd.option('--country <code>', 'country, ISO 3166-1 alpha-2 code such as FR', parseCountryArg);
-  cmd.option('--lang <code>', 'language of e-mails to the customer: en, fr, it, nl, ...', parseLangArg);
-  cmd.option('--group <name>', 'customer group (must exist: customers groups create NAME)', parseGroupArg);
-  cmd.option('--tax-exempt', 'exempt from tax');
-  cmd.option('--accepts-marketing', 'consents to marketing e-mails');
-  if (mode === 'add') {
-    cmd.option('--tag <tag>', 'tag (repeatable)', repeatable(normalizeTag));
-  } else {
-    cmd.option('--no-group', 'remove from its group');
-    cmd.option('--no-tax-exempt', 'no longer exempt from tax');
-    cmd.option('--no-accepts-marketing', 'withdraw marketing consent');
-    cmd.option('--tag <tag>', 'replace all tags with these (repeatable)', repeatable(normalizeTag));
-    cmd.option('--add-tag <tag>', 'add a tag (repeatable)', repeatable(normalizeTag));
-    cmd.option('--remove-tag <tag>', 'remove a tag (repeatable)', repeatable(normalizeTag));
+  for (const field of FORM_FIELDS) {
+    const flag = flagOf(field);
+    const { arg = '', help = '', negated } = field.flag ?? {};
+    if (field.type === 'tags') {
+      cmd.option(`--tag ${arg}`, mode === 'add' ? help : 'replace all tags with these (repeatable)', repeatable(normalizeTag));
+      if (mode === 'edit') {
+        cmd.option(`--add-tag ${arg}`, 'add a tag (repeatable)', repeatable(normalizeTag));
+        cmd.option(`--remove-tag ${arg}`, 'remove a tag (repeatable)', repeatable(normalizeTag));
+      }
+      continue;
+    }
+    const clears = mode === 'edit' && field.type === 'text' && field.name !== 'email' && field.storage === 'column' ? ' ("" clears it)' : '';
+    if (field.type === 'bool') cmd.option(flag, help);
+    else cmd.option(`${flag} ${arg}`, help + clears, parser(field.normalize ?? String));
+    if (mode === 'edit' && negated) cmd.option(`--no-${flag.slice(2)}`, negated);
   }
   return cmd;
 }
 
-/** The customer fields given on the command line (undefined ones left out). */
-export function customerInputFromOptions(opts: Record<string, unknown>): CustomerInput & { add_tags?: string[]; remove_tags?: string[] } {
-  const input: Record<string, unknown> = {};
-  const put = (key: string, value: unknown) => {
-    if (value !== undefined) input[key] = value;
-  };
-  put('email', opts.email);
-  for (const [flags, field] of TEXT_FLAGS) put(field, opts[camel(flags)]);
-  put('country', opts.country);
-  put('lang', opts.lang);
-  put('group', opts.group === false ? null : opts.group);
-  put('tax_exempt', opts.taxExempt);
-  put('accepts_marketing', opts.acceptsMarketing);
-  put('tags', opts.tag);
-  put('add_tags', opts.addTag);
-  put('remove_tags', opts.removeTag);
+/** The editable fields given on the command line (undefined ones left out), for createCustomer / editCustomer. */
+export function customerInputFromOptions(opts: Record<string, unknown>): CustomerChanges {
+  const input: CustomerChanges = {};
+  for (const field of FORM_FIELDS) {
+    const value = opts[field.type === 'tags' ? 'tag' : camel(flagOf(field))];
+    // --no-group leaves commander's value false: no group.
+    if (value !== undefined) input[field.name] = field.storage === 'group' && value === false ? null : (value as InputValue);
+  }
+  if (opts.addTag !== undefined) input.add_tags = opts.addTag as string[];
+  if (opts.removeTag !== undefined) input.remove_tags = opts.removeTag as string[];
   return input;
 }
 
-function camel(flags: string): string {
-  return flags.split(' ')[0].replace(/^--/, '').replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+function camel(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** FILTERS of SPEC.md. `update` sets some of the same fields, so it leaves those filters out. */

@@ -2,7 +2,7 @@
  * The only importer of @inquirer/prompts. Inquirer never checks for a terminal, so every prompt here first
  * asks ctx.canPrompt() and otherwise fails with a usage error naming the flag to pass instead.
  */
-import { CancelledError, UsageError } from '../core/errors.js';
+import { CancelledError, UsageError } from '../common/errors.js';
 import type { Context } from './context.js';
 
 function requirePrompt(ctx: Context, instead: string): void {

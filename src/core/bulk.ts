@@ -2,7 +2,7 @@
  * Changes to a selection of customers at once (update, delete), each in one transaction.
  * The selection is first written to a temporary table, so every step works on the same set of ids.
  */
-import type { Db, Store } from '../store/open.js';
+import { type Db, Rollback, type Store } from '../store/open.js';
 import { unindexCustomers } from '../store/search-index.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
@@ -23,30 +23,18 @@ export interface BulkResult {
   changed: number;
 }
 
-/** Thrown inside a transaction to roll a dry run back after it has counted everything. */
-class DryRunRollback extends Error {
-  constructor(readonly result: BulkResult) {
-    super('dry run');
-  }
-}
-
 function selectInto(db: Db, filter: CustomerFilter): number {
   const where = buildWhere(db, filter);
   db.exec('CREATE TEMP TABLE IF NOT EXISTS selection (id INTEGER PRIMARY KEY); DELETE FROM temp.selection;');
   return db.prepare(`INSERT INTO temp.selection SELECT c.id FROM ${where.from} WHERE ${where.sql}`).run(...where.params).changes;
 }
 
+/** Runs a bulk write; a dry run does it all, counts it, and rolls it back. */
 function runWrite(store: Store, dryRun: boolean, fn: () => BulkResult): BulkResult {
-  try {
-    return store.write(() => {
-      const result = fn();
-      if (dryRun) throw new DryRunRollback(result);
-      return result;
-    });
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.result;
-    throw error;
-  }
+  return store.write(() => {
+    const result = fn();
+    return dryRun ? new Rollback(result) : result;
+  });
 }
 
 /** Applies the changes to every selected customer; `changed` counts those whose values really differ. */

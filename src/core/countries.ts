@@ -1,3 +1,5 @@
+import { foldText } from '../common/fold.js';
+
 /** The 249 officially assigned ISO 3166-1 alpha-2 codes. */
 const CODES =
   'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
@@ -12,16 +14,12 @@ export const COUNTRY_CODES: ReadonlySet<string> = new Set(CODES.split(' '));
 
 /** The code whose English (or given-locale) name is `name`, for "did you mean" hints. */
 export function countryCodeForName(name: string, locales: string[] = ['en', 'fr', 'de', 'it', 'nl', 'es']): string | undefined {
-  const wanted = foldName(name);
+  const wanted = foldText(name.trim());
   for (const locale of locales) {
     const names = new Intl.DisplayNames([locale], { type: 'region' });
     for (const code of COUNTRY_CODES) {
-      if (foldName(names.of(code) ?? '') === wanted) return code;
+      if (foldText(names.of(code) ?? '') === wanted) return code;
     }
   }
   return undefined;
-}
-
-function foldName(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 }

@@ -4,45 +4,43 @@
  */
 import type { Db, Store } from '../store/open.js';
 import { indexCustomers, unindexCustomers } from '../store/search-index.js';
-import { ConflictError, NotFoundError, ValidationError } from './errors.js';
-import { CUSTOMER_FIELDS, decodeRow, type FieldDef, type Item, selectList, SORT_SQL } from './fields.js';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
+import {
+  CUSTOMER_FIELDS, decodeRow, EDITABLE_FIELDS, type FieldDef, fieldNamed, FORM_FIELDS, type InputValue, type Item, normalizeValue,
+  SEARCHED_FIELDS, selectList, SORT_SQL,
+} from './fields.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
-import { formatTimestamp, normalizeCountry, normalizeEmail, normalizeLang, normalizeTags, normalizeText } from './values.js';
+import { changeTags, writeTags } from './tags.js';
+import { formatTimestamp, normalizeTags } from './values.js';
 
-/** Plain-text fields, stored trimmed, empty meaning "no value". */
-export const TEXT_FIELDS = [
-  'first_name', 'last_name', 'phone', 'company', 'tax_id', 'note',
-  'street', 'street2', 'city', 'region', 'postal_code',
-] as const;
-type TextField = (typeof TEXT_FIELDS)[number];
-
-export type CustomerInput = Partial<Record<TextField, string | null>> & {
-  email?: string;
-  group?: string | null;
-  tax_exempt?: boolean;
-  accepts_marketing?: boolean;
-  lang?: string | null;
-  country?: string | null;
-  /** Replaces the whole tag set. */
-  tags?: string[];
-};
-
+/**
+ * Values for editable fields, by field name (see fields.ts): text (null or '' clears it), yes/no, tag sets.
+ * `add_tags` and `remove_tags` change the tag set instead of replacing it.
+ */
+export type CustomerInput = Record<string, InputValue | undefined>;
 export type CustomerChanges = CustomerInput & { add_tags?: string[]; remove_tags?: string[] };
 
-/** The stored form of an input: e-mail normalised, texts trimmed, codes checked, tags de-duplicated. */
-function normalizeInput<T extends CustomerChanges>(input: T): T {
-  const out: CustomerChanges = { ...input };
-  if (input.email !== undefined) out.email = normalizeEmail(input.email);
-  for (const field of TEXT_FIELDS) {
-    if (input[field] !== undefined) out[field] = normalizeText(input[field], field.replace('_', ' '), { multiline: field === 'note' });
+/** The stored form of an input: every field normalised and checked (a ValidationError names the value). */
+function normalizeInput(input: CustomerChanges): CustomerChanges {
+  const out: CustomerChanges = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (name === 'add_tags' || name === 'remove_tags') {
+      out[name] = normalizeTags(value as string[]);
+      continue;
+    }
+    const field = fieldNamed(name);
+    if (!field || field.access !== 'editable') throw new ValidationError(`"${name}" is not a field that can be set`);
+    out[name] = normalizeValue(field, value);
   }
-  if (input.country != null) out.country = input.country.trim() === '' ? null : normalizeCountry(input.country);
-  if (input.lang != null) out.lang = input.lang.trim() === '' ? null : normalizeLang(input.lang);
-  if (input.tags) out.tags = normalizeTags(input.tags);
-  if (input.add_tags) out.add_tags = normalizeTags(input.add_tags);
-  if (input.remove_tags) out.remove_tags = normalizeTags(input.remove_tags);
-  return out as T;
+  return out;
+}
+
+/** A field's value as its column stores it: booleans as 0/1, no value as NULL. */
+function columnValue(field: FieldDef, value: InputValue | undefined): unknown {
+  if (field.type === 'bool') return value ? 1 : 0;
+  return value ?? null;
 }
 
 /** Finds a customer by REF: a numeric id or an e-mail address (compared case-insensitively). */
@@ -80,49 +78,33 @@ function assertEmailFree(db: Db, email: string, exceptId?: number): void {
   }
 }
 
+const EDITABLE_COLUMNS = EDITABLE_FIELDS.filter((f) => f.storage === 'column');
+
 export function createCustomer(store: Store, raw: CustomerInput, now: Date): Item {
   const input = normalizeInput(raw);
   if (!input.email) throw new ValidationError('an e-mail address is required');
-  const email = input.email;
+  const email = input.email as string;
   const id = store.write(() => {
     const db = store.db;
     assertEmailFree(db, email);
-    const groupId = input.group ? requireGroupId(db, input.group) : null;
+    const groupId = input.group ? requireGroupId(db, input.group as string) : null;
     const stamp = formatTimestamp(now);
-    const columns = ['email', ...TEXT_FIELDS, 'country', 'lang', 'group_id', 'tax_exempt', 'accepts_marketing', 'created_at', 'updated_at'];
-    const values = [
-      email,
-      ...TEXT_FIELDS.map((f) => input[f] ?? null),
-      input.country ?? null,
-      input.lang ?? null,
-      groupId,
-      input.tax_exempt ? 1 : 0,
-      input.accepts_marketing ? 1 : 0,
-      stamp,
-      stamp,
-    ];
+    const columns = [...EDITABLE_COLUMNS.map((f) => f.column!), 'group_id', 'created_at', 'updated_at'];
+    const values = [...EDITABLE_COLUMNS.map((f) => columnValue(f, input[f.name])), groupId, stamp, stamp];
     const result = db
       .prepare(`INSERT INTO customers (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
       .run(...values);
     const newId = Number(result.lastInsertRowid);
-    addTags(db, newId, input.tags ?? []);
+    writeTags(db, newId, (input.tags as string[] | undefined) ?? [], false);
     indexCustomers(db, 'c.id = ?', newId);
     return newId;
   });
   return getCustomer(store.db, id);
 }
 
-function addTags(db: Db, id: number, tags: readonly string[]): void {
-  const insert = db.prepare('INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)');
-  for (const tag of tags) insert.run(id, tag);
-}
-
-/** Fields the search index holds (src/store/search-index.ts). */
-export const SEARCHED_FIELDS: ReadonlySet<string> = new Set(['first_name', 'last_name', 'email', 'phone', 'company']);
-
 export interface EditResult {
   customer: Item;
-  /** Names of the fields whose value changed; empty when the edit changed nothing. */
+  /** Names of the fields whose value changed, in the order of the form; empty when the edit changed nothing. */
   changed: string[];
 }
 
@@ -131,57 +113,31 @@ export function editCustomer(store: Store, id: number, raw: CustomerChanges, now
   const changes = normalizeInput(raw);
   const changed = store.write(() => {
     const db = store.db;
-    const before = getCustomer(db, id);
-    const sets: Record<string, unknown> = {};
-    const names: string[] = [];
-    const set = (field: string, column: string, value: unknown, current: unknown) => {
-      if (value !== current) {
-        sets[column] = value;
-        names.push(field);
-      }
-    };
-    if (changes.email !== undefined && changes.email !== before.email) {
-      assertEmailFree(db, changes.email, id);
-      set('email', 'email', changes.email, before.email);
+    const before = db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    if (!before) throw new NotFoundError(`no customer with id ${id}`);
+    const sets = new Map<string, unknown>();
+    const names = new Set<string>();
+    for (const field of EDITABLE_FIELDS) {
+      const value = changes[field.name];
+      if (value === undefined || field.storage === 'tags') continue;
+      const column = field.storage === 'group' ? 'group_id' : field.column!;
+      const next = field.storage === 'group' ? (value === null ? null : requireGroupId(db, value as string)) : columnValue(field, value);
+      if (next === before[column]) continue;
+      if (field.name === 'email') assertEmailFree(db, next as string, id);
+      sets.set(column, next);
+      names.add(field.name);
     }
-    for (const f of [...TEXT_FIELDS, 'country', 'lang'] as const) {
-      if (changes[f] !== undefined) set(f, f, changes[f], before[f]);
-    }
-    if (changes.group !== undefined) {
-      const groupId = changes.group === null ? null : requireGroupId(db, changes.group);
-      const current = db.prepare('SELECT group_id FROM customers WHERE id = ?').pluck().get(id);
-      set('group', 'group_id', groupId, current);
-    }
-    for (const f of ['tax_exempt', 'accepts_marketing'] as const) {
-      if (changes[f] !== undefined) set(f, f, changes[f] ? 1 : 0, before[f] ? 1 : 0);
-    }
-    if (Object.keys(sets).length) {
-      const columns = Object.keys(sets);
-      db.prepare(`UPDATE customers SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(sets), id);
-    }
-    if (names.some((n) => SEARCHED_FIELDS.has(n))) {
+    if (sets.size) db.prepare(`UPDATE customers SET ${[...sets.keys()].map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...sets.values(), id);
+    if ([...names].some((n) => SEARCHED_FIELDS.has(n))) {
       unindexCustomers(db, 'c.id = ?', id);
       indexCustomers(db, 'c.id = ?', id);
     }
-    if (changeTags(db, id, before.tags as string[], changes)) names.push('tags');
-    if (names.length) db.prepare('UPDATE customers SET updated_at = ? WHERE id = ?').run(formatTimestamp(now), id);
-    return names;
+    const tagChanges = { tags: changes.tags as string[] | undefined, add: changes.add_tags, remove: changes.remove_tags };
+    if (changeTags(db, id, tagChanges)) names.add('tags');
+    if (names.size) db.prepare('UPDATE customers SET updated_at = ? WHERE id = ?').run(formatTimestamp(now), id);
+    return FORM_FIELDS.map((f) => f.name).filter((n) => names.has(n));
   });
   return { customer: getCustomer(store.db, id), changed };
-}
-
-/** Applies tags / add_tags / remove_tags; returns whether the set changed. */
-function changeTags(db: Db, id: number, current: string[], changes: CustomerChanges): boolean {
-  const key = (t: string) => t.toLowerCase();
-  const next = new Map((changes.tags ?? current).map((t) => [key(t), t]));
-  for (const t of changes.add_tags ?? []) if (!next.has(key(t))) next.set(key(t), t);
-  for (const t of changes.remove_tags ?? []) next.delete(key(t));
-  const before = new Map(current.map((t) => [key(t), t]));
-  const same = next.size === before.size && [...next].every(([k, t]) => before.get(k) === t);
-  if (same) return false;
-  db.prepare('DELETE FROM customer_tags WHERE customer_id = ?').run(id);
-  addTags(db, id, [...next.values()]);
-  return true;
 }
 
 export interface ListQuery {

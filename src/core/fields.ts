@@ -1,59 +1,163 @@
 /**
- * The customer fields of the contract (SPEC.md "A customer"): their names in JSON/CSV, their types,
- * and the SQL that reads each one. Listing, sorting, --fields and export are all driven from here.
+ * The customer fields, each declared once: its name in JSON and CSV, its type, where it is stored, the SQL
+ * that reads it, who may set it, its command-line flag, prompt label and help. Listing, sorting, --fields,
+ * the flags and form of add and edit, creating and editing, CSV import and native export are all derived
+ * from this list. Adding a field is an entry here and a migration (src/store/migrations.ts).
  */
-import { formatAmount } from './values.js';
+import { FULL_NAME_SQL } from '../store/search-index.js';
+import { countryCodeForName } from './countries.js';
+import { formatAmount, normalizeCountry, normalizeEmail, normalizeGroupName, normalizeLang, normalizeTags, normalizeText, parseBoolean } from './values.js';
 
 export type FieldType = 'int' | 'text' | 'bool' | 'money' | 'tags' | 'timestamp';
+
+/**
+ * Where a field lives: a column of `customers`; the customer id; the group (`group_id`, by name); the tag
+ * set (`customer_tags`); or nowhere (derived from other fields).
+ */
+export type FieldStorage = 'column' | 'id' | 'group' | 'tags' | 'derived';
+
+/** Who sets a field: add, edit and update ('editable'); only an import ('imported'); nobody ('derived'). */
+export type FieldAccess = 'editable' | 'imported' | 'derived';
 
 export interface FieldDef {
   name: string;
   type: FieldType;
-  /** Expression over `c` (customers) and `g` (groups). */
+  storage: FieldStorage;
+  /** The customers column, for storage 'column' (usually the field's name). */
+  column?: string;
+  /** Expression over `c` (customers) and `g` (groups) that reads the field in listings. */
   sql: string;
+  access: FieldAccess;
+  /** Written by a native export and read back by a native import. */
+  exported: boolean;
+  /** Never listed, shown or exported (a password hash). */
+  private?: boolean;
+  /** Held by the search index: a change re-indexes the customer. */
+  searched?: boolean;
+  /** For editable fields: the flag's value name and help, and the label of the interactive form. */
+  flag?: { arg?: string; help: string; negated?: string };
+  label?: string;
+  /** The note keeps line breaks; other text fields are one line. */
+  multiline?: boolean;
+  /** Digits a spreadsheet may have turned into a number (4.41E+11): such a cell is refused on import. */
+  keptAsText?: boolean;
+  /** The stored form of a typed value, or a ValidationError; '' clears an optional field (null). */
+  normalize?: (raw: string) => string | null;
+  /** How a CSV cell is read, where other platforms write it differently from what a user types. */
+  readCell?: (raw: string) => string | null;
 }
 
-const TAG_SEPARATOR = '\u001f';
+const column = (name: string, type: FieldType, rest: Partial<FieldDef> = {}): FieldDef => ({
+  name,
+  type,
+  storage: 'column',
+  column: name,
+  sql: `c.${name}`,
+  access: 'editable',
+  exported: true,
+  ...rest,
+});
 
-const NAME_SQL = "trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))";
+const what = (name: string) => name.replace(/_/g, ' ');
 
-function column(name: string, type: FieldType = 'text'): FieldDef {
-  return { name, type, sql: `c.${name}` };
+/** An optional text field, typed on a flag (`--postal-code <code>`) and in the form. */
+function text(name: string, help: string, label: string, options: Partial<FieldDef> & { arg?: string } = {}): FieldDef {
+  const { arg = name.split('_').pop(), ...rest } = options;
+  const normalize = (raw: string) => normalizeText(raw, what(name), { multiline: rest.multiline });
+  return column(name, 'text', { flag: { arg: `<${arg}>`, help }, label, normalize, ...rest });
 }
 
-export const CUSTOMER_FIELDS: readonly FieldDef[] = [
-  column('id', 'int'),
-  column('email'),
-  column('first_name'),
-  column('last_name'),
-  { name: 'name', type: 'text', sql: `nullif(${NAME_SQL}, '')` },
-  column('phone'),
-  column('company'),
-  { name: 'group', type: 'text', sql: 'g.name' },
-  column('tax_exempt', 'bool'),
-  column('tax_id'),
-  column('accepts_marketing', 'bool'),
-  column('lang'),
-  column('note'),
+/** An optional code checked by `check` ('' clears it). */
+const optional = (check: (raw: string) => string) => (raw: string) => (raw.trim() === '' ? null : check(raw));
+
+const imported = (name: string, type: FieldType, rest: Partial<FieldDef> = {}): FieldDef => column(name, type, { access: 'imported', ...rest });
+
+/** Every field, in the order listings show them. */
+export const FIELDS: readonly FieldDef[] = [
+  { name: 'id', type: 'int', storage: 'id', sql: 'c.id', access: 'imported', exported: true },
+  column('email', 'text', {
+    searched: true, flag: { arg: '<email>', help: 'e-mail address (unique)' }, label: 'E-mail', normalize: normalizeEmail,
+  }),
+  text('first_name', 'first name', 'First name', { searched: true }),
+  text('last_name', 'last name', 'Last name', { searched: true }),
+  { name: 'name', type: 'text', storage: 'derived', sql: `nullif(${FULL_NAME_SQL}, '')`, access: 'derived', exported: false },
+  text('phone', 'phone number, kept as typed', 'Phone', { searched: true, keptAsText: true }),
+  text('company', 'company name', 'Company', { searched: true }),
   {
-    name: 'tags',
-    type: 'tags',
-    sql: `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag))`,
+    name: 'group', type: 'text', storage: 'group', sql: 'g.name', access: 'editable', exported: true, label: 'Group',
+    flag: { arg: '<name>', help: 'customer group (must exist: customers groups create NAME)', negated: 'remove from its group' },
+    normalize: optional(normalizeGroupName),
   },
-  column('street'),
-  column('street2'),
-  column('city'),
-  column('region'),
-  column('postal_code'),
-  column('country'),
-  column('order_count', 'int'),
-  { name: 'total_spent', type: 'money', sql: 'c.total_spent_minor' },
-  column('created_at', 'timestamp'),
-  column('updated_at', 'timestamp'),
+  column('tax_exempt', 'bool', { flag: { help: 'exempt from tax', negated: 'no longer exempt from tax' }, label: 'Tax-exempt?' }),
+  text('tax_id', 'VAT or tax number', 'Tax id', { keptAsText: true }),
+  column('accepts_marketing', 'bool', {
+    flag: { help: 'consents to marketing e-mails', negated: 'withdraw marketing consent' }, label: 'Accepts marketing e-mails?',
+  }),
+  column('lang', 'text', {
+    flag: { arg: '<code>', help: 'language of e-mails to the customer: en, fr, it, nl, ...' }, label: 'Language (en, fr, ...)', normalize: optional(normalizeLang),
+  }),
+  text('note', 'private merchant note', 'Note', { multiline: true, arg: 'text' }),
+  {
+    name: 'tags', type: 'tags', storage: 'tags', access: 'editable', exported: true, label: 'Tags (comma-separated)',
+    sql: `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag))`,
+    flag: { arg: '<tag>', help: 'tag (repeatable)' },
+  },
+  text('street', 'street address', 'Street'),
+  text('street2', 'second address line', 'Street, line 2', { arg: 'street' }),
+  text('city', 'city', 'City'),
+  text('region', 'region, state or province', 'Region'),
+  text('postal_code', 'postal code, kept as text', 'Postal code', { keptAsText: true }),
+  column('country', 'text', {
+    flag: { arg: '<code>', help: 'country, ISO 3166-1 alpha-2 code such as FR' }, label: 'Country (ISO code such as FR)', normalize: optional(normalizeCountry),
+    // Platforms write country names ("France", "Belgique") as often as codes.
+    readCell: optional((raw) => (raw.trim().length === 2 ? normalizeCountry(raw) : (countryCodeForName(raw) ?? normalizeCountry(raw)))),
+  }),
+  imported('order_count', 'int'),
+  imported('total_spent', 'money', { column: 'total_spent_minor', sql: 'c.total_spent_minor' }),
+  imported('created_at', 'timestamp'),
+  imported('updated_at', 'timestamp'),
+  imported('password_hash', 'text', { exported: false, private: true }),
 ];
+
+/** The fields a listing, `show` and --fields offer: all but the private ones. */
+export const CUSTOMER_FIELDS: readonly FieldDef[] = FIELDS.filter((f) => !f.private);
+
+/** Fields that add, edit and update set. */
+export const EDITABLE_FIELDS: readonly FieldDef[] = FIELDS.filter((f) => f.access === 'editable');
+
+/**
+ * The editable fields in the order of the interactive form and of "Changed ..." reports: the typed
+ * fields first, then the group, the yes/no fields and the tags.
+ */
+export const FORM_FIELDS: readonly FieldDef[] = [...EDITABLE_FIELDS].sort((a, b) => formStage(a) - formStage(b));
+
+function formStage(f: FieldDef): number {
+  if (f.storage === 'group') return 1;
+  if (f.type === 'bool') return 2;
+  if (f.type === 'tags') return 3;
+  return 0;
+}
+
+/** Columns of `customers` an import may set (besides id, group and tags). */
+export const IMPORTED_COLUMN_FIELDS: readonly FieldDef[] = FIELDS.filter((f) => f.storage === 'column' && f.access !== 'derived');
+
+/** Fields the native CSV format holds, in its column order. */
+export const NATIVE_FIELDS: readonly FieldDef[] = FIELDS.filter((f) => f.exported);
+
+/** Names of the fields the search index holds. */
+export const SEARCHED_FIELDS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.searched).map((f) => f.name));
 
 /** What a table shows when --fields is not given; other formats show every field. */
 export const TABLE_FIELDS: readonly string[] = ['id', 'name', 'email', 'phone', 'group', 'country', 'order_count', 'total_spent', 'tags'];
+
+export function fieldNamed(name: string): FieldDef | undefined {
+  return FIELDS.find((f) => f.name === name);
+}
+
+/** The command-line flag of a field: first_name -> --first-name. */
+export function flagOf(field: FieldDef): string {
+  return `--${field.name.replace(/_/g, '-')}`;
+}
 
 /**
  * Fields a listing can be sorted by (every field but tags). Text sorts ignore case and accents
@@ -71,8 +175,27 @@ export const SORT_SQL: ReadonlyMap<string, string> = new Map(
 export type FieldValue = string | number | boolean | string[] | null;
 export type Item = Record<string, FieldValue>;
 
+/** A value given for an editable field: text (null clears it), a yes/no, or a tag set. */
+export type InputValue = string | boolean | string[] | null;
+
 /**
- * Turns a row of raw SQL values (in the order of `fields`) into the contract's types: booleans, amounts as
+ * The stored form of a value given for an editable field (from a flag, the form or a program): text
+ * normalised and checked, '' or null clearing an optional field, booleans as booleans, tags de-duplicated.
+ */
+export function normalizeValue(field: FieldDef, value: InputValue): InputValue {
+  if (field.type === 'bool') return typeof value === 'string' ? parseBoolean(value) : Boolean(value);
+  if (field.type === 'tags') return normalizeTags(Array.isArray(value) ? value : String(value ?? '').split(',').filter((t) => t.trim() !== ''));
+  if (value === null) {
+    if (field.name === 'email') return normalizeEmail('');
+    return null;
+  }
+  return field.normalize ? field.normalize(String(value)) : String(value);
+}
+
+const TAG_SEPARATOR = '\u001f';
+
+/**
+ * Turns a row of raw SQL values (in the order of `fields`) into the field types: booleans, amounts as
  * "59.90", tags as arrays. `into` lets a caller that streams (export) reuse one object for every row.
  */
 export function decodeRow(row: readonly unknown[], fields: readonly FieldDef[], into: Item = {}): Item {
@@ -97,7 +220,7 @@ export function decodeRow(row: readonly unknown[], fields: readonly FieldDef[], 
   return out;
 }
 
-/** The SELECT list for the given fields, each aliased to its contract name. */
+/** The SELECT list for the given fields, each aliased to its field name. */
 export function selectList(fields: readonly FieldDef[]): string {
   return fields.map((f) => `${f.sql} AS "${f.name}"`).join(', ');
 }

@@ -1,10 +1,11 @@
 /**
- * Customer selection: the FILTERS of SPEC.md, explicit ids and search text, turned into one SQL WHERE clause.
+ * Customer selection: the filters of list, search, update, delete and export, explicit ids and search text, turned into one SQL WHERE clause.
  * Filters combine with AND; --group is any-of, --tag is all-of.
  */
 import type { Db } from '../store/open.js';
-import { phoneDigitsSql } from '../store/search-index.js';
-import { NotFoundError } from './errors.js';
+import { foldText } from '../common/fold.js';
+import { SEARCHED_COLUMNS_SQL } from '../store/search-index.js';
+import { requireGroupId } from './groups.js';
 
 export interface CustomerFilter {
   ids?: number[];
@@ -53,7 +54,7 @@ export function buildWhere(db: Db, filter: CustomerFilter): Where {
 
   if (filter.ids) add(`c.id IN (SELECT value FROM json_each(?))`, JSON.stringify(filter.ids));
   if (filter.groups?.length) {
-    const ids = filter.groups.map((name) => groupIdByName(db, name));
+    const ids = filter.groups.map((name) => requireGroupId(db, name));
     add(ids.length === 1 ? 'c.group_id = ?' : `c.group_id IN (${ids.map(() => '?').join(', ')})`, ...ids);
   }
   if (filter.noGroup) add('c.group_id IS NULL');
@@ -83,11 +84,6 @@ export function buildWhere(db: Db, filter: CustomerFilter): Where {
   };
 }
 
-/** Case- and accent-folded text, as the search index stores it. */
-export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 /** Text that can only be (part of) a phone number: digits and the punctuation phones are written with. */
 const PHONE_LIKE = /^[\d\s+().-]*\d[\d\s+().-]*$/;
 
@@ -100,28 +96,8 @@ function searchClause(text: string): { sql: string; params: unknown[]; indexed: 
   }
   // The same text as the index holds, read row by row.
   return {
-    sql: `instr(customers_fold(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '') || char(10) || c.email || char(10) ||
-            ${phoneDigitsSql('c.phone')} || char(10) || coalesce(c.company, '')), ?) > 0`,
+    sql: `instr(customers_fold(${SEARCHED_COLUMNS_SQL.join(" || char(10) || ")}), ?) > 0`,
     params: [folded],
     indexed: false,
   };
-}
-
-/** Registers the SQL functions the filters use on this connection. */
-export function registerFilterFunctions(db: Db): void {
-  db.function('customers_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldText(text) : text));
-}
-
-function groupIdByName(db: Db, name: string): number {
-  const row = db.prepare('SELECT id FROM groups WHERE name = ?').get(name) as { id: number } | undefined;
-  if (row) return row.id;
-  throw unknownGroup(db, name);
-}
-
-export function unknownGroup(db: Db, name: string): NotFoundError {
-  const names = (db.prepare('SELECT name FROM groups ORDER BY name COLLATE NOCASE').pluck().all() as string[]);
-  return new NotFoundError(`no customer group named "${name}"`, [
-    names.length ? `Existing groups: ${names.join(', ')}.` : 'The store has no groups yet.',
-    `Create it with: customers groups create "${name}"`,
-  ]);
 }

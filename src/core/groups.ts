@@ -1,7 +1,6 @@
 /** Customer groups: at most one per customer; names unique case-insensitively. */
 import type { Db, Store } from '../store/open.js';
-import { ConflictError } from './errors.js';
-import { unknownGroup } from './filters.js';
+import { ConflictError, NotFoundError } from '../common/errors.js';
 import { formatTimestamp, normalizeGroupName } from './values.js';
 
 export type GroupRow = {
@@ -10,11 +9,32 @@ export type GroupRow = {
   created_at: string;
 };
 
+/** The group's id (names compare ignoring case), or undefined. */
+export function groupIdByName(db: Db, name: string): number | undefined {
+  return db.prepare('SELECT id FROM groups WHERE name = ?').pluck().get(name.trim()) as number | undefined;
+}
+
 /** The group's id; an unknown name is an error that lists the existing groups. */
 export function requireGroupId(db: Db, name: string): number {
-  const id = db.prepare('SELECT id FROM groups WHERE name = ?').pluck().get(name.trim()) as number | undefined;
+  const id = groupIdByName(db, name);
   if (id === undefined) throw unknownGroup(db, name.trim());
   return id;
+}
+
+/** The group's id, creating the group when the store lacks it (an import naming new groups). */
+export function ensureGroup(db: Db, name: string, now: Date): { id: number; created: boolean } {
+  const id = groupIdByName(db, name);
+  if (id !== undefined) return { id, created: false };
+  const created = db.prepare('INSERT INTO groups (name, created_at) VALUES (?, ?)').run(name.trim(), formatTimestamp(now)).lastInsertRowid;
+  return { id: Number(created), created: true };
+}
+
+export function unknownGroup(db: Db, name: string): NotFoundError {
+  const names = db.prepare('SELECT name FROM groups ORDER BY name COLLATE NOCASE').pluck().all() as string[];
+  return new NotFoundError(`no customer group named "${name}"`, [
+    names.length ? `Existing groups: ${names.join(', ')}.` : 'The store has no groups yet.',
+    `Create it with: customers groups create "${name}"`,
+  ]);
 }
 
 export function listGroups(db: Db): GroupRow[] {

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Store } from '../store/open.js';
-import { NotFoundError, UsageError, ValidationError } from './errors.js';
+import { NotFoundError, UsageError, ValidationError } from '../common/errors.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { checkLoginUrlTemplate, getSetting } from './settings.js';
 import { formatTimestamp } from './values.js';

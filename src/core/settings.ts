@@ -1,6 +1,6 @@
 /** Store settings (`customers config`): a fixed set of keys, each checked before it is kept. */
 import type { Db, Store } from '../store/open.js';
-import { NotFoundError, UsageError, ValidationError } from './errors.js';
+import { NotFoundError, UsageError, ValidationError } from '../common/errors.js';
 import { normalizeEmail } from './values.js';
 
 interface SettingDef {

@@ -3,7 +3,7 @@
  * Each parser returns the stored form or throws a ValidationError that names the value and the fix.
  */
 import { COUNTRY_CODES, countryCodeForName } from './countries.js';
-import { ValidationError } from './errors.js';
+import { ValidationError } from '../common/errors.js';
 
 // Local part: dot-separated atoms of the characters RFC 5322 allows unquoted (plus any non-ASCII letter);
 // domain: dot-separated labels of letters, digits and hyphens, ending in a label of at least two letters.
@@ -154,4 +154,15 @@ export function normalizeGroupName(raw: string): string {
   if (name === null) throw new ValidationError('a group name cannot be empty');
   if (name.length > 100) throw new ValidationError(`group name "${name.slice(0, 20)}..." is longer than 100 characters`);
   return name;
+}
+
+const TRUE_WORDS = new Set(['yes', 'y', 'true', 't', '1', 'oui', 'o', 'sì', 'si', 'ja', 'j', 'x', 'on']);
+const FALSE_WORDS = new Set(['no', 'n', 'false', 'f', '0', 'non', 'nee', 'nein', 'off', '']);
+
+/** yes/no, true/false, 1/0, y/n and oui/non, sì/no, ja/nee (and nein). Empty is false. */
+export function parseBoolean(raw: string): boolean {
+  const word = raw.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  throw new ValidationError(`"${raw}" is not a yes/no value (expected yes/no, true/false, 1/0, y/n, oui/non, sì/no, ja/nee)`);
 }

@@ -1,5 +1,5 @@
 /** One pooled SMTP connection from an smtp:// or smtps:// URL (nodemailer), with errors a merchant can act on. */
-import { CustomersError, UsageError } from '../core/errors.js';
+import { CustomersError, UsageError } from '../common/errors.js';
 
 export class MailError extends CustomersError {}
 

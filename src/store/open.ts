@@ -1,10 +1,12 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 // Bundled into dist/main.cjs (scripts/build.mjs): resolving better-sqlite3's dozen files from node_modules
 // on every start cost ~5 ms. Only the compiled addon is loaded from the package, by path (nativeBinding).
 import Database from 'better-sqlite3';
-import { NotFoundError, StoreError } from '../core/errors.js';
+import { NotFoundError, StoreError } from '../common/errors.js';
+import { foldText } from '../common/fold.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
 /** "CUST": marks a SQLite file as a customers store, so another program's database is never taken for one. */
@@ -30,23 +32,42 @@ function nativeBinding(): string {
   return addon;
 }
 
+/**
+ * Returned (not thrown) by the function of a write to roll the transaction back and still hand a result
+ * back: a dry run does all the work, counts it, and keeps none of it.
+ */
+export class Rollback<T> {
+  constructor(readonly result: T) {}
+}
+
 export interface Store {
   db: Db;
   path: string;
-  /** Runs fn in a write transaction taken at once (BEGIN IMMEDIATE), so concurrent writers queue up. */
-  write<T>(fn: () => T): T;
+  /**
+   * Runs fn in a write transaction taken at once (BEGIN IMMEDIATE), so concurrent writers queue up.
+   * Everything fn reads that the write depends on must be read inside fn. A throw or a Rollback undoes it all.
+   */
+  write<T>(fn: () => T | Rollback<T>): T;
+  /** The same for work that awaits in between (an import reading its file): one transaction around it all. */
+  writeAsync<T>(fn: () => Promise<T | Rollback<T>>): Promise<T>;
   close(): void;
 }
 
 export interface OpenStoreOptions {
-  /** Create the file (and its folder) when missing: only commands that write pass true. */
-  create: boolean;
+  /**
+   * What to do when the file is missing: fail (commands that only read), create it with its folder
+   * (commands that write), or 'scratch': use an empty store in a temporary folder, removed on close, so
+   * that a dry run checks everything and still creates nothing.
+   */
+  create: boolean | 'scratch';
   /** Told when the file was created, so the CLI can say where. */
   onCreate?: (path: string) => void;
 }
 
+/** Opens (or creates) a store: the one way in, so every connection has the same settings and SQL functions. */
 export function openStore(path: string, options: OpenStoreOptions): Store {
-  const created = ensureFile(path, options.create);
+  if (options.create === 'scratch' && !existsSync(path)) return openScratchStore();
+  const created = ensureFile(path, options.create === true);
   let db: Db;
   try {
     db = new Database(path, { fileMustExist: true, nativeBinding: nativeBinding() });
@@ -60,17 +81,69 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    registerFunctions(db);
   } catch (error) {
     db.close();
     throw storeError(path, error);
   }
   if (created) options.onCreate?.(path);
+  return storeOver(db, path);
+}
+
+function storeOver(db: Db, path: string): Store {
   return {
     db,
     path,
-    write: (fn) => db.transaction(fn).immediate(),
+    write<T>(fn: () => T | Rollback<T>): T {
+      try {
+        return db.transaction(() => {
+          const result = fn();
+          if (result instanceof Rollback) throw result;
+          return result;
+        }).immediate();
+      } catch (error) {
+        if (error instanceof Rollback) return error.result as T;
+        throw error;
+      }
+    },
+    async writeAsync<T>(fn: () => Promise<T | Rollback<T>>): Promise<T> {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn();
+        if (result instanceof Rollback) {
+          db.exec('ROLLBACK');
+          return result.result;
+        }
+        db.exec('COMMIT');
+        return result;
+      } finally {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      }
+    },
     close: () => db.close(),
   };
+}
+
+function openScratchStore(): Store {
+  const dir = mkdtempSync(join(tmpdir(), 'customers-scratch-'));
+  try {
+    const store = openStore(join(dir, 'store.db'), { create: true });
+    return {
+      ...store,
+      close: () => {
+        store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** SQL functions the queries use: `customers_fold(text)` folds case and accents, for sorting and searching. */
+function registerFunctions(db: Db): void {
+  db.function('customers_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldText(text) : text));
 }
 
 function ensureFile(path: string, create: boolean): boolean {

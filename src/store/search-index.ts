@@ -11,8 +11,13 @@ export function phoneDigitsSql(expr: string): string {
   return ['+', ' ', '-', '.', '(', ')'].reduce((acc, ch) => `replace(${acc}, '${ch}', '')`, `coalesce(${expr}, '')`);
 }
 
-const ROW = `c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), c.email,
-  ${phoneDigitsSql('c.phone')}, c.company`;
+/** A customer's whole name: first and last, either of which may be missing ('' when both are). */
+export const FULL_NAME_SQL = "trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))";
+
+/** What the index holds of a customer `c`, column by column: name, e-mail, phone digits, company. */
+export const SEARCHED_COLUMNS_SQL: readonly string[] = [FULL_NAME_SQL, 'c.email', phoneDigitsSql('c.phone'), "coalesce(c.company, '')"];
+
+const ROW = `c.id, ${SEARCHED_COLUMNS_SQL.join(', ')}`;
 
 /** Adds the customers selected by `where` (over `c`) to the index; they must not be in it yet. */
 export function indexCustomers(db: Db, where: string, ...params: unknown[]): void {

@@ -6,20 +6,15 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { ImportMode, ImportSummary, Rejection } from '../../core/csv/import.js';
+import { MAP_TARGETS } from '../../core/csv/columns.js';
 import { PRESET_NAMES, type ImportTarget, type PresetName } from '../../core/csv/presets.js';
 import { csvCell, delimiterName, ENCODINGS, parseDelimiterOption, parseEncodingOption } from '../../core/csv/text.js';
-import { CustomersError, NotFoundError, UsageError } from '../../core/errors.js';
+import { CustomersError, NotFoundError, UsageError } from '../../common/errors.js';
 import { normalizeGroupName } from '../../core/values.js';
 import type { Context } from '../context.js';
 import { addFilterOptions, filterFromOptions, parser, repeatable } from '../options.js';
 import { Progress } from '../render/progress.js';
 import { plural } from './selection.js';
-
-const IMPORT_TARGETS: readonly ImportTarget[] = [
-  'id', 'email', 'first_name', 'last_name', 'full_name', 'phone', 'company', 'group', 'tax_exempt', 'tax_id',
-  'accepts_marketing', 'lang', 'note', 'tags', 'street', 'street2', 'city', 'region', 'postal_code', 'country',
-  'order_count', 'total_spent', 'created_at', 'updated_at', 'password', 'password_hash',
-];
 
 /** --map 'Header=field' ('Header=' ignores the column). */
 function parseMap(raw: string): { header: string; target: ImportTarget | null } {
@@ -28,10 +23,10 @@ function parseMap(raw: string): { header: string; target: ImportTarget | null } 
   const header = raw.slice(0, at).trim();
   const field = raw.slice(at + 1).trim();
   if (field === '') return { header, target: null };
-  if (!IMPORT_TARGETS.includes(field as ImportTarget)) {
-    throw new UsageError(`--map "${raw}": unknown field "${field}"`, [`Fields: ${IMPORT_TARGETS.join(', ')} (or nothing, to ignore the column).`]);
+  if (!MAP_TARGETS.includes(field)) {
+    throw new UsageError(`--map "${raw}": unknown field "${field}"`, [`Fields: ${MAP_TARGETS.join(', ')} (or nothing, to ignore the column).`]);
   }
-  return { header, target: field as ImportTarget };
+  return { header, target: field };
 }
 
 /** Prints rejected rows as they come (up to a limit) and writes every one to --errors FILE. */

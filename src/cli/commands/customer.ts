@@ -1,7 +1,7 @@
 /** add, show, edit: one customer at a time. */
 import type { Command } from 'commander';
 import { createCustomer, type CustomerChanges, type CustomerInput, editCustomer, getCustomer, resolveRef } from '../../core/customers.js';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../common/errors.js';
 import { CUSTOMER_FIELDS, type Item } from '../../core/fields.js';
 import { listGroups } from '../../core/groups.js';
 import { isValidEmail, normalizeCountry, normalizeLang, normalizeTags } from '../../core/values.js';

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkStore } from '../../core/check.js';
 import { rebuildSearchIndex } from '../../store/search-index.js';
-import { ConflictError, CustomersError } from '../../core/errors.js';
+import { ConflictError, CustomersError } from '../../common/errors.js';
 import type { Context } from '../context.js';
 import { plural } from './selection.js';
 

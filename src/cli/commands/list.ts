@@ -1,7 +1,7 @@
 /** list and search: the selection, sorted and paged, through the one renderer. */
 import type { Command } from 'commander';
 import { countCustomers, listCustomers } from '../../core/customers.js';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../common/errors.js';
 import { CUSTOMER_FIELDS, SORT_SQL, TABLE_FIELDS } from '../../core/fields.js';
 import type { CustomerFilter } from '../../core/filters.js';
 import type { Context } from '../context.js';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { getCustomer, resolveRef } from '../../core/customers.js';
-import { CustomersError, UsageError } from '../../core/errors.js';
+import { CustomersError, UsageError } from '../../common/errors.js';
 import { CUSTOMER_FIELDS } from '../../core/fields.js';
 import type { LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
 import { checkSetting, getSetting } from '../../core/settings.js';

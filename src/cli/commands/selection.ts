@@ -1,7 +1,7 @@
 /** What delete and update select: REFs, --from-file, filters, or --all; and how they confirm. */
 import { readFileSync } from 'node:fs';
 import { resolveRef } from '../../core/customers.js';
-import { CustomersError, NotFoundError, UsageError } from '../../core/errors.js';
+import { CustomersError, NotFoundError, UsageError } from '../../common/errors.js';
 import { type CustomerFilter, hasFieldFilter } from '../../core/filters.js';
 import type { Db } from '../../store/open.js';
 import type { Context } from '../context.js';

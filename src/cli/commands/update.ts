@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { type BulkChanges, updateCustomers } from '../../core/bulk.js';
 import { countCustomers } from '../../core/customers.js';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../common/errors.js';
 import { normalizeGroupName, normalizeTag } from '../../core/values.js';
 import type { Context } from '../context.js';
 import { addFilterOptions, type FilterFlag, filterFromOptions, parseGroupArg, parseLangArg, parser, repeatable } from '../options.js';

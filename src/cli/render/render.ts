@@ -2,18 +2,13 @@
  * The one renderer of every listing (customers, groups, settings): table, json, jsonl, csv, tsv, ids, count.
  * Rows stream in; only a table on a terminal keeps them, and it shows at most TABLE_PAGE of them.
  */
-import { UsageError } from '../../core/errors.js';
-import type { FieldType, FieldValue, Item } from '../../core/fields.js';
+import { UsageError } from '../../common/errors.js';
+import type { Item } from '../../core/fields.js';
 import type { Context } from '../context.js';
 import type { Format } from '../options.js';
+import { type Column, type RenderOptions, textOf } from './columns.js';
 
-export interface Column {
-  name: string;
-  type: FieldType;
-}
-
-/** A table on a terminal shows this many rows unless --limit says otherwise, and says how many more there are. */
-export const TABLE_PAGE = 50;
+export { type Column, type RenderOptions, TABLE_PAGE, textOf } from './columns.js';
 
 /** Where output goes in chunks: writing 1M short lines one by one to a pipe is slow. */
 class Writer {
@@ -49,25 +44,9 @@ export function chooseColumns<C extends Column>(all: readonly C[], fieldsFlag: s
   return names.map((n) => byName.get(n)!);
 }
 
-/** A value as text in csv, tsv and tables: booleans true/false, tags comma-separated, no value empty. */
-export function textOf(value: FieldValue): string {
-  if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.join(', ');
-  return String(value);
-}
-
 /** Escapes what would break a tsv line: backslash, tab, newline, carriage return. */
 function tsvCell(text: string): string {
   return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : text;
-}
-
-export interface RenderOptions {
-  format: Format;
-  columns: readonly Column[];
-  /** The total when rows were cut, for a table's "N more" line; computed only when needed. */
-  total?: () => number;
-  /** True when the user gave --limit: then a table shows every row it got. */
-  limited?: boolean;
 }
 
 export async function renderItems(ctx: Context, items: Iterable<Item>, options: RenderOptions): Promise<void> {

@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import type { Item } from '../../core/fields.js';
 import type { Context } from '../context.js';
-import { type Column, type RenderOptions, TABLE_PAGE, textOf } from './render.js';
+import { type Column, type RenderOptions, TABLE_PAGE, textOf } from './columns.js';
 
 function cellText(item: Item, column: Column): string {
   const value = item[column.name];

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../store/open.js';
 import { listCustomers } from '../customers.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../common/errors.js';
 import { CUSTOMER_FIELDS } from '../fields.js';
 import type { CustomerFilter } from '../filters.js';
 import { type ExportColumn, PRESETS, type PresetName } from './presets.js';

@@ -1,29 +1,15 @@
 /**
- * The CSV layouts of other platforms (../shared/PLATFORM-FORMATS.md): which header feeds which field on
- * import, and which headers and conventions an export for that platform writes. Headers are matched
+ * The CSV layouts of other platforms, as their exports and import templates write them: which header
+ * feeds which field on import, and which headers and conventions an export for that platform writes. Headers are matched
  * case-insensitively, ignoring surrounding spaces.
  */
-import type { Item } from '../fields.js';
+import { type Item, NATIVE_FIELDS } from '../fields.js';
 
-/** What an imported column becomes: a customer field, or one of the special readings. */
-export type ImportTarget =
-  | 'id' | 'email' | 'first_name' | 'last_name' | 'phone' | 'company' | 'group' | 'tax_exempt' | 'tax_id'
-  | 'accepts_marketing' | 'lang' | 'note' | 'tags' | 'street' | 'street2' | 'city' | 'region' | 'postal_code'
-  | 'country' | 'order_count' | 'total_spent' | 'created_at' | 'updated_at'
-  /** A whole name, split at its first space into first and last name ("Bram van den Berg"). */
-  | 'full_name'
-  /** A plain-text password: hashed (scrypt) on import, never stored or shown. */
-  | 'password'
-  /** A password hash from the old platform, kept as it is. */
-  | 'password_hash'
-  /** Magento's numeric customer group (1 General, 2 Wholesale, 3 Retailer). */
-  | 'magento_group'
-  /** BigCommerce's tax-exempt category: any value means exempt. */
-  | 'tax_exempt_category'
-  /** A group name where "General" means no group (Ecwid). */
-  | 'group_or_general'
-  /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
-  | 'street_lines';
+/**
+ * What an imported column becomes: a field's name (fields.ts), or one of the special readings of
+ * columns.ts (full_name, password, magento_group, tax_exempt_category, group_or_general, street_lines).
+ */
+export type ImportTarget = string;
 
 export interface ImportColumn {
   header: string;
@@ -54,20 +40,14 @@ const trueFalse = (field: string) => (c: Item) => (c[field] ? 'true' : 'false');
 const tags = (c: Item) => (c.tags as string[]).join(', ');
 const nothing = () => '';
 
-/** Native: the field names of SPEC.md; export writes them all (but the derived `name`) and import reads them back. */
-const NATIVE_FIELDS = [
-  'id', 'email', 'first_name', 'last_name', 'phone', 'company', 'group', 'tax_exempt', 'tax_id', 'accepts_marketing',
-  'lang', 'note', 'tags', 'street', 'street2', 'city', 'region', 'postal_code', 'country', 'order_count', 'total_spent',
-  'created_at', 'updated_at',
-] as const;
-
+/** Native: the field names; export writes every exported field and import reads them back. */
 const native: Preset = {
   name: 'native',
-  import: NATIVE_FIELDS.map((f) => ({ header: f, target: f })),
+  import: NATIVE_FIELDS.map((f) => ({ header: f.name, target: f.name })),
   ignored: ['name'],
   export: NATIVE_FIELDS.map((f) => ({
-    header: f,
-    value: f === 'tags' ? tags : f === 'tax_exempt' || f === 'accepts_marketing' ? trueFalse(f) : text(f),
+    header: f.name,
+    value: f.type === 'tags' ? tags : f.type === 'bool' ? trueFalse(f.name) : text(f.name),
   })),
 };
 

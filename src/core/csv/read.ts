@@ -4,7 +4,7 @@
  * so that parsing runs beside the writes. Records come in batches, each record with the line it ends on.
  */
 import { isUtf8 } from 'node:buffer';
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../../common/errors.js';
 import { completeUtf8, detectDelimiter, detectEncoding, type Encoding } from './text.js';
 
 export interface RecordBatch {

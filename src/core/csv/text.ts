@@ -3,7 +3,7 @@
  * encodings, delimiters, formula injection, booleans in our merchants' languages.
  */
 import { isUtf8 } from 'node:buffer';
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../../common/errors.js';
 
 export type Encoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 export const ENCODINGS: readonly string[] = ['auto', 'utf-8', 'windows-1252', 'latin1', 'utf-16le'];
@@ -110,15 +110,4 @@ export function csvCell(value: string, delimiter: string): string {
     NEEDS_QUOTES.set(delimiter, needs);
   }
   return needs.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-const TRUE_WORDS = new Set(['yes', 'y', 'true', 't', '1', 'oui', 'o', 'sì', 'si', 'ja', 'j', 'x', 'on']);
-const FALSE_WORDS = new Set(['no', 'n', 'false', 'f', '0', 'non', 'nee', 'nein', 'off', '']);
-
-/** yes/no, true/false, 1/0, y/n and oui/non, sì/no, ja/nee (and nein). Empty is false. */
-export function parseBoolean(raw: string): boolean {
-  const word = raw.trim().toLowerCase();
-  if (TRUE_WORDS.has(word)) return true;
-  if (FALSE_WORDS.has(word)) return false;
-  throw new ValidationError(`"${raw}" is not a yes/no value (expected yes/no, true/false, 1/0, y/n, oui/non, sì/no, ja/nee)`);
 }

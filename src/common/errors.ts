@@ -1,6 +1,8 @@
 /**
- * Typed errors thrown by core and store code. The CLI maps each kind to one exit code
- * (see src/cli/main.ts); the message is the one line a user reads, `details` the lines after it.
+ * Typed errors, shared by every layer: store/ and mail/ throw them as core/ does. Only the CLI turns them
+ * into exit codes (src/cli/main.ts); the message is the one line a user reads, `details` the lines after it.
+ * Core throws NotFoundError, ConflictError, ValidationError and StoreError; whether a ValidationError came
+ * from a command-line value (a usage error, exit 2) is for the CLI to say.
  */
 export class CustomersError extends Error {
   readonly details: string[];
@@ -11,13 +13,13 @@ export class CustomersError extends Error {
   }
 }
 
-/** A REF, group, key or store that does not exist (exit 1). */
+/** A REF, group, key, file or store that does not exist (exit 1). */
 export class NotFoundError extends CustomersError {}
 
 /** The change would break a uniqueness rule, e.g. a duplicate e-mail (exit 1). */
 export class ConflictError extends CustomersError {}
 
-/** A value that cannot be stored as given (exit 1 for data, exit 2 when it came from a flag). */
+/** A value that cannot be stored or used as given (exit 1 for data, exit 2 when it came from a flag). */
 export class ValidationError extends CustomersError {}
 
 /** The store file cannot be used: not SQLite, written by a newer version, broken (exit 1). */
@@ -28,3 +30,6 @@ export class UsageError extends CustomersError {}
 
 /** The user said no, or pressed Ctrl-C (exit 130). */
 export class CancelledError extends CustomersError {}
+
+/** Some e-mails could not be sent (exit 1); which ones was reported as it happened. */
+export class MailError extends CustomersError {}

@@ -1,0 +1,197 @@
+/**
+ * Reading a CSV file's columns: a plan made once from the header (which column feeds which field, best
+ * column first), then each row's cells read into the values to store, every problem collected.
+ */
+import { ValidationError } from '../../common/errors.js';
+import { type FieldDef, FIELDS } from '../fields.js';
+import { hashPassword } from '../passwords.js';
+import { normalizeEmail, normalizeGroupName, normalizeTags, normalizeText, parseAmount, parseBoolean, parseCount, parseTimestamp } from '../values.js';
+import { headerKey, type ImportTarget, MAGENTO_GROUPS, type Preset } from './presets.js';
+import { unguardFormula } from './text.js';
+
+/** Readings of a column that are not one field as it is (the platforms' own conventions). */
+const SPECIAL_READERS: Record<string, (row: RowValues, value: string) => void> = {
+  /** A whole name, split at its first space into first and last name ("Bram van den Berg"). */
+  full_name: (row, value) => {
+    const name = normalizeText(value, 'the name');
+    const cut = name ? name.indexOf(' ') : -1;
+    row.columns.set('first_name', name === null ? null : cut < 0 ? name : name.slice(0, cut));
+    row.columns.set('last_name', name === null || cut < 0 ? null : name.slice(cut + 1));
+  },
+  /** A plain-text password: hashed (scrypt) on import, never stored or shown. */
+  password: (row, value) => {
+    if (value !== '') row.columns.set('password_hash', hashPassword(value));
+  },
+  /** Magento's numeric customer group (1 General, 2 Wholesale, 3 Retailer). */
+  magento_group: (row, value) => {
+    row.group = value === '' ? null : value in MAGENTO_GROUPS ? MAGENTO_GROUPS[value] : `Magento group ${value}`;
+  },
+  /** BigCommerce's tax-exempt category: any value means exempt. */
+  tax_exempt_category: (row, value) => {
+    row.columns.set('tax_exempt', value === '' ? 0 : 1);
+  },
+  /** A group name where "General" means no group (Ecwid). */
+  group_or_general: (row, value) => {
+    row.group = value === '' || value.toLowerCase() === 'general' ? null : normalizeGroupName(value);
+  },
+  /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
+  street_lines: (row, value) => {
+    const [street, ...more] = value.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
+    row.columns.set('street', normalizeText(street ?? '', 'the street'));
+    row.columns.set('street2', normalizeText(more.join(', '), 'the street'));
+  },
+};
+
+/** Which field each special reading feeds (for choosing the best column of a field). */
+const SPECIAL_FIELD: Record<string, string> = {
+  full_name: 'first_name', password: 'password_hash', magento_group: 'group', tax_exempt_category: 'tax_exempt',
+  group_or_general: 'group', street_lines: 'street',
+};
+
+/** Fields a column can be read as: every field but the derived ones (the name is read as full_name). */
+const READABLE_FIELDS = new Map(FIELDS.filter((f) => f.storage !== 'derived').map((f) => [f.name, f]));
+
+/** What `--map 'Header=field'` accepts. */
+export const MAP_TARGETS: readonly string[] = [...READABLE_FIELDS.keys(), 'full_name', 'password'];
+
+/** Every target a preset may name. */
+export function isImportTarget(target: string): boolean {
+  return READABLE_FIELDS.has(target) || target in SPECIAL_READERS;
+}
+
+/** A row read and checked: the values to store, keyed by column. */
+export interface RowValues {
+  email?: string;
+  columns: Map<string, string | number | null>;
+  group?: string | null;
+  tags?: string[];
+  id?: number;
+}
+
+export interface Problem {
+  column: string;
+  value: string;
+  reason: string;
+}
+
+/** What one column of the file feeds. */
+interface ColumnPlan {
+  index: number;
+  header: string;
+  target: ImportTarget;
+  rank: number;
+}
+
+/** The columns feeding one field, best first: the first with a value wins (e.g. Phone before Default Address Phone). */
+export type FieldPlan = ColumnPlan[];
+
+export interface Plan {
+  fields: FieldPlan[];
+  unknown: string[];
+}
+
+/** Plans the columns of a header for a preset and the user's --map. */
+export function planColumns(headers: string[], preset: Preset, maps: readonly { header: string; target: ImportTarget | null }[]): Plan {
+  const mapped = new Map(maps.map((m) => [headerKey(m.header), m.target]));
+  const byHeader = new Map(preset.import.map((c) => [headerKey(c.header), c]));
+  const ignored = new Set(preset.ignored.map(headerKey));
+  const columns: ColumnPlan[] = [];
+  const unknown: string[] = [];
+  headers.forEach((header, index) => {
+    const key = headerKey(header);
+    if (mapped.has(key)) {
+      const target = mapped.get(key);
+      if (target) columns.push({ index, header, target, rank: -1 });
+      return;
+    }
+    const column = byHeader.get(key);
+    if (column) columns.push({ index, header, target: column.target, rank: column.rank ?? 0 });
+    else if (!ignored.has(key) && key !== '') unknown.push(header);
+  });
+  columns.sort((a, b) => a.rank - b.rank || a.index - b.index);
+  const fields = new Map<string, FieldPlan>();
+  for (const c of columns) {
+    const field = SPECIAL_FIELD[c.target] ?? c.target;
+    fields.set(field, [...(fields.get(field) ?? []), c]);
+  }
+  return { fields: [...fields.values()], unknown };
+}
+
+/** The header of the e-mail column, for messages about the e-mail of a row. */
+export function emailHeader(plan: Plan): string {
+  return plan.fields.find((f) => f[0].target === 'email')?.[0].header ?? 'email';
+}
+
+export interface ReadOptions {
+  /** Native files come from our export, which guards formulas with an apostrophe: take it off again. */
+  unguard: boolean;
+  /** Amounts may have a decimal comma (files with ";" between values). */
+  decimalComma: boolean;
+}
+
+/** Reads one row's cells into stored values, collecting every problem instead of stopping at the first. */
+export function readRow(record: readonly string[], plan: Plan, options: ReadOptions, problems: Problem[]): RowValues {
+  const row: RowValues = { columns: new Map() };
+  for (const candidates of plan.fields) {
+    const col = candidates.find((c) => (record[c.index] ?? '').trim() !== '') ?? candidates[0];
+    let raw = record[col.index] ?? '';
+    if (options.unguard) raw = unguardFormula(raw);
+    try {
+      const special = SPECIAL_READERS[col.target];
+      if (special) special(row, raw.trim());
+      else readField(row, READABLE_FIELDS.get(col.target)!, raw, options.decimalComma);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      problems.push({ column: col.header, value: raw, reason: error.message });
+    }
+  }
+  return row;
+}
+
+const SCIENTIFIC = /^\d(?:[.,]\d+)?E\+?\d+$/i;
+const CURRENCY = /^[€$£]|[€$£]$|\s?(EUR|USD|GBP)$/g;
+
+/** Reads a cell as a field, by the field's storage and type. */
+function readField(row: RowValues, field: FieldDef, raw: string, decimalComma: boolean): void {
+  const value = raw.trim();
+  switch (field.storage) {
+    case 'id':
+      if (value !== '') row.id = parseCount(value, 'the id');
+      return;
+    case 'group':
+      row.group = value === '' ? null : normalizeGroupName(value);
+      return;
+    case 'tags':
+      row.tags = normalizeTags(value.split(',').filter((t) => t.trim() !== ''));
+      return;
+    default: {
+      const stored = readValue(field, field.multiline ? raw : value, decimalComma);
+      if (stored !== undefined) row.columns.set(field.column!, stored);
+      if (field.name === 'email') row.email = stored as string;
+    }
+  }
+}
+
+/** A cell's stored value for a column field; undefined leaves the column as it is (an empty timestamp). */
+function readValue(field: FieldDef, value: string, decimalComma: boolean): string | number | null | undefined {
+  switch (field.type) {
+    case 'bool':
+      return parseBoolean(value) ? 1 : 0;
+    case 'int':
+      return value === '' ? 0 : parseCount(value, `the ${field.name.replace(/_/g, ' ')}`);
+    case 'money':
+      return value === '' ? 0 : parseAmount(value.replace(CURRENCY, ''), { decimalComma });
+    case 'timestamp':
+      return value === '' ? undefined : parseTimestamp(value);
+    default:
+      if (field.name === 'email') {
+        if (value === '') throw new ValidationError('the e-mail address is missing');
+        return normalizeEmail(value);
+      }
+      if (field.keptAsText && SCIENTIFIC.test(value)) {
+        const what = field.name.replace(/_/g, ' ');
+        throw new ValidationError(`"${value}" is a number in scientific notation: a spreadsheet turned the ${what} into a number and its digits are lost; type it again as text`);
+      }
+      return (field.readCell ?? field.normalize ?? String)(value);
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Writes the rows of an import, one at a time, inside the import's transaction: creates new customers,
+ * updates existing ones with the columns the file has, and counts what happened. Tags are compared and
+ * groups looked up (or created) the way add and edit do it (tags.ts, groups.ts).
+ */
+import type { Db } from '../../store/open.js';
+import { indexCustomers, unindexCustomers } from '../../store/search-index.js';
+import { IMPORTED_COLUMN_FIELDS, SEARCHED_FIELDS } from '../fields.js';
+import { ensureGroup } from '../groups.js';
+import { nextTags, tagsOf, writeTags } from '../tags.js';
+import { formatTimestamp } from '../values.js';
+import type { Problem, RowValues } from './columns.js';
+
+export type ImportMode = 'upsert' | 'create' | 'update';
+
+export interface RowCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  groups_created: string[];
+  duplicate_lines: { line: number; earlierLine: number; email: string }[];
+}
+
+export interface RowWriterOptions {
+  mode: ImportMode;
+  /** Every customer of the file goes into this group (created if missing). */
+  group?: string;
+  now: Date;
+  /** The customers sequence when the import began: ids above it are this import's. */
+  seqAtStart: number;
+  /** The header of the e-mail column, for rejections. */
+  emailHeader: string;
+  reject: (line: number, record: readonly string[], problems: Problem[]) => void;
+}
+
+type Stored = Record<string, string | number | null>;
+
+/** Stored columns an import sets, besides id and group (tags live in their own table). */
+const COLUMNS = IMPORTED_COLUMN_FIELDS.map((f) => f.column!);
+/** Positional parameters: binding an object by name per row cost twice as much as the insert itself. */
+const INSERT_COLUMNS = ['id', 'group_id', ...COLUMNS];
+const POSITION = new Map(INSERT_COLUMNS.map((c, i) => [c, i]));
+const DEFAULTS: unknown[] = INSERT_COLUMNS.map((c) => {
+  const field = IMPORTED_COLUMN_FIELDS.find((f) => f.column === c);
+  return field && (field.type === 'bool' || field.type === 'int' || field.type === 'money') ? 0 : null;
+});
+
+export class RowWriter {
+  readonly counts: RowCounts = { created: 0, updated: 0, unchanged: 0, duplicates: 0, groups_created: [], duplicate_lines: [] };
+  private readonly touched = new LinesById();
+  private readonly groupIds = new Map<string, number>();
+  private readonly stamp: string;
+  /** Into a store that was empty, try the insert first: one e-mail index descent per row, not two. */
+  private readonly insertFirst: boolean;
+  private readonly insert;
+  private readonly find;
+  private readonly idTaken;
+
+  constructor(private readonly db: Db, private readonly options: RowWriterOptions) {
+    this.stamp = formatTimestamp(options.now);
+    this.insertFirst = options.seqAtStart === 0 && options.mode !== 'update';
+    this.insert = db.prepare(`INSERT INTO customers (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`);
+    this.find = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE email = ?`);
+    this.idTaken = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
+  }
+
+  write(line: number, record: readonly string[], row: RowValues): void {
+    const email = row.email!;
+    let existing = this.insertFirst ? undefined : (this.find.get(email) as Stored | undefined);
+    if (!existing) {
+      if (this.options.mode === 'update') {
+        this.rejectEmail(line, record, email, 'no customer has this e-mail (--mode update changes existing customers only; use --mode upsert to create them)');
+        return;
+      }
+      const id = this.create(row);
+      if (id !== undefined) {
+        this.touched.set(id, line);
+        this.counts.created++;
+        return;
+      }
+      // The unique index says an earlier row of this file created the e-mail.
+      existing = this.find.get(email) as Stored;
+    }
+    const id = existing.id as number;
+    const earlierLine = this.touched.get(id);
+    if (!earlierLine && this.options.mode === 'create') {
+      this.rejectEmail(line, record, email, `a customer with this e-mail already exists (id ${id}); --mode create only adds new customers`);
+      return;
+    }
+    const changed = this.update(id, existing, row);
+    this.touched.set(id, line);
+    if (earlierLine) {
+      this.counts.duplicates++;
+      this.counts.duplicate_lines.push({ line, earlierLine, email });
+    } else if (changed) this.counts.updated++;
+    else this.counts.unchanged++;
+  }
+
+  /** Inserts a new customer; undefined when (into an empty store) the e-mail turned out to exist. */
+  private create(row: RowValues): number | undefined {
+    const values = DEFAULTS.slice();
+    for (const [column, value] of row.columns) values[POSITION.get(column)!] = value;
+    const created = row.columns.get('created_at') ?? this.stamp;
+    values[POSITION.get('created_at')!] = created;
+    values[POSITION.get('updated_at')!] = row.columns.get('updated_at') ?? created;
+    // A file's id is kept when no customer has or ever had it (ids are never reused).
+    values[0] = row.id !== undefined && row.id > this.options.seqAtStart && !this.idTaken.get(row.id) ? row.id : null;
+    const group = this.options.group ?? row.group;
+    values[1] = group ? this.groupId(group) : null;
+    let id: number;
+    try {
+      id = Number(this.insert.run(values).lastInsertRowid);
+    } catch (error) {
+      if (this.insertFirst && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+      throw error;
+    }
+    writeTags(this.db, id, row.tags ?? [], false);
+    return id;
+  }
+
+  /** Updates the columns the row has; an existing customer keeps its history (created_at, updated_at). */
+  private update(id: number, existing: Stored, row: RowValues): boolean {
+    const changes = new Map<string, unknown>();
+    for (const [column, value] of row.columns) {
+      if (column !== 'created_at' && column !== 'updated_at' && existing[column] !== value) changes.set(column, value);
+    }
+    const group = this.options.group ?? row.group;
+    if (group !== undefined) {
+      const groupId = group === null ? null : this.groupId(group);
+      if (existing.group_id !== groupId) changes.set('group_id', groupId);
+    }
+    const tags = row.tags ? nextTags(tagsOf(this.db, id), { tags: row.tags }) : undefined;
+    if (tags?.changed) writeTags(this.db, id, tags.tags);
+    if (!changes.size && !tags?.changed) return false;
+    changes.set('updated_at', this.stamp);
+    const columns = [...changes.keys()];
+    this.db.prepare(`UPDATE customers SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...changes.values(), id);
+    // Customers this import created are indexed all at once at its end.
+    if (columns.some((c) => SEARCHED_FIELDS.has(c)) && id <= this.options.seqAtStart) {
+      unindexCustomers(this.db, 'c.id = ?', id);
+      indexCustomers(this.db, 'c.id = ?', id);
+    }
+    return true;
+  }
+
+  private groupId(name: string): number {
+    const key = name.toLowerCase();
+    let id = this.groupIds.get(key);
+    if (id === undefined) {
+      const group = ensureGroup(this.db, name, this.options.now);
+      if (group.created) this.counts.groups_created.push(name);
+      id = group.id;
+      this.groupIds.set(key, id);
+    }
+    return id;
+  }
+
+  private rejectEmail(line: number, record: readonly string[], email: string, reason: string): void {
+    this.options.reject(line, record, [{ column: this.options.emailHeader, value: email, reason }]);
+  }
+}
+
+/** Remembers, for each customer id this import touched, the file line that did: repeats show up here. */
+class LinesById {
+  private lines = new Int32Array(1024);
+  get(id: number): number {
+    return id < this.lines.length ? this.lines[id] : 0;
+  }
+  set(id: number, line: number): void {
+    if (id >= this.lines.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.lines.length * 2));
+      grown.set(this.lines);
+      this.lines = grown;
+    }
+    this.lines[id] = line;
+  }
+}

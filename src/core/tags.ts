@@ -1,0 +1,42 @@
+/**
+ * A customer's tag set: the one comparison of tag sets (add, edit, import all use it) and the one way
+ * tags are written. Tags compare ignoring case; a change of case alone is a change.
+ */
+import type { Db } from '../store/open.js';
+
+export interface TagChanges {
+  /** Replaces the whole set. */
+  tags?: readonly string[];
+  add?: readonly string[];
+  remove?: readonly string[];
+}
+
+const key = (tag: string) => tag.toLowerCase();
+
+/** The set after the changes, and whether it differs from `current` (in any tag or any tag's case). */
+export function nextTags(current: readonly string[], changes: TagChanges): { tags: string[]; changed: boolean } {
+  const next = new Map((changes.tags ?? current).map((t) => [key(t), t]));
+  for (const t of changes.add ?? []) if (!next.has(key(t))) next.set(key(t), t);
+  for (const t of changes.remove ?? []) next.delete(key(t));
+  const before = new Map(current.map((t) => [key(t), t]));
+  const same = next.size === before.size && [...next].every(([k, t]) => before.get(k) === t);
+  return { tags: [...next.values()], changed: !same };
+}
+
+export function tagsOf(db: Db, customerId: number): string[] {
+  return db.prepare('SELECT tag FROM customer_tags WHERE customer_id = ?').pluck().all(customerId) as string[];
+}
+
+/** Writes a customer's whole tag set (replacing any it had). */
+export function writeTags(db: Db, customerId: number, tags: readonly string[], replace = true): void {
+  if (replace) db.prepare('DELETE FROM customer_tags WHERE customer_id = ?').run(customerId);
+  const insert = db.prepare('INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)');
+  for (const tag of tags) insert.run(customerId, tag);
+}
+
+/** Applies tag changes to a stored customer; returns whether the set changed. */
+export function changeTags(db: Db, customerId: number, changes: TagChanges): boolean {
+  const { tags, changed } = nextTags(tagsOf(db, customerId), changes);
+  if (changed) writeTags(db, customerId, tags);
+  return changed;
+}
