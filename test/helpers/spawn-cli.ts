@@ -12,19 +12,29 @@ export interface SpawnResult {
   ms: number;
 }
 
-/** Spawns the CLI with stdin closed (or fed `input`), no terminal anywhere; kills it after `timeoutMs`. */
-export function spawnCli(args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<SpawnResult> {
+/**
+ * Spawns the CLI with stdin closed (or fed `input`), no terminal anywhere; kills it after `timeoutMs`.
+ * An `env` entry set to undefined removes that variable.
+ */
+export function spawnCli(
+  args: string[],
+  options: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<SpawnResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env },
-    });
+    const argv = [BIN, ...args];
+    const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
+    // Two literal stdio tuples, so the types know stdout and stderr are pipes (one computed tuple would not say).
+    const child =
+      options.input === undefined
+        ? spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env })
+        : spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    if (options.input !== undefined) child.stdin!.end(options.input);
+    // stdin is a pipe only when there is input to feed.
+    child.stdin?.end(options.input);
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
