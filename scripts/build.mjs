@@ -7,28 +7,40 @@
  * more than bare Node; one CommonJS file loads ~12 ms faster than the same bundle as an ES module on
  * Node 20 (measured with bench/). The packages only some commands need (prompts, tables, colour, csv)
  * stay outside the bundle and are imported when used.
+ *
+ * `node scripts/build.mjs` builds; the tests import buildDist() and build before they run (test/global-setup.ts),
+ * so they never spawn a dist/ older than src/.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const root = fileURLToPath(new URL('..', import.meta.url));
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: { main: 'src/cli/main.ts', 'parse-worker': 'src/core/csv/parse-worker.ts' },
-  outdir: 'dist',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  // better-sqlite3's JavaScript is bundled (its native addon is loaded by path, see src/store/open.ts), so
-  // 'bindings', which it would use to find the addon otherwise, stays out.
-  external: ['bindings', '@inquirer/prompts', 'chalk', 'cli-table3', 'csv-parse', 'csv-stringify', 'iconv-lite', 'nodemailer'],
-  define: {
-    __CUSTOMERS_VERSION__: JSON.stringify(pkg.version),
-    'import.meta.url': '__importMetaUrl',
-  },
-  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning',
-});
+/** Replaces dist/ with a fresh build of src/, from whichever folder it is called. */
+export async function buildDist() {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'src/cli/main.ts', 'parse-worker': 'src/core/csv/parse-worker.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // better-sqlite3's JavaScript is bundled (its native addon is loaded by path, see src/store/open.ts), so
+    // 'bindings', which it would use to find the addon otherwise, stays out.
+    external: ['bindings', '@inquirer/prompts', 'chalk', 'cli-table3', 'csv-parse', 'csv-stringify', 'iconv-lite', 'nodemailer'],
+    define: {
+      __CUSTOMERS_VERSION__: JSON.stringify(pkg.version),
+      'import.meta.url': '__importMetaUrl',
+    },
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'warning',
+  });
+}
+
+// Run as a script (npm run build, prepare), not imported.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await buildDist();
