@@ -204,7 +204,10 @@ describe('search', () => {
     ['zoe aberg', [5]],
     ['ro', [4]],
     ['oë', [5]],
-    ['å', [1, 2, 3, 4, 5]],
+    // Under three characters the index is not used, and rows are folded one by one: the text ("ö" is "o",
+    // found in Dupont, Rossi and Zoë but not in Peeters or Lambert) and the customers ("ab" is in Åberg only).
+    ['ö', [1, 4, 5]],
+    ['ab', [5]],
     ['nobody-matches-this', []],
   ])('"%s" finds %j', async (text, expected) => {
     const { cli } = await sampleStore();
