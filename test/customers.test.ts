@@ -96,7 +96,7 @@ describe('show', () => {
     expect(missing.stderr).toContain('no customer with e-mail b@example.com');
     expect((await cli('show', '42')).stderr).toContain('no customer with id 42');
     const neither = await cli('show', 'bob');
-    expect(neither.code).toBe(1);
+    expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('"bob" is neither a customer id nor an e-mail address');
   });
 

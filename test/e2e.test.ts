@@ -90,33 +90,49 @@ describe('as a process', () => {
     expect(check.stdout).toBe('{"email":"first@example.com","note":"held"}\n{"email":"second@example.com","note":null}\n');
   });
 
-  it('a killed bulk update leaves the store as it was', async () => {
+  // Crashes at a chosen write, not at a chosen time: CUSTOMERS_TEST_CRASH_AFTER_ROWS makes the process SIGKILL
+  // itself once that many rows are written, inside the transaction.
+  const crashAfter = (rows: number) => ({ env: { CUSTOMERS_TEST_CRASH_AFTER_ROWS: String(rows) } });
+
+  it('a bulk update or delete killed mid-write leaves the store as it was', async () => {
     const db = storePath();
     await spawnCli(['--db', db, 'groups', 'create', 'G']);
-    seedCustomers(db, 100000);
-    const run = spawnCli(['--db', db, 'update', '--all', '--set-group', 'G', '--add-tag', 'a', '--add-tag', 'b', '--yes'], { timeoutMs: 300 });
-    const r = await run;
-    const check = await spawnCli(['--db', db, 'db', 'check']);
-    expect(check.code).toBe(0);
+    seedCustomers(db, 5000);
+    const update = await spawnCli(['--db', db, 'update', '--all', '--set-group', 'G', '--add-tag', 'a', '--add-tag', 'b', '--yes'], crashAfter(5000));
+    expect(update.signal).toBe('SIGKILL');
+    const deletion = await spawnCli(['--db', db, 'delete', '--all', '--yes'], crashAfter(1));
+    expect(deletion.signal).toBe('SIGKILL');
+    expect((await spawnCli(['--db', db, 'db', 'check'])).stdout).toBe('ok: 5,000 customers, no problems found\n');
     const grouped = (await spawnCli(['--db', db, 'list', '--group', 'G', '--format', 'count'])).stdout;
     const tagged = (await spawnCli(['--db', db, 'list', '--tag', 'b', '--format', 'count'])).stdout;
-    // Either the whole update landed or none of it did.
-    if (r.signal === 'SIGKILL') expect([grouped, tagged]).toEqual(['0\n', '0\n']);
-    else expect([grouped, tagged]).toEqual(['100000\n', '100000\n']);
+    expect([grouped, tagged]).toEqual(['0\n', '0\n']);
+    // The same commands, not killed, do the whole change.
+    await spawnCli(['--db', db, 'update', '--all', '--set-group', 'G', '--add-tag', 'b', '--yes']);
+    expect((await spawnCli(['--db', db, 'list', '--tag', 'b', '--format', 'count'])).stdout).toBe('5000\n');
   });
 
-  it('a killed import leaves the store as it was', async () => {
+  it('an import killed mid-file leaves the store as it was, into a store with customers or an empty one', async () => {
     const dir = tempDir();
+    const file = join(dir, 'big.csv');
+    const rows = Array.from({ length: 20000 }, (_, i) => `person${i}@example.com,First${i},Last${i},+32 470 ${String(i).padStart(6, '0')}`);
+    writeFileSync(file, 'email,first_name,last_name,phone\n' + rows.join('\n') + '\n');
     const db = join(dir, 'store.db');
     await spawnCli(['--db', db, 'add', '--email', 'before@example.com']);
-    const file = join(dir, 'big.csv');
-    const rows = Array.from({ length: 200000 }, (_, i) => `person${i}@example.com,First${i},Last${i},+32 470 ${String(i).padStart(6, '0')}`);
-    writeFileSync(file, 'email,first_name,last_name,phone\n' + rows.join('\n') + '\n');
-    const r = await spawnCli(['--db', db, 'import', file], { timeoutMs: 1200 });
-    expect(r.signal).toBe('SIGKILL');
-    const check = await spawnCli(['--db', db, 'db', 'check']);
-    expect(check.stdout).toBe('ok: 1 customer, no problems found\n');
+    for (const env of [{}, { CUSTOMERS_NO_WORKER: '1' }]) {
+      const r = await spawnCli(['--db', db, 'import', file], { env: { ...env, ...crashAfter(15000).env } });
+      expect(r.signal).toBe('SIGKILL');
+    }
+    expect((await spawnCli(['--db', db, 'db', 'check'])).stdout).toBe('ok: 1 customer, no problems found\n');
     expect((await spawnCli(['--db', db, 'list', '--format', 'ids'])).stdout).toBe('1\n');
+    // Into an empty store the import drops and rebuilds the secondary indexes: a crash must bring them back too.
+    const fresh = join(dir, 'fresh.db');
+    expect((await spawnCli(['--db', fresh, 'import', file], crashAfter(15000))).signal).toBe('SIGKILL');
+    expect((await spawnCli(['--db', fresh, 'db', 'check'])).stdout).toBe('ok: 0 customers, no problems found\n');
+    const raw = new Database(fresh, { readonly: true });
+    expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").pluck().get()).toBe(6);
+    raw.close();
+    const done = await spawnCli(['--db', fresh, 'import', file, '--json']);
+    expect(JSON.parse(done.stdout)).toMatchObject({ created: 20000, rejected: 0 });
   });
 
   it('parses files in a worker thread with the same results as on the main thread', async () => {

@@ -57,7 +57,7 @@ describe('export', () => {
   it('writes a file only when the whole export succeeded', async () => {
     const { cli, dir } = await shopifyStore();
     const file = join(dir, 'out.csv');
-    expect((await cli('export', file)).stderr).toBe(`Exported 10 customers to ${file} (native, delimiter ,).\n`);
+    expect((await cli('export', file)).stderr).toBe(`Exported 10 customers to ${file} (native, delimiter comma).\n`);
     expect(readFileSync(file, 'utf8').split('\r\n')).toHaveLength(12);
     const failed = await cli('export', join(dir, 'out2.csv'), '--group', 'Nope');
     expect(failed.code).toBe(1);

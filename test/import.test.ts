@@ -1,6 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findWorker } from '../src/cli/commands/import.js';
+import { isImportTarget } from '../src/core/csv/columns.js';
+import { PRESETS } from '../src/core/csv/presets.js';
 import { json, storeCli } from './helpers/run-cli.js';
 
 const fixture = (name: string) => join(__dirname, '..', 'fixtures', name);
@@ -309,10 +312,20 @@ describe('modes, duplicates, groups, mapping', () => {
     expect(r.stderr).toBe('error: cannot write /nonexistent/dir/errors.csv: its folder does not exist\n');
   });
 
-  it('a missing file is an error naming it', async () => {
+  it('a missing file is a usage error naming it, as for every input file', async () => {
     const s = storeCli();
     const r = await s.cli('import', '/nonexistent/customers.csv');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot read /nonexistent/customers.csv: no such file');
+  });
+
+  it('parses in the built worker thread in-process too, as the installed command does', () => {
+    expect(findWorker()).toBe(join(__dirname, '..', 'dist', 'parse-worker.cjs'));
+  });
+
+  it('every column of every preset reads a field or a known special reading', () => {
+    const targets = Object.values(PRESETS).flatMap((p) => p.import.map((c) => `${p.name}: ${c.header} -> ${c.target}`));
+    expect(targets.filter((t) => !isImportTarget(t.split(' -> ')[1]))).toEqual([]);
+    expect(isImportTarget('emial')).toBe(false);
   });
 });

@@ -26,9 +26,10 @@ export class Context {
 
   /**
    * The store. Commands that write pass `create: true`, which creates a missing store (mode 0600) and says so;
-   * commands that only read fail on a missing store, saying where they looked.
+   * commands that only read fail on a missing store, saying where they looked; a dry run passes 'scratch'
+   * and checks a missing store against an empty one that is thrown away.
    */
-  async store(options: { create: boolean }): Promise<Store> {
+  async store(options: { create: boolean | 'scratch' }): Promise<Store> {
     if (this.opened) return this.opened;
     const { openStore } = await import('../store/open.js');
     this.opened = openStore(this.storePath, {

@@ -1,6 +1,6 @@
 /**
  * main(argv, io) -> exit code. The one place where errors become messages and exit codes:
- * 0 success, 1 error, 2 usage error, 130 cancelled (SPEC.md "Output, errors, exit codes").
+ * 0 success, 1 error, 2 usage error, 130 cancelled (the table in README.md, "Exit codes").
  */
 import { CommanderError } from 'commander';
 import { CancelledError, CustomersError, UsageError } from '../common/errors.js';

@@ -1,54 +1,20 @@
 /**
- * Flags shared by several commands, as data: the customer fields (add, edit), the FILTERS (list, search,
- * update, delete) and the output options of listings. Each parser turns a bad value into a usage error (exit 2).
+ * Flags shared by several commands, as data, each with the typed shape commander gives them: the customer
+ * fields (add, edit, from the field registry), the filters (list, search, update, delete, export,
+ * login-link issue) and the output options of listings. Each parser turns a bad value into a usage error
+ * (exit 2). commander's untyped options go no further than the `*Flags` interfaces here and in each command.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError, ValidationError } from '../common/errors.js';
-import type { CustomerFilter } from '../core/filters.js';
+import { Command, Option } from 'commander';
 import type { CustomerChanges } from '../core/customers.js';
 import { flagOf, FORM_FIELDS, type InputValue } from '../core/fields.js';
-import {
-  normalizeCountry,
-  normalizeEmail,
-  normalizeGroupName,
-  normalizeLang,
-  normalizeTag,
-  parseAmount,
-  parseCount,
-  parseTimestamp,
-} from '../core/values.js';
-
-/** Wraps a core parser so that its ValidationError becomes commander's "invalid argument" (exit 2). */
-export function parser<T>(parse: (raw: string) => T): (raw: string) => T {
-  return (raw) => {
-    try {
-      return parse(raw);
-    } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
-    }
-  };
-}
-
-/** Runs fn, turning a ValidationError (bad data) into a UsageError (a bad command-line value, exit 2). */
-export function asUsageError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ValidationError) throw new UsageError(error.message, error.details);
-    throw error;
-  }
-}
-
-export function repeatable<T>(parse: (raw: string) => T): (raw: string, previous: T[] | undefined) => T[] {
-  const one = parser(parse);
-  return (raw, previous) => [...(Array.isArray(previous) ? previous : []), one(raw)];
-}
+import type { CustomerFilter } from '../core/filters.js';
+import { normalizeCountry, normalizeGroupName, normalizeLang, normalizeTag, parseAmount, parseCount, parseTimestamp } from '../core/values.js';
+import { parser, repeatable } from './usage.js';
 
 export const parseCountArg = (what: string) => parser((raw) => parseCount(raw, what));
 export const parseAmountArg = parser((raw) => parseAmount(raw));
 export const parseCountryArg = parser(normalizeCountry);
 export const parseLangArg = parser(normalizeLang);
-export const parseEmailArg = parser(normalizeEmail);
 export const parseDateArg = parser(parseTimestamp);
 export const parseGroupArg = parser(normalizeGroupName);
 
@@ -73,16 +39,22 @@ export function addCustomerFieldOptions(cmd: Command, mode: 'add' | 'edit'): Com
   return cmd;
 }
 
+/**
+ * The customer-field flags as commander gives them: one camel-cased key per field flag (a value, true, or
+ * false for --no-*), `tag`, `addTag` and `removeTag`.
+ */
+export type CustomerFieldFlags = Record<string, InputValue | undefined> & { tag?: string[]; addTag?: string[]; removeTag?: string[] };
+
 /** The editable fields given on the command line (undefined ones left out), for createCustomer / editCustomer. */
-export function customerInputFromOptions(opts: Record<string, unknown>): CustomerChanges {
+export function customerInputFromFlags(flags: CustomerFieldFlags): CustomerChanges {
   const input: CustomerChanges = {};
   for (const field of FORM_FIELDS) {
-    const value = opts[field.type === 'tags' ? 'tag' : camel(flagOf(field))];
+    const value = field.type === 'tags' ? flags.tag : flags[camel(flagOf(field))];
     // --no-group leaves commander's value false: no group.
-    if (value !== undefined) input[field.name] = field.storage === 'group' && value === false ? null : (value as InputValue);
+    if (value !== undefined) input[field.name] = field.storage === 'group' && value === false ? null : value;
   }
-  if (opts.addTag !== undefined) input.add_tags = opts.addTag as string[];
-  if (opts.removeTag !== undefined) input.remove_tags = opts.removeTag as string[];
+  if (flags.addTag !== undefined) input.add_tags = flags.addTag;
+  if (flags.removeTag !== undefined) input.remove_tags = flags.removeTag;
   return input;
 }
 
@@ -90,7 +62,13 @@ function camel(flag: string): string {
   return flag.replace(/^--/, '').replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** FILTERS of SPEC.md. `update` sets some of the same fields, so it leaves those filters out. */
+/**
+ * The filter flags as commander gives them: the filter's own keys where the flag has the same name;
+ * --group and --no-group share `group` (names, or false), and --tag is `tag`.
+ */
+export type FilterFlags = Omit<CustomerFilter, 'ids' | 'groups' | 'noGroup' | 'tags' | 'search'> & { group?: string[] | false; tag?: string[] };
+
+/** Filters some commands leave out, because they use the same flag to set the field (update). */
 export type FilterFlag = 'group' | 'no-group' | 'tax-exempt' | 'accepts-marketing' | 'lang';
 
 export function addFilterOptions(cmd: Command, except: readonly FilterFlag[] = []): Command {
@@ -117,24 +95,24 @@ export function addFilterOptions(cmd: Command, except: readonly FilterFlag[] = [
   return cmd;
 }
 
-export function filterFromOptions(opts: Record<string, unknown>, except: readonly FilterFlag[] = []): CustomerFilter {
+export function filterFromFlags(flags: FilterFlags, except: readonly FilterFlag[] = []): CustomerFilter {
   const filter: CustomerFilter = {};
   const put = <K extends keyof CustomerFilter>(key: K, value: CustomerFilter[K] | undefined) => {
     if (value !== undefined) filter[key] = value;
   };
-  if (!except.includes('group') && Array.isArray(opts.group)) put('groups', opts.group as string[]);
-  if (!except.includes('no-group') && opts.group === false) put('noGroup', true);
-  if (!except.includes('tax-exempt')) put('taxExempt', opts.taxExempt as boolean | undefined);
-  if (!except.includes('accepts-marketing')) put('acceptsMarketing', opts.acceptsMarketing as boolean | undefined);
-  put('minOrders', opts.minOrders as number | undefined);
-  put('maxOrders', opts.maxOrders as number | undefined);
-  put('minSpent', opts.minSpent as number | undefined);
-  put('maxSpent', opts.maxSpent as number | undefined);
-  put('tags', opts.tag as string[] | undefined);
-  put('country', opts.country as string | undefined);
-  if (!except.includes('lang')) put('lang', opts.lang as string | undefined);
-  put('createdAfter', opts.createdAfter as string | undefined);
-  put('createdBefore', opts.createdBefore as string | undefined);
+  if (!except.includes('group') && Array.isArray(flags.group)) put('groups', flags.group);
+  if (!except.includes('no-group') && flags.group === false) put('noGroup', true);
+  if (!except.includes('tax-exempt')) put('taxExempt', flags.taxExempt);
+  if (!except.includes('accepts-marketing')) put('acceptsMarketing', flags.acceptsMarketing);
+  put('minOrders', flags.minOrders);
+  put('maxOrders', flags.maxOrders);
+  put('minSpent', flags.minSpent);
+  put('maxSpent', flags.maxSpent);
+  put('tags', flags.tag);
+  put('country', flags.country);
+  if (!except.includes('lang')) put('lang', flags.lang);
+  put('createdAfter', flags.createdAfter);
+  put('createdBefore', flags.createdBefore);
   return filter;
 }
 
@@ -142,11 +120,23 @@ export const FORMATS = ['table', 'json', 'jsonl', 'csv', 'tsv', 'ids', 'count'] 
 export type Format = (typeof FORMATS)[number];
 
 /** --format, --json and --fields of listing commands. */
+export interface OutputFlags {
+  format?: Format;
+  json?: boolean;
+  fields?: string;
+}
+
 export function addOutputOptions(cmd: Command, formats: readonly Format[] = FORMATS): Command {
   cmd.addOption(new Option('--format <format>', 'output format (default: table on a terminal, else tsv)').choices(formats));
   cmd.option('--json', 'same as --format json');
   cmd.option('--fields <list>', 'comma-separated fields to show');
   return cmd;
+}
+
+export interface PagingFlags {
+  sort?: string;
+  limit?: number;
+  offset?: number;
 }
 
 export function addPagingOptions(cmd: Command, sortFields: readonly string[]): Command {

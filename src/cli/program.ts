@@ -2,11 +2,12 @@
 import { Command, Option } from 'commander';
 import type { Context } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
-import { registerCsvCommands } from './commands/csv.js';
 import { registerCustomerCommands } from './commands/customer.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDeleteCommand } from './commands/delete.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerGroupCommands } from './commands/groups.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerListCommands } from './commands/list.js';
 import { registerLoginLinkCommands } from './commands/login-link.js';
 import { registerUpdateCommand } from './commands/update.js';
@@ -20,7 +21,8 @@ const FAMILIES: readonly [readonly string[], (program: Command, ctx: Context) =>
   [['list', 'search'], registerListCommands],
   [['update'], registerUpdateCommand],
   [['delete'], registerDeleteCommand],
-  [['import', 'export'], registerCsvCommands],
+  [['import'], registerImportCommand],
+  [['export'], registerExportCommand],
   [['groups'], registerGroupCommands],
   [['login-link'], registerLoginLinkCommands],
   [['config'], registerConfigCommands],

@@ -2,6 +2,7 @@
  * Changes to a selection of customers at once (update, delete), each in one transaction.
  * The selection is first written to a temporary table, so every step works on the same set of ids.
  */
+import { crashIfReached } from '../common/crash.js';
 import { type Db, Rollback, type Store } from '../store/open.js';
 import { unindexCustomers } from '../store/search-index.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
@@ -42,7 +43,7 @@ export function updateCustomers(
   store: Store,
   filter: CustomerFilter,
   raw: BulkChanges,
-  options: { dryRun: boolean; now: Date },
+  options: { dryRun: boolean; now: Date; crashAfterRows?: number },
 ): BulkResult {
   const changes: BulkChanges = {
     ...raw,
@@ -90,17 +91,19 @@ export function updateCustomers(
     const changed = db
       .prepare('UPDATE customers SET updated_at = ? WHERE id IN (SELECT id FROM temp.changed)')
       .run(formatTimestamp(options.now)).changes;
+    crashIfReached(options.crashAfterRows, changed);
     return { selected, changed };
   });
 }
 
 /** Deletes every selected customer (their tags with them). */
-export function deleteCustomers(store: Store, filter: CustomerFilter, options: { dryRun: boolean }): BulkResult {
+export function deleteCustomers(store: Store, filter: CustomerFilter, options: { dryRun: boolean; crashAfterRows?: number }): BulkResult {
   return runWrite(store, options.dryRun, () => {
     const db = store.db;
     const selected = selectInto(db, filter);
     unindexCustomers(db, 'c.id IN (SELECT id FROM temp.selection)');
     const changed = db.prepare('DELETE FROM customers WHERE id IN (SELECT id FROM temp.selection)').run().changes;
+    crashIfReached(options.crashAfterRows, changed);
     return { selected, changed };
   });
 }

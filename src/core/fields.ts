@@ -36,6 +36,8 @@ export interface FieldDef {
   searched?: boolean;
   /** For editable fields: the flag's value name and help, and the label of the interactive form. */
   flag?: { arg?: string; help: string; negated?: string };
+  /** What the field is, for fields without a flag (README's table of fields uses both). */
+  doc?: string;
   label?: string;
   /** The note keeps line breaks; other text fields are one line. */
   multiline?: boolean;
@@ -63,7 +65,9 @@ const what = (name: string) => name.replace(/_/g, ' ');
 /** An optional text field, typed on a flag (`--postal-code <code>`) and in the form. */
 function text(name: string, help: string, label: string, options: Partial<FieldDef> & { arg?: string } = {}): FieldDef {
   const { arg = name.split('_').pop(), ...rest } = options;
-  const normalize = (raw: string) => normalizeText(raw, what(name), { multiline: rest.multiline });
+  const said = what(name);
+  const how = { multiline: rest.multiline };
+  const normalize = (raw: string) => normalizeText(raw, said, how);
   return column(name, 'text', { flag: { arg: `<${arg}>`, help }, label, normalize, ...rest });
 }
 
@@ -74,13 +78,19 @@ const imported = (name: string, type: FieldType, rest: Partial<FieldDef> = {}): 
 
 /** Every field, in the order listings show them. */
 export const FIELDS: readonly FieldDef[] = [
-  { name: 'id', type: 'int', storage: 'id', sql: 'c.id', access: 'imported', exported: true },
+  {
+    name: 'id', type: 'int', storage: 'id', sql: 'c.id', access: 'imported', exported: true,
+    doc: 'assigned by the store, never reused; a native import keeps the file\'s id where no customer has or had it',
+  },
   column('email', 'text', {
     searched: true, flag: { arg: '<email>', help: 'e-mail address (unique)' }, label: 'E-mail', normalize: normalizeEmail,
   }),
   text('first_name', 'first name', 'First name', { searched: true }),
   text('last_name', 'last name', 'Last name', { searched: true }),
-  { name: 'name', type: 'text', storage: 'derived', sql: `nullif(${FULL_NAME_SQL}, '')`, access: 'derived', exported: false },
+  {
+    name: 'name', type: 'text', storage: 'derived', sql: `nullif(${FULL_NAME_SQL}, '')`, access: 'derived', exported: false,
+    doc: 'first and last name, for display',
+  },
   text('phone', 'phone number, kept as typed', 'Phone', { searched: true, keptAsText: true }),
   text('company', 'company name', 'Company', { searched: true }),
   {
@@ -99,6 +109,7 @@ export const FIELDS: readonly FieldDef[] = [
   text('note', 'private merchant note', 'Note', { multiline: true, arg: 'text' }),
   {
     name: 'tags', type: 'tags', storage: 'tags', access: 'editable', exported: true, label: 'Tags (comma-separated)',
+    doc: 'a set of short labels, compared ignoring case',
     sql: `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag))`,
     flag: { arg: '<tag>', help: 'tag (repeatable)' },
   },
@@ -112,11 +123,11 @@ export const FIELDS: readonly FieldDef[] = [
     // Platforms write country names ("France", "Belgique") as often as codes.
     readCell: optional((raw) => (raw.trim().length === 2 ? normalizeCountry(raw) : (countryCodeForName(raw) ?? normalizeCountry(raw)))),
   }),
-  imported('order_count', 'int'),
-  imported('total_spent', 'money', { column: 'total_spent_minor', sql: 'c.total_spent_minor' }),
-  imported('created_at', 'timestamp'),
-  imported('updated_at', 'timestamp'),
-  imported('password_hash', 'text', { exported: false, private: true }),
+  imported('order_count', 'int', { doc: 'number of orders, as the platform it came from counted them' }),
+  imported('total_spent', 'money', { column: 'total_spent_minor', sql: 'c.total_spent_minor', doc: 'amount spent, exact to the cent ("59.90")' }),
+  imported('created_at', 'timestamp', { doc: 'when the customer was created (ISO 8601, UTC)' }),
+  imported('updated_at', 'timestamp', { doc: 'when a value last changed (ISO 8601, UTC)' }),
+  imported('password_hash', 'text', { exported: false, private: true, doc: 'scrypt hash of an imported password; never shown' }),
 ];
 
 /** The fields a listing, `show` and --fields offer: all but the private ones. */

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Store } from '../store/open.js';
-import { NotFoundError, UsageError, ValidationError } from '../common/errors.js';
+import { NotFoundError, ValidationError } from '../common/errors.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { checkLoginUrlTemplate, getSetting } from './settings.js';
 import { formatTimestamp } from './values.js';
@@ -42,20 +42,15 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** The URL template: --url, else the store.login_url setting; checked either way. */
-export function loginUrlTemplate(db: Db | undefined, flag: string | undefined): string {
-  const template = flag ?? (db ? getSetting(db, 'store.login_url') : undefined);
+/** The URL template: the one given, else the store.login_url setting; checked either way. */
+export function loginUrlTemplate(db: Db | undefined, given: string | undefined): string {
+  const template = given ?? (db ? getSetting(db, 'store.login_url') : undefined);
   if (template === undefined) {
-    throw new UsageError('no login URL: pass --url, or set one for the store', [
+    throw new ValidationError('no login URL: pass --url, or set one for the store', [
       "customers config set store.login_url 'https://shop.example.com/account/login?key={token}'",
     ]);
   }
-  try {
-    return checkLoginUrlTemplate(template);
-  } catch (error) {
-    if (error instanceof ValidationError) throw new UsageError(error.message, error.details);
-    throw error;
-  }
+  return checkLoginUrlTemplate(template);
 }
 
 function fillTemplate(template: string, values: { token: string; email: string; id: number }): string {

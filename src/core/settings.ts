@@ -1,6 +1,7 @@
 /** Store settings (`customers config`): a fixed set of keys, each checked before it is kept. */
 import type { Db, Store } from '../store/open.js';
-import { NotFoundError, UsageError, ValidationError } from '../common/errors.js';
+import { NotFoundError, ValidationError } from '../common/errors.js';
+import { checkSmtpUrl } from '../mail/transport.js';
 import { normalizeEmail } from './values.js';
 
 interface SettingDef {
@@ -53,11 +54,7 @@ export const SETTINGS: readonly SettingDef[] = [
   {
     key: 'mail.smtp_url',
     description: 'SMTP server, smtp://user:pass@host:port or smtps://...',
-    check: (v) => {
-      const text = v.trim();
-      if (!/^smtps?:\/\/[^/\s]+/i.test(text)) throw new ValidationError(`"${v}" is not an SMTP URL (expected smtp://host:port or smtps://host:port)`);
-      return text;
-    },
+    check: checkSmtpUrl,
   },
 ];
 
@@ -69,10 +66,10 @@ function checkMailFrom(value: string): string {
   return m ? `${m[1].trim()} <${address}>`.trim() : address;
 }
 
-/** The setting's definition; an unknown key is a usage error listing the known ones. */
+/** The setting's definition; an unknown key is an error listing the known ones. */
 export function settingDef(key: string): SettingDef {
   const def = SETTINGS.find((s) => s.key === key);
-  if (!def) throw new UsageError(`unknown setting "${key}"`, [`Settings: ${SETTINGS.map((s) => s.key).join(', ')}.`]);
+  if (!def) throw new ValidationError(`unknown setting "${key}"`, [`Settings: ${SETTINGS.map((s) => s.key).join(', ')}.`]);
   return def;
 }
 

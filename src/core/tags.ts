@@ -23,15 +23,32 @@ export function nextTags(current: readonly string[], changes: TagChanges): { tag
   return { tags: [...next.values()], changed: !same };
 }
 
-export function tagsOf(db: Db, customerId: number): string[] {
-  return db.prepare('SELECT tag FROM customer_tags WHERE customer_id = ?').pluck().all(customerId) as string[];
+/** The statements, prepared once per connection: an import calls these for every row. */
+const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+function prepare(db: Db) {
+  return {
+    select: db.prepare('SELECT tag FROM customer_tags WHERE customer_id = ?').pluck(),
+    clear: db.prepare('DELETE FROM customer_tags WHERE customer_id = ?'),
+    insert: db.prepare('INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)'),
+  };
 }
 
-/** Writes a customer's whole tag set (replacing any it had). */
+function statements(db: Db): ReturnType<typeof prepare> {
+  let s = prepared.get(db);
+  if (!s) prepared.set(db, (s = prepare(db)));
+  return s;
+}
+
+export function tagsOf(db: Db, customerId: number): string[] {
+  return statements(db).select.all(customerId) as string[];
+}
+
+/** Writes a customer's whole tag set (replacing any it had, unless the customer is new). */
 export function writeTags(db: Db, customerId: number, tags: readonly string[], replace = true): void {
-  if (replace) db.prepare('DELETE FROM customer_tags WHERE customer_id = ?').run(customerId);
-  const insert = db.prepare('INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)');
-  for (const tag of tags) insert.run(customerId, tag);
+  const s = statements(db);
+  if (replace) s.clear.run(customerId);
+  for (const tag of tags) s.insert.run(customerId, tag);
 }
 
 /** Applies tag changes to a stored customer; returns whether the set changed. */

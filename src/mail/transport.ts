@@ -1,7 +1,5 @@
 /** One pooled SMTP connection from an smtp:// or smtps:// URL (nodemailer), with errors a merchant can act on. */
-import { CustomersError, UsageError } from '../common/errors.js';
-
-export class MailError extends CustomersError {}
+import { MailError, ValidationError } from '../common/errors.js';
 
 export interface Mailer {
   send(message: { from: string; to: string; subject: string; text: string; html: string }): Promise<void>;
@@ -33,8 +31,15 @@ export function describeSmtpError(error: unknown): string {
   return e.message ?? String(error);
 }
 
-export async function openMailer(url: string): Promise<Mailer> {
-  if (!/^smtps?:\/\//i.test(url)) throw new UsageError(`"${safeSmtpUrl(url)}" is not an SMTP URL (expected smtp://host:port or smtps://host:port)`);
+/** An smtp:// or smtps:// URL with a host, trimmed; anything else is a ValidationError (that never shows a password). */
+export function checkSmtpUrl(raw: string): string {
+  const url = raw.trim();
+  if (!/^smtps?:\/\/[^/\s]+/i.test(url)) throw new ValidationError(`"${safeSmtpUrl(url)}" is not an SMTP URL (expected smtp://host:port or smtps://host:port)`);
+  return url;
+}
+
+export async function openMailer(raw: string): Promise<Mailer> {
+  const url = checkSmtpUrl(raw);
   const nodemailer = (await import('nodemailer')).default;
   const transport = nodemailer.createTransport(`${url}${url.includes('?') ? '&' : '?'}pool=true`, {
     connectionTimeout: 10_000,

@@ -2,15 +2,18 @@
 import type { Command } from 'commander';
 import { checkSetting, listSettings, requireSetting, setSetting, settingDef, SETTINGS, unsetSetting } from '../../core/settings.js';
 import type { Context } from '../context.js';
-import { asUsageError } from '../options.js';
-import { addOutputOptions } from '../options.js';
+import { addOutputOptions, type OutputFlags } from '../options.js';
 import { chooseColumns, chooseFormat, type Column, renderItems } from '../render/render.js';
+import { asUsageError } from '../usage.js';
 
 const SETTING_COLUMNS: readonly Column[] = [
   { name: 'key', type: 'text' },
   { name: 'value', type: 'text' },
   { name: 'description', type: 'text' },
 ];
+
+/** An unknown setting name is a usage error (exit 2), said before the store is opened. */
+const knownKey = (key: string) => asUsageError(() => settingDef(key));
 
 export function registerConfigCommands(program: Command, ctx: Context): void {
   const keys = SETTINGS.map((s) => `  ${s.key.padEnd(16)} ${s.description}`).join('\n');
@@ -20,10 +23,9 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
     .addHelpText('after', `\nSettings:\n${keys}\n\nExample:\n  customers config set store.login_url 'https://shop.example.com/account/login?key={token}'`);
 
   addOutputOptions(config.command('list').description('list every setting and its value'), ['table', 'json', 'jsonl', 'csv', 'tsv']).action(
-    async (opts) => {
+    async (flags: OutputFlags) => {
       const store = await ctx.store({ create: false });
-      const format = chooseFormat(ctx, opts);
-      await renderItems(ctx, listSettings(store.db), { format, columns: chooseColumns(SETTING_COLUMNS, opts.fields), limited: true });
+      await renderItems(ctx, listSettings(store.db), { format: chooseFormat(ctx, flags), columns: chooseColumns(SETTING_COLUMNS, flags.fields), limited: true });
     },
   );
 
@@ -32,7 +34,7 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
     .description('print the value of a setting (exit 1 when it is not set)')
     .argument('<key>', 'setting name')
     .action(async (key: string) => {
-      settingDef(key);
+      knownKey(key);
       const store = await ctx.store({ create: false });
       ctx.io.stdout.write(requireSetting(store.db, key) + '\n');
     });
@@ -53,7 +55,7 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
     .description('remove a setting')
     .argument('<key>', 'setting name')
     .action(async (key: string) => {
-      settingDef(key);
+      knownKey(key);
       const store = await ctx.store({ create: false });
       ctx.say(unsetSetting(store, key) ? `Removed ${key}.` : `${key} was not set.`);
     });

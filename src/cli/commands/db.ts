@@ -1,10 +1,8 @@
-/** db path | check | backup: where the store is, whether it is sound, a consistent copy of it. */
-import { existsSync, chmodSync } from 'node:fs';
+/** db path | check | reindex | backup: where the store is, whether it is sound, a consistent copy of it. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { checkStore } from '../../core/check.js';
-import { rebuildSearchIndex } from '../../store/search-index.js';
-import { ConflictError, CustomersError } from '../../common/errors.js';
+import { CustomersError } from '../../common/errors.js';
+import { backupStore, checkStore, reindexStore } from '../../core/maintenance.js';
 import type { Context } from '../context.js';
 import { plural } from './selection.js';
 
@@ -33,8 +31,7 @@ export function registerDbCommands(program: Command, ctx: Context): void {
     .description('rebuild the search index from the customers (after another program changed the file)')
     .action(async () => {
       const store = await ctx.store({ create: false });
-      const count = store.write(() => rebuildSearchIndex(store.db));
-      ctx.say(`Rebuilt the search index of ${plural(count, 'customer')}.`);
+      ctx.say(`Rebuilt the search index of ${plural(reindexStore(store), 'customer')}.`);
     });
 
   db.command('backup')
@@ -42,12 +39,11 @@ export function registerDbCommands(program: Command, ctx: Context): void {
     .argument('<file>', 'where to write the copy (must not exist)')
     .action(async (file: string) => {
       const target = resolve(file);
-      if (existsSync(target)) throw new ConflictError(`${target} already exists`, ['Choose a new file name, or remove the old one first.']);
       const store = await ctx.store({ create: false });
-      await store.db.backup(target);
-      chmodSync(target, 0o600);
+      await backupStore(store, target);
       ctx.say(`Backed up ${store.path} to ${target}.`);
     });
 }
 
+/** The store has problems (exit 1); they are the details. */
 class CheckFailed extends CustomersError {}

@@ -1,11 +1,12 @@
 /** delete: one or many customers, confirmed. */
 import type { Command } from 'commander';
+import { crashPointFrom } from '../../common/crash.js';
 import { deleteCustomers } from '../../core/bulk.js';
-import { countCustomers } from '../../core/customers.js';
 import type { Context } from '../context.js';
-import { addFilterOptions, filterFromOptions } from '../options.js';
-import { confirmOrCancel } from '../prompts.js';
-import { buildSelection, plural } from './selection.js';
+import { addFilterOptions, type FilterFlags, filterFromFlags } from '../options.js';
+import { plural, runBulk } from './selection.js';
+
+type DeleteFlags = FilterFlags & { all?: boolean; dryRun?: boolean; yes?: boolean; json?: boolean };
 
 export function registerDeleteCommand(program: Command, ctx: Context): void {
   const cmd = program
@@ -21,15 +22,18 @@ export function registerDeleteCommand(program: Command, ctx: Context): void {
     .option('--dry-run', 'say how many would be deleted; change nothing')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'print {"selected", "deleted"} as JSON on stdout')
-    .action(async (refs: string[], opts) => {
-      const store = await ctx.store({ create: false });
-      const selection = buildSelection(store.db, filterFromOptions(opts), refs.map((ref) => ({ ref, where: ref })), { all: opts.all });
-      const count = countCustomers(store.db, selection.filter);
-      if (count > 0 && !opts.dryRun) await confirmOrCancel(ctx, `Delete ${plural(count, 'customer')}?`, opts.yes);
-      const result = count === 0 ? { selected: 0, changed: 0 } : deleteCustomers(store, selection.filter, { dryRun: Boolean(opts.dryRun) });
-      if (opts.json) ctx.io.stdout.write(JSON.stringify({ selected: result.selected, deleted: result.changed, dry_run: Boolean(opts.dryRun) }) + '\n');
-      if (result.selected === 0) ctx.say('No customers match; nothing was deleted.');
-      else if (opts.dryRun) ctx.say(`Would delete ${plural(result.changed, 'customer')} (dry run: nothing was changed).`);
-      else ctx.say(`Deleted ${plural(result.changed, 'customer')}.`);
+    .action(async (refs: string[], flags: DeleteFlags) => {
+      const selection = {
+        refs, filter: filterFromFlags(flags), all: Boolean(flags.all), dryRun: Boolean(flags.dryRun), yes: Boolean(flags.yes), json: Boolean(flags.json),
+      };
+      await runBulk(ctx, selection, {
+        confirmRefs: true,
+        question: (count) => `Delete ${plural(count, 'customer')}?`,
+        apply: (store, filter, dryRun) => deleteCustomers(store, filter, { dryRun, crashAfterRows: crashPointFrom(ctx.io.env) }),
+        jsonKey: 'deleted',
+        none: 'No customers match; nothing was deleted.',
+        would: (r) => `Would delete ${plural(r.changed, 'customer')} (dry run: nothing was changed).`,
+        did: (r) => `Deleted ${plural(r.changed, 'customer')}.`,
+      });
     });
 }

@@ -1,11 +1,12 @@
 /** groups list | create | rename | delete */
 import type { Command } from 'commander';
 import { createGroup, deleteGroup, groupMemberCount, listGroups, renameGroup } from '../../core/groups.js';
-import type { Context } from '../context.js';
 import { normalizeGroupName } from '../../core/values.js';
-import { addOutputOptions, asUsageError } from '../options.js';
+import type { Context } from '../context.js';
+import { addOutputOptions, type OutputFlags } from '../options.js';
 import { confirmOrCancel } from '../prompts.js';
 import { chooseColumns, chooseFormat, type Column, renderItems } from '../render/render.js';
+import { asUsageError } from '../usage.js';
 import { plural } from './selection.js';
 
 const GROUP_COLUMNS: readonly Column[] = [
@@ -21,10 +22,10 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     .addHelpText('after', '\nExamples:\n  customers groups create Wholesale\n  customers groups rename Wholesale B2B\n  customers groups list --json');
 
   addOutputOptions(groups.command('list').description('list groups with their member counts'), ['table', 'json', 'jsonl', 'csv', 'tsv', 'count']).action(
-    async (opts) => {
+    async (flags: OutputFlags) => {
       const store = await ctx.store({ create: false });
-      const format = chooseFormat(ctx, opts);
-      await renderItems(ctx, listGroups(store.db), { format, columns: chooseColumns(GROUP_COLUMNS, opts.fields), limited: true });
+      const format = chooseFormat(ctx, flags);
+      await renderItems(ctx, listGroups(store.db), { format, columns: chooseColumns(GROUP_COLUMNS, flags.fields), limited: true });
     },
   );
 
@@ -55,10 +56,10 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     .description('delete a group; its members stay, without a group')
     .argument('<name>', 'group name')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(async (name: string, opts) => {
+    .action(async (name: string, flags: { yes?: boolean }) => {
       const store = await ctx.store({ create: false });
       const members = groupMemberCount(store.db, name);
-      await confirmOrCancel(ctx, `Delete group "${name.trim()}" (${plural(members, 'member')} will have no group)?`, opts.yes);
+      await confirmOrCancel(ctx, `Delete group "${name.trim()}" (${plural(members, 'member')} will have no group)?`, flags.yes);
       const result = deleteGroup(store, name, ctx.io.now());
       ctx.say(`Deleted group "${result.name}"; ${plural(result.members, 'customer')} now ${result.members === 1 ? 'has' : 'have'} no group.`);
     });

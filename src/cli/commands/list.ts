@@ -1,14 +1,28 @@
 /** list and search: the selection, sorted and paged, through the one renderer. */
 import type { Command } from 'commander';
-import { countCustomers, listCustomers } from '../../core/customers.js';
 import { UsageError } from '../../common/errors.js';
+import { countCustomers, listCustomers } from '../../core/customers.js';
 import { CUSTOMER_FIELDS, SORT_SQL, TABLE_FIELDS } from '../../core/fields.js';
 import type { CustomerFilter } from '../../core/filters.js';
 import type { Context } from '../context.js';
-import { addFilterOptions, addOutputOptions, addPagingOptions, filterFromOptions } from '../options.js';
+import {
+  addFilterOptions, addOutputOptions, addPagingOptions, type FilterFlags, filterFromFlags, type Format, type OutputFlags, type PagingFlags,
+} from '../options.js';
 import { chooseColumns, chooseFormat, renderItems, TABLE_PAGE } from '../render/render.js';
 
 const SORT_FIELDS = [...SORT_SQL.keys()];
+
+type ListFlags = FilterFlags & OutputFlags & PagingFlags;
+
+export interface ListOptions {
+  filter: CustomerFilter;
+  format: Format;
+  /** The --fields given, if any. */
+  fields?: string;
+  sort?: string;
+  limit?: number;
+  offset: number;
+}
 
 export function registerListCommands(program: Command, ctx: Context): void {
   const list = program
@@ -18,53 +32,55 @@ export function registerListCommands(program: Command, ctx: Context): void {
       'after',
       '\nExamples:\n  customers list --country BE --min-orders 5\n  customers list --group Wholesale --format csv --fields email,name\n  customers list --tag vip --format ids | customers update --from-file - --set-group VIP',
     );
-  addPagingOptions(addOutputOptions(addFilterOptions(list)), SORT_FIELDS).action(async (opts) => {
-    await runListing(ctx, filterFromOptions(opts), opts);
-  });
+  addPagingOptions(addOutputOptions(addFilterOptions(list)), SORT_FIELDS).action((flags: ListFlags) => runListing(ctx, parseListOptions(ctx, flags)));
 
   const search = program
     .command('search')
     .description('find customers whose name, e-mail, phone or company contains TEXT (ignoring case and accents)')
     .argument('<text>', 'text to look for, e.g. "helene" finds Hélène')
     .addHelpText('after', '\nExamples:\n  customers search dupont\n  customers search "+33 6 12" --country FR --json');
-  addPagingOptions(addOutputOptions(addFilterOptions(search)), SORT_FIELDS).action(async (text: string, opts) => {
+  addPagingOptions(addOutputOptions(addFilterOptions(search)), SORT_FIELDS).action((text: string, flags: ListFlags) => {
     if (text.trim() === '') throw new UsageError('the search text is empty; give some text, or use customers list');
-    await runListing(ctx, { ...filterFromOptions(opts), search: text }, opts);
+    const options = parseListOptions(ctx, flags);
+    return runListing(ctx, { ...options, filter: { ...options.filter, search: text } });
   });
 }
 
-async function runListing(ctx: Context, filter: CustomerFilter, opts: Record<string, unknown>): Promise<void> {
-  const format = chooseFormat(ctx, opts);
-  const columns = chooseColumns(CUSTOMER_FIELDS, opts.fields as string | undefined, format === 'table' ? TABLE_FIELDS : undefined);
-  const sort = opts.sort as string | undefined;
-  if (sort !== undefined) {
-    const [field, direction, ...rest] = sort.split(':');
+export function parseListOptions(ctx: Context, flags: ListFlags): ListOptions {
+  if (flags.sort !== undefined) {
+    const [field, direction, ...rest] = flags.sort.split(':');
     if (!SORT_SQL.has(field) || (direction !== undefined && direction !== 'desc' && direction !== 'asc') || rest.length) {
-      throw new UsageError(`cannot sort by "${sort}"`, [`Sort by one of ${SORT_FIELDS.join(', ')}, optionally with :desc (e.g. --sort total_spent:desc).`]);
+      throw new UsageError(`cannot sort by "${flags.sort}"`, [`Sort by one of ${SORT_FIELDS.join(', ')}, optionally with :desc (e.g. --sort total_spent:desc).`]);
     }
   }
+  return {
+    filter: filterFromFlags(flags),
+    format: chooseFormat(ctx, flags),
+    fields: flags.fields,
+    sort: flags.sort,
+    limit: flags.limit,
+    offset: flags.offset ?? 0,
+  };
+}
+
+async function runListing(ctx: Context, options: ListOptions): Promise<void> {
+  const { format, filter, offset } = options;
+  const columns = chooseColumns(CUSTOMER_FIELDS, options.fields, format === 'table' ? TABLE_FIELDS : undefined);
   const store = await ctx.store({ create: false });
   if (format === 'count') {
     const total = countCustomers(store.db, filter);
-    const offset = (opts.offset as number | undefined) ?? 0;
-    const limit = opts.limit as number | undefined;
-    ctx.io.stdout.write(`${Math.max(0, Math.min(total - offset, limit ?? Infinity))}\n`);
+    ctx.io.stdout.write(`${Math.max(0, Math.min(total - offset, options.limit ?? Infinity))}\n`);
     return;
   }
-  const limited = opts.limit !== undefined;
+  const limited = options.limit !== undefined;
   // A table on a terminal shows one page: ask for one row more than it shows, to know whether to say "more".
-  const limit = format === 'table' && !limited ? TABLE_PAGE + 1 : (opts.limit as number | undefined);
+  const limit = format === 'table' && !limited ? TABLE_PAGE + 1 : options.limit;
   const items = listCustomers(store.db, {
     filter,
     fields: format === 'ids' ? CUSTOMER_FIELDS.filter((f) => f.name === 'id') : columns,
-    sort,
+    sort: options.sort,
     limit,
-    offset: opts.offset as number | undefined,
+    offset,
   });
-  await renderItems(ctx, items, {
-    format,
-    columns,
-    limited,
-    total: () => countCustomers(store.db, filter) - ((opts.offset as number | undefined) ?? 0),
-  });
+  await renderItems(ctx, items, { format, columns, limited, total: () => countCustomers(store.db, filter) - offset });
 }

@@ -1,16 +1,20 @@
 /** login-link issue | redeem | verify | list | revoke | purge */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { getCustomer, resolveRef } from '../../core/customers.js';
-import { CustomersError, UsageError } from '../../common/errors.js';
+import { MailError, UsageError } from '../../common/errors.js';
+import { getCustomer } from '../../core/customers.js';
 import { CUSTOMER_FIELDS } from '../../core/fields.js';
-import type { LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
+import type { IssuedLink, LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
 import { checkSetting, getSetting } from '../../core/settings.js';
 import { parseDuration } from '../../core/values.js';
+import type { Mailer } from '../../mail/transport.js';
+import type { Db } from '../../store/open.js';
 import type { Context } from '../context.js';
-import { addFilterOptions, addOutputOptions, asUsageError, filterFromOptions, parser } from '../options.js';
+import { addFilterOptions, addOutputOptions, type FilterFlags, filterFromFlags, type OutputFlags } from '../options.js';
 import { Progress } from '../render/progress.js';
 import { chooseColumns, chooseFormat, type Column, renderItems, renderRecord } from '../render/render.js';
+import { asUsageError, asUsageErrorAsync, exclusive, parser } from '../usage.js';
+import { resolveRefArg } from './refs.js';
 import { buildSelection, plural } from './selection.js';
 
 const LINK_COLUMNS: readonly Column[] = [
@@ -32,6 +36,17 @@ const STATUSES: readonly LoginLinkStatus[] = ['active', 'used', 'expired', 'revo
 /** The login-link logic, loaded by the commands that use it (it brings node:crypto, a few ms at start-up). */
 const core = () => import('../../core/login-links.js');
 
+interface IssueFlags extends FilterFlags {
+  all?: boolean;
+  ttl: number;
+  url?: string;
+  keepOthers?: boolean;
+  send?: boolean;
+  smtp?: string;
+  from?: string;
+  json?: boolean;
+}
+
 export function registerLoginLinkCommands(program: Command, ctx: Context): void {
   const links = program
     .command('login-link')
@@ -47,7 +62,13 @@ Examples:
   customers login-link issue --tag migrated --send --smtp smtp://mail.example.com:587 --from shop@example.com
   customers login-link redeem 'https://shop.example.com/account/login?key=...' --json`,
     );
+  registerIssue(links, ctx);
+  registerRedeemAndVerify(links, ctx);
+  registerList(links, ctx);
+  registerRevokeAndPurge(links, ctx);
+}
 
+function registerIssue(links: Command, ctx: Context): void {
   const issue = links
     .command('issue')
     .description('issue a login link to each selected customer and print the URLs')
@@ -61,63 +82,78 @@ Examples:
     .option('--smtp <url>', 'SMTP server: smtp://user:pass@host:port or smtps://... (default: $CUSTOMERS_SMTP_URL, mail.smtp_url)')
     .option('--from <address>', 'sender (default: $CUSTOMERS_MAIL_FROM, mail.from)')
     .option('--json', 'print the links as JSON')
-    .action(async (refs: string[], opts) => {
-      const { issueLoginLinks, loginUrlTemplate, recordSend } = await core();
-      const store = await ctx.store({ create: false });
-      const template = loginUrlTemplate(store.db, opts.url);
-      const selection = buildSelection(store.db, filterFromOptions(opts), refs.map((ref) => ({ ref, where: ref })), { all: opts.all });
-      const mail = opts.send ? await openMail(ctx, store.db, opts) : undefined;
-      try {
-        const { links: issued, skipped } = issueLoginLinks(store, selection.filter, {
-          template,
-          ttlSeconds: opts.ttl,
-          keepOthers: Boolean(opts.keepOthers),
-          now: ctx.io.now(),
-          skipSent: Boolean(opts.send),
-        });
-        const sent = new Map<number, string | null>();
-        if (mail) {
-          const { loginMail } = await import('../../mail/messages.js');
-          const { describeSmtpError } = await import('../../mail/transport.js');
-          const storeName = getSetting(store.db, 'store.name') ?? 'our shop';
-          const progress = new Progress(ctx, undefined, 'e-mails');
-          let done = 0;
-          for (const link of issued) {
-            const message = loginMail(link.lang, storeName, link.url, link.expires_at);
-            try {
-              await mail.mailer.send({ from: mail.from, to: link.email, ...message });
-              recordSend(store, link.id, { sentAt: ctx.io.now() });
-              sent.set(link.id, null);
-            } catch (error) {
-              const reason = describeSmtpError(error);
-              recordSend(store, link.id, { error: reason });
-              sent.set(link.id, reason);
-              progress.done();
-              ctx.io.stderr.write(`not sent to ${link.email} (link ${link.id}): ${reason}\n`);
-            }
-            progress.update(++done, 0);
-          }
-          progress.done();
-        }
-        if (opts.json) {
-          const rows = issued.map(({ lang: _lang, ...link }) => (mail ? { ...link, sent: sent.get(link.id) === null, send_error: sent.get(link.id) ?? null } : link));
-          ctx.io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-        } else {
-          ctx.io.stdout.write(issued.map((l) => `${l.url}\n`).join(''));
-        }
-        if (issued.length === 0 && skipped === 0) ctx.say('No customers match; no link was issued.');
-        else if (issued.length) ctx.say(`Issued ${plural(issued.length, 'login link')}, valid until ${issued[0].expires_at}.`);
-        if (skipped) ctx.say(`${plural(skipped, 'customer')} already had an unused link that was e-mailed; not sent again.`);
-        if (mail) {
-          const failed = [...sent.values()].filter((v) => v !== null).length;
-          ctx.say(`E-mailed ${plural(issued.length - failed, 'link')}${failed ? `; ${failed} failed (run the same command again to retry them)` : ''}.`);
-          if (failed) throw new SendFailed(`${plural(failed, 'e-mail')} not sent`);
-        }
-      } finally {
-        mail?.mailer.close();
-      }
-    });
+    .action((refs: string[], flags: IssueFlags) => runIssue(ctx, refs, flags));
+}
 
+async function runIssue(ctx: Context, refs: string[], flags: IssueFlags): Promise<void> {
+  const { issueLoginLinks, loginUrlTemplate } = await core();
+  const store = await ctx.store({ create: false });
+  const template = asUsageError(() => loginUrlTemplate(store.db, flags.url));
+  const selection = buildSelection(store.db, filterFromFlags(flags), refs.map((ref) => ({ ref, where: ref })), { all: flags.all });
+  const mail = flags.send ? await openMail(ctx, store.db, flags) : undefined;
+  try {
+    const { links: issued, skipped } = issueLoginLinks(store, selection.filter, {
+      template, ttlSeconds: flags.ttl, keepOthers: Boolean(flags.keepOthers), now: ctx.io.now(), skipSent: Boolean(flags.send),
+    });
+    const sent = mail ? await sendLinks(ctx, issued, mail) : undefined;
+    printIssued(ctx, issued, sent, Boolean(flags.json));
+    if (issued.length === 0 && skipped === 0) ctx.say('No customers match; no link was issued.');
+    else if (issued.length) ctx.say(`Issued ${plural(issued.length, 'login link')}, valid until ${issued[0].expires_at}.`);
+    if (skipped) ctx.say(`${plural(skipped, 'customer')} already had an unused link that was e-mailed; not sent again.`);
+    if (sent) {
+      const failed = [...sent.values()].filter((v) => v !== null).length;
+      ctx.say(`E-mailed ${plural(issued.length - failed, 'link')}${failed ? `; ${failed} failed (run the same command again to retry them)` : ''}.`);
+      if (failed) throw new MailError(`${plural(failed, 'e-mail')} not sent`);
+    }
+  } finally {
+    mail?.mailer.close();
+  }
+}
+
+/** E-mails the links with progress on a terminal, saying each failure as it happens. */
+async function sendLinks(ctx: Context, issued: IssuedLink[], mail: { mailer: Mailer; from: string }): Promise<Map<number, string | null>> {
+  const { mailLoginLinks } = await import('../../core/login-mail.js');
+  const progress = new Progress(ctx, undefined, 'e-mails');
+  try {
+    return await mailLoginLinks(await ctx.store({ create: false }), issued, {
+      ...mail,
+      now: ctx.io.now,
+      onEach: ({ link, error }, done) => {
+        if (error !== null) {
+          progress.done();
+          ctx.io.stderr.write(`not sent to ${link.email} (link ${link.id}): ${error}\n`);
+        }
+        progress.update(done, 0);
+      },
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+/** One URL a line, or JSON (with whether each was sent, when e-mailed); the only place a token is shown. */
+function printIssued(ctx: Context, issued: IssuedLink[], sent: Map<number, string | null> | undefined, json: boolean): void {
+  if (!json) {
+    ctx.io.stdout.write(issued.map((l) => `${l.url}\n`).join(''));
+    return;
+  }
+  const rows = issued.map(({ lang: _lang, ...link }) => (sent ? { ...link, sent: sent.get(link.id) === null, send_error: sent.get(link.id) ?? null } : link));
+  ctx.io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+}
+
+/** The SMTP connection and sender for --send, checked (and connected) before any link is issued. */
+async function openMail(ctx: Context, db: Db, flags: { smtp?: string; from?: string }): Promise<{ mailer: Mailer; from: string }> {
+  const smtp = flags.smtp ?? ctx.io.env.CUSTOMERS_SMTP_URL ?? getSetting(db, 'mail.smtp_url');
+  if (!smtp) throw new UsageError('--send needs an SMTP server: pass --smtp smtp://host:port, set CUSTOMERS_SMTP_URL, or customers config set mail.smtp_url URL');
+  const fromRaw = flags.from ?? ctx.io.env.CUSTOMERS_MAIL_FROM ?? getSetting(db, 'mail.from');
+  if (!fromRaw) throw new UsageError('--send needs a sender: pass --from shop@example.com, set CUSTOMERS_MAIL_FROM, or customers config set mail.from ADDRESS');
+  const from = asUsageError(() => checkSetting('mail.from', fromRaw));
+  const { checkSmtpUrl, openMailer } = await import('../../mail/transport.js');
+  const url = asUsageError(() => checkSmtpUrl(smtp));
+  return { mailer: await asUsageErrorAsync(() => openMailer(url)), from };
+}
+
+function registerRedeemAndVerify(links: Command, ctx: Context): void {
   for (const [name, description] of [
     ['redeem', 'use a login link (once): print its customer, or fail with unknown, expired, used or revoked'],
     ['verify', 'check a login link without using it: print its customer, or fail with the reason'],
@@ -127,24 +163,26 @@ Examples:
       .description(description)
       .argument('<token-or-url>', 'the token, or the whole login URL (after -- when it starts with "-")')
       .option('--json', 'print the customer (and the link) as JSON; on failure {"ok": false, "reason": ...}')
-      .action(async (tokenOrUrl: string, opts) => {
+      .action(async (tokenOrUrl: string, flags: { json?: boolean }) => {
         const { LoginLinkError, redeemLoginLink, verifyLoginLink } = await core();
         const store = await ctx.store({ create: false });
         try {
           const link = name === 'redeem' ? redeemLoginLink(store, tokenOrUrl, ctx.io.now()) : verifyLoginLink(store.db, tokenOrUrl, ctx.io.now());
           const customer = getCustomer(store.db, link.customerId);
-          if (opts.json) {
+          if (flags.json) {
             ctx.io.stdout.write(JSON.stringify({ ok: true, link: { id: link.linkId, expires_at: link.expiresAt }, customer }, null, 2) + '\n');
           } else {
             await renderRecord(ctx, customer, CUSTOMER_FIELDS, false);
           }
         } catch (error) {
-          if (opts.json && error instanceof LoginLinkError) ctx.io.stdout.write(JSON.stringify({ ok: false, reason: error.reason }) + '\n');
+          if (flags.json && error instanceof LoginLinkError) ctx.io.stdout.write(JSON.stringify({ ok: false, reason: error.reason }) + '\n');
           throw error;
         }
       });
   }
+}
 
+function registerList(links: Command, ctx: Context): void {
   addOutputOptions(
     links
       .command('list')
@@ -152,40 +190,41 @@ Examples:
       .argument('[ref]', 'only the links of this customer')
       .addOption(new Option('--status <status>', 'only links in this state').choices([...STATUSES])),
     ['table', 'json', 'jsonl', 'csv', 'tsv', 'ids', 'count'],
-  ).action(async (ref: string | undefined, opts) => {
+  ).action(async (ref: string | undefined, flags: OutputFlags & { status?: LoginLinkStatus }) => {
     const { listLoginLinks } = await core();
     const store = await ctx.store({ create: false });
     const rows: LinkListRow[] = listLoginLinks(store.db, {
-      customerId: ref === undefined ? undefined : resolveRef(store.db, ref),
-      status: opts.status,
+      customerId: ref === undefined ? undefined : resolveRefArg(store.db, ref),
+      status: flags.status,
       now: ctx.io.now(),
     });
-    const format = chooseFormat(ctx, opts);
-    await renderItems(ctx, rows, { format, columns: chooseColumns(LINK_COLUMNS, opts.fields), limited: true });
+    await renderItems(ctx, rows, { format: chooseFormat(ctx, flags), columns: chooseColumns(LINK_COLUMNS, flags.fields), limited: true });
   });
+}
 
+function registerRevokeAndPurge(links: Command, ctx: Context): void {
   links
     .command('revoke')
     .description('revoke a login link by id, or every active link of a customer')
     .argument('[id]', 'the link id (see login-link list)')
     .option('--customer <ref>', "revoke all of this customer's active links")
-    .action(async (id: string | undefined, opts) => {
-      if ((id === undefined) === (opts.customer === undefined)) throw new UsageError('give a link id or --customer REF (one of them)');
+    .action(async (id: string | undefined, flags: { customer?: string }) => {
+      exclusive({ 'a link id': id !== undefined, '--customer REF': flags.customer !== undefined }, { required: true });
       const linkId = id === undefined ? undefined : parseLinkId(id);
       const { revokeLoginLinks } = await core();
       const store = await ctx.store({ create: false });
-      const count = revokeLoginLinks(store, linkId !== undefined ? { linkId } : { customerId: resolveRef(store.db, opts.customer) }, ctx.io.now());
-      ctx.say(`Revoked ${plural(count, 'login link')}.`);
+      const target = linkId !== undefined ? { linkId } : { customerId: resolveRefArg(store.db, flags.customer!) };
+      ctx.say(`Revoked ${plural(revokeLoginLinks(store, target, ctx.io.now()), 'login link')}.`);
     });
 
   links
     .command('purge')
     .description('delete used, expired and revoked links')
     .option('--older-than <duration>', 'only those that ended longer ago than this: 30s, 15m, 2h, 30d', parseDurationArg, 0)
-    .action(async (opts) => {
+    .action(async (flags: { olderThan: number }) => {
       const { purgeLoginLinks } = await core();
       const store = await ctx.store({ create: false });
-      ctx.say(`Purged ${plural(purgeLoginLinks(store, opts.olderThan, ctx.io.now()), 'login link')}.`);
+      ctx.say(`Purged ${plural(purgeLoginLinks(store, flags.olderThan, ctx.io.now()), 'login link')}.`);
     });
 }
 
@@ -194,17 +233,3 @@ function parseLinkId(raw: string): number {
   if (!/^\d+$/.test(raw.trim())) throw new UsageError(`"${raw}" is not a login link id (a whole number; see customers login-link list)`);
   return Number(raw.trim());
 }
-
-/** The SMTP connection and sender for --send, checked (and connected) before any link is issued. */
-async function openMail(ctx: Context, db: Parameters<typeof getSetting>[0], opts: { smtp?: string; from?: string }) {
-  const smtp = opts.smtp ?? ctx.io.env.CUSTOMERS_SMTP_URL ?? getSetting(db, 'mail.smtp_url');
-  if (!smtp) throw new UsageError('--send needs an SMTP server: pass --smtp smtp://host:port, set CUSTOMERS_SMTP_URL, or customers config set mail.smtp_url URL');
-  const fromRaw = opts.from ?? ctx.io.env.CUSTOMERS_MAIL_FROM ?? getSetting(db, 'mail.from');
-  if (!fromRaw) throw new UsageError('--send needs a sender: pass --from shop@example.com, set CUSTOMERS_MAIL_FROM, or customers config set mail.from ADDRESS');
-  const from = asUsageError(() => checkSetting('mail.from', fromRaw));
-  const { openMailer } = await import('../../mail/transport.js');
-  return { mailer: await openMailer(smtp), from };
-}
-
-/** Some e-mails were not sent (exit 1); which ones was said as it happened. */
-class SendFailed extends CustomersError {}

@@ -1,16 +1,29 @@
 /** update: one change applied to a selection of customers, in one transaction. */
 import type { Command } from 'commander';
-import { type BulkChanges, updateCustomers } from '../../core/bulk.js';
-import { countCustomers } from '../../core/customers.js';
+import { crashPointFrom } from '../../common/crash.js';
 import { UsageError } from '../../common/errors.js';
+import { type BulkChanges, updateCustomers } from '../../core/bulk.js';
 import { normalizeGroupName, normalizeTag } from '../../core/values.js';
 import type { Context } from '../context.js';
-import { addFilterOptions, type FilterFlag, filterFromOptions, parseGroupArg, parseLangArg, parser, repeatable } from '../options.js';
-import { confirmOrCancel } from '../prompts.js';
-import { buildSelection, plural, readRefFile } from './selection.js';
+import { addFilterOptions, type FilterFlag, type FilterFlags, filterFromFlags, parseGroupArg, parseLangArg } from '../options.js';
+import { exclusive, parser, repeatable } from '../usage.js';
+import { plural, runBulk, type SelectionOptions } from './selection.js';
 
 /** Fields update sets; as filters they are left out here (select by them with `list ... --format ids | update --from-file -`). */
 const SETTERS: readonly FilterFlag[] = ['no-group', 'tax-exempt', 'accepts-marketing', 'lang'];
+
+interface UpdateFlags extends Omit<FilterFlags, 'group' | 'lang'> {
+  fromFile?: string;
+  all?: boolean;
+  setGroup?: string;
+  taxId?: string;
+  lang?: string;
+  addTag?: string[];
+  removeTag?: string[];
+  dryRun?: boolean;
+  yes?: boolean;
+  json?: boolean;
+}
 
 export function registerUpdateCommand(program: Command, ctx: Context): void {
   const cmd = program
@@ -52,33 +65,42 @@ Examples:
     .option('--dry-run', 'say how many would change; change nothing')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'print {"selected", "changed"} as JSON on stdout')
-    .action(async (refs: string[], opts) => {
-      if (opts.setGroup !== undefined && clearGroup) throw new UsageError('--set-group and --no-group contradict each other; give one');
-      const changes: BulkChanges = {
-        group: opts.setGroup ?? (clearGroup ? null : undefined),
-        tax_exempt: opts.taxExempt,
-        tax_id: opts.taxId,
-        accepts_marketing: opts.acceptsMarketing,
-        lang: opts.lang === undefined ? undefined : opts.lang === '' ? null : opts.lang,
-        add_tags: opts.addTag,
-        remove_tags: opts.removeTag,
+    .action(async (refs: string[], flags: UpdateFlags) => {
+      exclusive({ '--set-group': flags.setGroup !== undefined, '--no-group': clearGroup });
+      const changes = changesFromFlags(flags, clearGroup);
+      const filter = { ...filterFromFlags(flags, SETTERS), ...(groupFilter.length ? { groups: groupFilter.map(normalizeGroupName) } : {}) };
+      const selection: SelectionOptions = {
+        refs, filter, all: Boolean(flags.all), fromFile: flags.fromFile, dryRun: Boolean(flags.dryRun), yes: Boolean(flags.yes), json: Boolean(flags.json),
       };
-      if (Object.values(changes).every((v) => v === undefined)) {
-        throw new UsageError('nothing to change: give --set-group, --no-group, --tax-exempt, --tax-id, --accepts-marketing, --lang, --add-tag or --remove-tag');
-      }
-      const refList = refs.map((ref) => ({ ref, where: ref }));
-      if (opts.fromFile !== undefined) refList.push(...(await readRefFile(ctx, opts.fromFile)));
-      const store = await ctx.store({ create: false });
-      const filter = { ...filterFromOptions(opts, SETTERS), ...(groupFilter.length ? { groups: groupFilter.map(normalizeGroupName) } : {}) };
-      const selection = buildSelection(store.db, filter, refList, { all: opts.all, fromFile: opts.fromFile !== undefined });
-      const count = countCustomers(store.db, selection.filter);
-      if (count > 0 && !opts.dryRun && !selection.refsOnly) await confirmOrCancel(ctx, `Update ${plural(count, 'customer')}?`, opts.yes);
-      const result = count === 0 ? { selected: 0, changed: 0 } : updateCustomers(store, selection.filter, changes, { dryRun: Boolean(opts.dryRun), now: ctx.io.now() });
-      if (opts.json) ctx.io.stdout.write(JSON.stringify({ ...result, dry_run: Boolean(opts.dryRun) }) + '\n');
-      const unchanged = result.selected - result.changed;
-      const tail = unchanged ? ` (${plural(unchanged, 'other')} already had these values)` : '';
-      if (result.selected === 0) ctx.say('No customers match; nothing was changed.');
-      else if (opts.dryRun) ctx.say(`Would change ${plural(result.changed, 'customer')}${tail} (dry run: nothing was changed).`);
-      else ctx.say(`Changed ${plural(result.changed, 'customer')}${tail}.`);
+      await runBulk(ctx, selection, {
+        confirmRefs: false,
+        question: (count) => `Update ${plural(count, 'customer')}?`,
+        apply: (store, selected, dryRun) => updateCustomers(store, selected, changes, { dryRun, now: ctx.io.now(), crashAfterRows: crashPointFrom(ctx.io.env) }),
+        jsonKey: 'changed',
+        none: 'No customers match; nothing was changed.',
+        would: (r) => `Would change ${plural(r.changed, 'customer')}${unchangedTail(r)} (dry run: nothing was changed).`,
+        did: (r) => `Changed ${plural(r.changed, 'customer')}${unchangedTail(r)}.`,
+      });
     });
+}
+
+function changesFromFlags(flags: UpdateFlags, clearGroup: boolean): BulkChanges {
+  const changes: BulkChanges = {
+    group: flags.setGroup ?? (clearGroup ? null : undefined),
+    tax_exempt: flags.taxExempt,
+    tax_id: flags.taxId,
+    accepts_marketing: flags.acceptsMarketing,
+    lang: flags.lang === undefined ? undefined : flags.lang === '' ? null : flags.lang,
+    add_tags: flags.addTag,
+    remove_tags: flags.removeTag,
+  };
+  if (Object.values(changes).every((v) => v === undefined)) {
+    throw new UsageError('nothing to change: give --set-group, --no-group, --tax-exempt, --tax-id, --accepts-marketing, --lang, --add-tag or --remove-tag');
+  }
+  return changes;
+}
+
+function unchangedTail(result: { selected: number; changed: number }): string {
+  const unchanged = result.selected - result.changed;
+  return unchanged ? ` (${plural(unchanged, 'other')} already had these values)` : '';
 }

@@ -2,7 +2,8 @@
  * The one renderer of every listing (customers, groups, settings): table, json, jsonl, csv, tsv, ids, count.
  * Rows stream in; only a table on a terminal keeps them, and it shows at most TABLE_PAGE of them.
  */
-import { UsageError } from '../../common/errors.js';
+import { pickByName, splitList } from '../../common/pick.js';
+import { asUsageError } from '../usage.js';
 import type { Item } from '../../core/fields.js';
 import type { Context } from '../context.js';
 import type { Format } from '../options.js';
@@ -32,16 +33,9 @@ export function chooseFormat(ctx: Context, opts: { format?: Format; json?: boole
 
 /** Picks columns from --fields, or the defaults; an unknown name is a usage error listing the valid ones. */
 export function chooseColumns<C extends Column>(all: readonly C[], fieldsFlag: string | undefined, defaults?: readonly string[]): C[] {
-  const names = fieldsFlag !== undefined ? fieldsFlag.split(',').map((f) => f.trim()).filter(Boolean) : defaults;
+  const names = fieldsFlag !== undefined ? splitList(fieldsFlag) : defaults;
   if (!names) return [...all];
-  const byName = new Map(all.map((c) => [c.name, c]));
-  const unknown = names.filter((n) => !byName.has(n));
-  if (unknown.length || names.length === 0) {
-    throw new UsageError(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'} in --fields`, [
-      `Valid fields: ${all.map((c) => c.name).join(', ')}.`,
-    ]);
-  }
-  return names.map((n) => byName.get(n)!);
+  return asUsageError(() => pickByName(all, names, { nameOf: (c) => c.name, noun: 'field', where: 'in --fields' }));
 }
 
 /** Escapes what would break a tsv line: backslash, tab, newline, carriage return. */

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../store/open.js';
 import { listCustomers } from '../customers.js';
-import { UsageError } from '../../common/errors.js';
+import { pickByName } from '../../common/pick.js';
 import { CUSTOMER_FIELDS } from '../fields.js';
 import type { CustomerFilter } from '../filters.js';
 import { type ExportColumn, PRESETS, type PresetName } from './presets.js';
@@ -19,18 +19,11 @@ export interface ExportOptions {
   header: boolean;
 }
 
-/** The preset's columns picked by --columns; an unknown one is a usage error listing the valid ones. */
+/** The preset's columns picked by --columns (headers ignoring case); an unknown one is an error listing the valid ones. */
 export function exportColumns(preset: PresetName, wanted: string[] | undefined): readonly ExportColumn[] {
   const all = PRESETS[preset].export;
   if (!wanted) return all;
-  const byName = new Map(all.map((c) => [c.header.toLowerCase(), c]));
-  const unknown = wanted.filter((w) => !byName.has(w.toLowerCase()));
-  if (unknown.length || wanted.length === 0) {
-    throw new UsageError(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'} for the ${preset} preset`, [
-      `Valid columns: ${all.map((c) => c.header).join(', ')}.`,
-    ]);
-  }
-  return wanted.map((w) => byName.get(w.toLowerCase())!);
+  return pickByName(all, wanted, { nameOf: (c) => c.header, noun: 'column', where: `for the ${preset} preset`, ignoreCase: true });
 }
 
 /** Writes the CSV in chunks through `write`; returns how many customers it wrote. */

@@ -3,6 +3,7 @@
  * (columns.ts) and writes each row as it comes (row-writer.ts), all in one transaction. All or nothing by
  * default: if any row is rejected the transaction is rolled back and the store is as it was.
  */
+import { crashIfReached } from '../../common/crash.js';
 import { ValidationError } from '../../common/errors.js';
 import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
@@ -146,7 +147,7 @@ class ImportRun {
     const row = readRow(record, this.plan, { unguard: this.preset.name === 'native', decimalComma: this.delimiter === ';' }, problems);
     if (problems.length) this.reject(line, record, problems);
     else this.writer!.write(line, record, row);
-    if (this.options.crashAfterRows !== undefined && this.rows >= this.options.crashAfterRows) process.kill(process.pid, 'SIGKILL');
+    crashIfReached(this.options.crashAfterRows, this.rows);
   }
 
   private readHeader(headers: string[]): void {

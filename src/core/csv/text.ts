@@ -58,8 +58,16 @@ export function parseDelimiterOption(raw: string, allowAuto: boolean): string | 
   return d;
 }
 
+/** How a delimiter is written in JSON and on the command line: ",", ";", "tab", "|". */
 export function delimiterName(d: string): string {
   return d === '\t' ? 'tab' : d;
+}
+
+const DELIMITER_WORDS: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+
+/** How a delimiter is said in a sentence: comma, semicolon, tab, pipe. */
+export function describeDelimiter(d: string): string {
+  return DELIMITER_WORDS[d === 'tab' ? '\t' : d] ?? `"${d}"`;
 }
 
 /** The delimiter of a header line: the candidate that occurs most often outside quotes (a comma on a tie). */

@@ -1,5 +1,11 @@
-/** The store's own invariants, checked on top of SQLite's integrity check (`customers db check`). */
-import type { Db } from '../store/open.js';
+/**
+ * Looking after the store file: its invariants checked on top of SQLite's integrity check, the search
+ * index rebuilt, a consistent copy written while others may be writing.
+ */
+import { chmodSync, existsSync } from 'node:fs';
+import { ConflictError } from '../common/errors.js';
+import type { Db, Store } from '../store/open.js';
+import { rebuildSearchIndex } from '../store/search-index.js';
 
 export interface CheckResult {
   problems: string[];
@@ -35,4 +41,16 @@ export function checkStore(db: Db): CheckResult {
     problems.push(`the search index has ${indexed} entries for ${customers} customers (customers db reindex rebuilds it)`);
   }
   return { problems, customers };
+}
+
+/** Rebuilds the search index from the customers (after another program changed the file); returns how many. */
+export function reindexStore(store: Store): number {
+  return store.write(() => rebuildSearchIndex(store.db));
+}
+
+/** Writes a consistent copy of the store to a new file (mode 0600), even while other processes write. */
+export async function backupStore(store: Store, target: string): Promise<void> {
+  if (existsSync(target)) throw new ConflictError(`${target} already exists`, ['Choose a new file name, or remove the old one first.']);
+  await store.db.backup(target);
+  chmodSync(target, 0o600);
 }

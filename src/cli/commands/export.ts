@@ -1,0 +1,71 @@
+/** export: customers as CSV, in this tool's layout or another platform's. */
+import { renameSync, rmSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { splitList } from '../../common/pick.js';
+import { PRESET_NAMES, type PresetName } from '../../core/csv/presets.js';
+import { describeDelimiter, parseDelimiterOption } from '../../core/csv/text.js';
+import type { Context } from '../context.js';
+import { openForWriting, writeWithBackpressure } from '../files.js';
+import { addFilterOptions, type FilterFlags, filterFromFlags } from '../options.js';
+import { asUsageError, parser } from '../usage.js';
+import { plural } from './selection.js';
+
+interface ExportFlags extends FilterFlags {
+  preset: PresetName;
+  columns?: string;
+  delimiter: string;
+  bom?: boolean;
+  header: boolean;
+}
+
+export function registerExportCommand(program: Command, ctx: Context): void {
+  const cmd = program
+    .command('export')
+    .description("export customers as CSV, in this tool's format or another platform's")
+    .argument('[file]', 'where to write (default: standard output)', '-');
+  addFilterOptions(cmd)
+    .addOption(new Option('--preset <name>', "write this platform's headers and conventions").choices([...PRESET_NAMES]).default('native'))
+    .option('--columns <list>', 'comma-separated columns to write, in this order')
+    .option('--delimiter <d>', '",", ";", tab or "|"', parser((raw) => parseDelimiterOption(raw, false)), ',')
+    .option('--bom', 'start with a UTF-8 byte-order mark (for Excel)')
+    .option('--no-header', 'leave out the header line')
+    .addHelpText(
+      'after',
+      `
+Text that a spreadsheet would run as a formula gets a leading apostrophe; a native import removes it.
+
+Examples:
+  customers export customers.csv
+  customers export --preset shopify --country BE shopify-import.csv
+  customers export --columns email,first_name,accepts_marketing --accepts-marketing --bom newsletter.csv`,
+    )
+    .action((file: string, flags: ExportFlags) => runExport(ctx, file, flags));
+}
+
+async function runExport(ctx: Context, file: string, flags: ExportFlags): Promise<void> {
+  const { exportColumns, exportCustomers } = await import('../../core/csv/export.js');
+  const columns = flags.columns === undefined ? undefined : splitList(flags.columns);
+  asUsageError(() => exportColumns(flags.preset, columns)); // a bad --columns fails before anything is opened or written
+  const store = await ctx.store({ create: false });
+  const filter = filterFromFlags(flags);
+  const options = { preset: flags.preset, columns, delimiter: flags.delimiter, bom: Boolean(flags.bom), header: flags.header !== false };
+  if (file === '-') {
+    const count = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(ctx.io.stdout, chunk));
+    ctx.say(`Exported ${plural(count, 'customer')}.`);
+    return;
+  }
+  // Written beside the target and renamed at the end: a failed export never leaves half a file.
+  const partial = `${file}.partial-${process.pid}`;
+  const out = openForWriting(partial, file);
+  try {
+    const count = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    renameSync(partial, file);
+    ctx.say(`Exported ${plural(count, 'customer')} to ${file} (${options.preset}, delimiter ${describeDelimiter(options.delimiter)}).`);
+  } catch (error) {
+    out.destroy();
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,198 @@
+/** import: customers from a CSV file of another platform, or of this tool. */
+import { createReadStream, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { crashPointFrom } from '../../common/crash.js';
+import { CustomersError, UsageError } from '../../common/errors.js';
+import { MAP_TARGETS } from '../../core/csv/columns.js';
+import type { ImportMode, ImportSummary, Rejection } from '../../core/csv/import.js';
+import { type ImportTarget, PRESET_NAMES, type PresetName } from '../../core/csv/presets.js';
+import type { ReadOptions, RecordBatch } from '../../core/csv/read.js';
+import { csvCell, describeDelimiter, ENCODINGS, type Encoding, parseDelimiterOption, parseEncodingOption } from '../../core/csv/text.js';
+import { normalizeGroupName } from '../../core/values.js';
+import type { Context } from '../context.js';
+import { checkInputFile, openForWriting } from '../files.js';
+import { Progress } from '../render/progress.js';
+import { parser, repeatable } from '../usage.js';
+import { plural } from './selection.js';
+
+interface ImportFlags {
+  preset: PresetName | 'auto';
+  delimiter: string;
+  encoding: Encoding | 'auto';
+  map?: { header: string; target: ImportTarget | null }[];
+  mode: ImportMode;
+  skipInvalid?: boolean;
+  errors?: string;
+  group?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export function registerImportCommand(program: Command, ctx: Context): void {
+  program
+    .command('import')
+    .description('import customers from a CSV file (Shopify, Ecwid, WooCommerce, Magento, BigCommerce or native)')
+    .argument('<file>', 'the CSV file, or - for standard input')
+    .addOption(new Option('--preset <name>', "the file's layout").choices(['auto', ...PRESET_NAMES]).default('auto'))
+    .option('--delimiter <d>', 'auto, ",", ";", tab or "|"', parser((raw) => parseDelimiterOption(raw, true)), 'auto')
+    .option('--encoding <e>', `${ENCODINGS.join(', ')}`, parser(parseEncodingOption), 'auto')
+    .option('--map <header=field>', 'read a column as a field (repeatable); Header= ignores it', repeatable(parseMap))
+    .addOption(new Option('--mode <mode>', 'upsert: create and update; create: new e-mails only; update: existing only').choices(['upsert', 'create', 'update']).default('upsert'))
+    .option('--skip-invalid', 'write the valid rows even if some are rejected')
+    .option('--errors <file>', 'write rejected rows with line, column and reason to this CSV file')
+    .option('--group <name>', 'put every imported customer in this group (created if missing)', parser(normalizeGroupName))
+    .option('--dry-run', 'read and check everything, write nothing')
+    .option('--json', 'print the summary as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+All or nothing: if any row is rejected, nothing is written (exit 1) unless --skip-invalid is given.
+The same e-mail twice in one file: the last row wins. Passwords are stored hashed (scrypt).
+
+Examples:
+  customers import shopify-export.csv
+  customers import excel.csv --preset woocommerce --delimiter ';' --encoding windows-1252
+  customers import list.csv --map 'E-mail address=email' --map 'Internal id=' --group Imported --dry-run
+  customers export | customers --db other.db import -`,
+    )
+    .action((file: string, flags: ImportFlags) => runImport(ctx, file, flags));
+}
+
+/** --map 'Header=field' ('Header=' ignores the column). */
+function parseMap(raw: string): { header: string; target: ImportTarget | null } {
+  const at = raw.lastIndexOf('=');
+  if (at <= 0) throw new UsageError(`--map "${raw}" is not Header=field`);
+  const header = raw.slice(0, at).trim();
+  const field = raw.slice(at + 1).trim();
+  if (field === '') return { header, target: null };
+  if (!MAP_TARGETS.includes(field)) {
+    throw new UsageError(`--map "${raw}": unknown field "${field}"`, [`Fields: ${MAP_TARGETS.join(', ')} (or nothing, to ignore the column).`]);
+  }
+  return { header, target: field };
+}
+
+async function runImport(ctx: Context, file: string, flags: ImportFlags): Promise<void> {
+  const size = file === '-' ? undefined : checkInputFile(file).size;
+  if (file === '-' && ctx.io.stdin.isTTY) throw new UsageError('import - reads the CSV from standard input, which is a terminal; pipe a file in or name it');
+  const dryRun = Boolean(flags.dryRun);
+  const rejections = new Rejections(ctx, flags.errors);
+  const { importCustomers } = await import('../../core/csv/import.js');
+  // A dry run writes nothing, not even a new store: without one, it checks against an empty scratch store.
+  const store = await ctx.store({ create: dryRun ? 'scratch' : true });
+  const progress = new Progress(ctx, size, 'rows');
+  try {
+    const summary = await importCustomers(store, await recordsOf(ctx, file, { encoding: flags.encoding, delimiter: flags.delimiter }), {
+      preset: flags.preset, maps: flags.map ?? [], mode: flags.mode, skipInvalid: Boolean(flags.skipInvalid), group: flags.group, dryRun,
+      now: ctx.io.now(),
+      crashAfterRows: crashPointFrom(ctx.io.env),
+      onHeader: (h) => rejections.start(h.headers, h.delimiter),
+      onRejected: (r, record) => {
+        progress.done();
+        rejections.add(r, record);
+      },
+      onProgress: (rows, bytes) => progress.update(rows, bytes),
+    });
+    progress.done();
+    await rejections.finish();
+    if (flags.json) ctx.io.stdout.write(JSON.stringify(jsonSummary(summary)) + '\n');
+    for (const line of summaryText(summary, dryRun, Boolean(flags.skipInvalid))) ctx.say(line);
+    if (summary.rejected && (!flags.skipInvalid || dryRun)) throw new RejectedRows();
+  } finally {
+    progress.done();
+  }
+}
+
+/**
+ * The file's records. A file is parsed in a worker thread beside the writes when the built worker is there
+ * (dist/parse-worker.cjs, also when running from the sources); standard input on this thread.
+ */
+async function recordsOf(ctx: Context, file: string, options: ReadOptions): Promise<AsyncIterable<RecordBatch>> {
+  const { readRecords, readRecordsInWorker } = await import('../../core/csv/read.js');
+  const worker = file === '-' || ctx.io.env.CUSTOMERS_NO_WORKER ? undefined : findWorker();
+  if (worker) return readRecordsInWorker(worker, file, options);
+  const source = file === '-' ? (ctx.io.stdin as AsyncIterable<Buffer>) : createReadStream(file, { highWaterMark: 1 << 18 });
+  return readRecords(source, options);
+}
+
+/** The built worker: beside the bundle (dist/), or in dist/ above the sources. */
+export function findWorker(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
+    for (const candidate of [join(dir, 'parse-worker.cjs'), join(dir, 'dist', 'parse-worker.cjs')]) {
+      if (existsSync(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** Prints rejected rows as they come (up to a limit) and writes every one to --errors FILE. */
+class Rejections {
+  static readonly PRINTED = 100;
+  private printed = 0;
+  private total = 0;
+  private out: ReturnType<typeof openForWriting> | undefined;
+  private delimiter = ',';
+
+  constructor(private readonly ctx: Context, private readonly errorsFile: string | undefined) {
+    if (errorsFile) this.out = openForWriting(errorsFile); // a bad path fails before the import starts
+  }
+
+  start(headers: string[], delimiter: string): void {
+    this.delimiter = delimiter;
+    if (this.out) this.row([...headers, 'line', 'column', 'reason']);
+  }
+
+  private row(cells: string[]): void {
+    this.out!.write(cells.map((c) => csvCell(c, this.delimiter)).join(this.delimiter) + '\r\n');
+  }
+
+  add(rejection: Rejection, record: readonly string[]): void {
+    this.total++;
+    if (this.out) {
+      this.row([...record, String(rejection.line), rejection.problems.map((p) => p.column).join('; '), rejection.problems.map((p) => p.reason).join('; ')]);
+    }
+    if (this.printed < Rejections.PRINTED) {
+      for (const p of rejection.problems) {
+        this.ctx.io.stderr.write(`line ${rejection.line}, column "${p.column}", value "${p.value}": ${p.reason}\n`);
+      }
+      this.printed++;
+    }
+  }
+
+  async finish(): Promise<void> {
+    if (this.total > this.printed) {
+      this.ctx.io.stderr.write(`... and ${plural(this.total - this.printed, 'more rejected row')}${this.errorsFile ? ` (all in ${this.errorsFile})` : '; pass --errors FILE to get every one'}\n`);
+    }
+    if (this.out) await new Promise((resolve) => this.out!.end(resolve));
+  }
+}
+
+function summaryText(s: ImportSummary, dryRun: boolean, skipInvalid: boolean): string[] {
+  const lines = [
+    `${s.written ? 'Imported' : dryRun ? 'Dry run' : 'Nothing imported'}: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected` +
+      (s.duplicates ? `, ${s.duplicates} repeated e-mails (the last row wins)` : '') + '.',
+    `Read as ${s.preset} preset, delimiter ${describeDelimiter(s.delimiter)}, encoding ${s.encoding}.`,
+  ];
+  if (s.unknown_columns.length) lines.push(`Ignored unknown columns: ${s.unknown_columns.map((c) => `"${c}"`).join(', ')} (use --map 'Header=field' to read one).`);
+  if (s.groups_created.length) lines.push(`${s.written ? 'Created' : 'Would create'} groups: ${s.groups_created.join(', ')}.`);
+  for (const d of s.duplicate_lines.slice(0, 20)) lines.push(`line ${d.line} repeats the e-mail ${d.email} of line ${d.earlierLine}; line ${d.line} wins.`);
+  if (s.duplicate_lines.length > 20) lines.push(`... and ${s.duplicate_lines.length - 20} more repeated e-mails.`);
+  if (s.rejected && !skipInvalid && !s.written) lines.push('Nothing was written: fix the rows above and import again, or pass --skip-invalid to import the valid rows.');
+  if (dryRun) lines.push('Dry run: nothing was written.');
+  return lines;
+}
+
+/** Rows were rejected: exit 1, after the reasons and the summary have been printed. */
+class RejectedRows extends CustomersError {
+  constructor() {
+    super('some rows were rejected (see above)');
+  }
+}
+
+function jsonSummary(s: ImportSummary) {
+  const { created, updated, unchanged, rejected, duplicates, preset, delimiter, encoding, written, groups_created, unknown_columns } = s;
+  return { created, updated, unchanged, rejected, duplicates, preset, delimiter, encoding, written, groups_created, unknown_columns };
+}

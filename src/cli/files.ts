@@ -1,0 +1,42 @@
+/**
+ * Files named on the command line: an input that cannot be read, or an output that cannot be written, is a
+ * usage error (exit 2) said before any work starts, the same for every command.
+ */
+import { createWriteStream, openSync, statSync } from 'node:fs';
+import { UsageError } from '../common/errors.js';
+
+/** Checks that an input file can be read; returns its size. */
+export function checkInputFile(path: string): { size: number } {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${describeFsError(error)}`);
+  }
+  if (stat.isDirectory()) throw new UsageError(`cannot read ${path}: it is a folder, not a file`);
+  return { size: stat.size };
+}
+
+/** Opens a file for writing now, so a bad path is a clear error before any work (not a crash later). */
+export function openForWriting(path: string, shownAs: string = path): ReturnType<typeof createWriteStream> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w', 0o600);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new UsageError(`cannot write ${shownAs}: ${missing ? 'its folder does not exist' : describeFsError(error)}`);
+  }
+  return createWriteStream('', { fd });
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return (error as Error).message;
+}
+
+export async function writeWithBackpressure(out: NodeJS.WritableStream, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+}
