@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOMER_FIELDS, type FieldDef } from '../src/core/fields.js';
 import { runCli } from './helpers/run-cli.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -13,7 +14,7 @@ const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
  * Shown by the help but not yet in README.md. Each must still be missing (so that this list only shrinks):
  * when README.md documents one, remove it here.
  */
-const NOT_YET_IN_README: readonly string[] = ['store.currency'];
+const NOT_YET_IN_README: readonly string[] = [];
 
 interface Entry {
   term: string;
@@ -117,5 +118,22 @@ describe('docs', () => {
     const settings = section(helps.get('customers config') ?? '', 'Settings').map((entry) => entry.term);
     expect(NOT_YET_IN_README.filter((phrase) => !helps.has(phrase) && !settings.includes(phrase))).toEqual([]);
     expect(NOT_YET_IN_README.filter((phrase) => mentions(README, phrase))).toEqual([]);
+  });
+});
+
+/** README's table of fields, as the field registry says it should read. */
+function fieldsTable(): string {
+  const setBy = (f: FieldDef) => (f.access === 'editable' ? 'add, edit, import' : f.access === 'imported' ? 'import' : 'never (derived)');
+  const rows = CUSTOMER_FIELDS.map((f) => `| \`${f.name}\` | ${f.type} | ${setBy(f)} | ${f.doc ?? f.flag?.help ?? ''} |`);
+  return ['| field | type | set by | what it is |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+describe('README.md and the field registry', () => {
+  it('has the table of fields the registry declares (copy it from this failure when a field changes)', () => {
+    expect(README).toContain(fieldsTable());
+  });
+
+  it('describes every field', () => {
+    expect(CUSTOMER_FIELDS.filter((f) => !(f.doc ?? f.flag?.help))).toEqual([]);
   });
 });
