@@ -182,12 +182,13 @@ describe('db check and backup', () => {
     await cli('add', '--email', 'a@example.com', '--first-name', 'Ann');
     expect((await cli('db', 'check')).stdout).toBe('ok: 1 customer, no problems found\n');
     const raw = new Database(db);
-    raw.exec("UPDATE customers SET email = ' A@Example.com', country = 'fr'");
+    raw.exec("UPDATE customers SET email = ' A@Example.com', country = 'fr', city = ''");
     raw.exec("INSERT INTO customers_search (customers_search) VALUES ('delete-all')");
     raw.close();
     const r = await cli('db', 'check');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('has 3 problems');
+    expect(r.stderr).toContain('has 4 problems');
+    expect(r.stderr).toContain('1 empty text stored instead of no value');
     expect(r.stderr).toContain('1 e-mail addresses not trimmed and lower-cased');
     expect(r.stderr).toContain('1 country codes that are not two upper-case letters');
     expect(r.stderr).toContain('the search index has 0 entries for 1 customers (customers db reindex rebuilds it)');

@@ -6,17 +6,21 @@ import { chmodSync, existsSync } from 'node:fs';
 import { ConflictError } from '../common/errors.js';
 import type { Db, Store } from '../store/open.js';
 import { rebuildSearchIndex } from '../store/search-index.js';
+import { FIELDS } from './fields.js';
 
 export interface CheckResult {
   problems: string[];
   customers: number;
 }
 
+/** Text columns (the e-mail has its own check), where no value is NULL, never ''. */
+const TEXT_COLUMNS = FIELDS.filter((f) => f.storage === 'column' && f.type === 'text' && f.name !== 'email').map((f) => f.column!);
+
 const INVARIANTS: readonly [string, string][] = [
   ['e-mail addresses not trimmed and lower-cased', "SELECT count(*) FROM customers WHERE email <> lower(trim(email))"],
   ['empty e-mail addresses', "SELECT count(*) FROM customers WHERE email = ''"],
   ['country codes that are not two upper-case letters', "SELECT count(*) FROM customers WHERE country IS NOT NULL AND (length(country) <> 2 OR country <> upper(country))"],
-  ['empty text stored instead of no value', `SELECT count(*) FROM customers WHERE first_name = '' OR last_name = '' OR phone = '' OR company = ''`],
+  ['empty text stored instead of no value', `SELECT count(*) FROM customers WHERE ${TEXT_COLUMNS.map((c) => `${c} = ''`).join(' OR ')}`],
   ['tags of customers that do not exist', 'SELECT count(*) FROM customer_tags WHERE customer_id NOT IN (SELECT id FROM customers)'],
   ['customers in groups that do not exist', 'SELECT count(*) FROM customers WHERE group_id IS NOT NULL AND group_id NOT IN (SELECT id FROM groups)'],
   ['timestamps not in the form YYYY-MM-DDTHH:MM:SSZ', "SELECT count(*) FROM customers WHERE created_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' OR updated_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"],
