@@ -54,6 +54,8 @@ describe('add', () => {
     [['--email', 'a@b.com', '--country', 'France'], 'did you mean FR?'],
     [['--email', 'a@b.com', '--country', 'XX'], '"XX" is not an ISO 3166-1 alpha-2 country code'],
     [['--email', 'a@b.com', '--lang', 'french!'], '"french!" is not a language code'],
+    [['--email', 'a@b.com', '--country', ''], '--country needs a value'],
+    [['--email', 'a@b.com', '--group', ' '], '--group needs a value'],
     [['--email', 'a@b.com', '--tag', 'a,b'], 'contains a comma'],
   ])('rejects bad values with exit 2: %j', async (args, message) => {
     const { cli } = storeCli();

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { findWorker } from '../src/cli/commands/import.js';
 import { isImportTarget } from '../src/core/csv/columns.js';
@@ -69,14 +70,47 @@ describe('platform presets, detected from the header', () => {
   });
 
   it('Magento customers main file: groups by id, tax/VAT number, created_at, password hash kept as it is', async () => {
-    const { summary, byEmail, db } = await imported('magento-customers.csv');
+    const { summary, byEmail, db, cli } = await imported('magento-customers.csv');
     expect(summary).toMatchObject({ preset: 'magento', groups_created: ['Wholesale', 'Retailer'] });
     expect(byEmail('laura.weber@example.de')).toMatchObject({ group: null, tax_id: 'DE123456789', created_at: '2022-06-15T09:30:00Z' });
     expect(byEmail('marco.rossi@example.it')).toMatchObject({ group: 'Wholesale' });
     const { default: Database } = await import('better-sqlite3');
     const raw = new Database(db, { readonly: true });
     expect(raw.prepare("SELECT password_hash FROM customers WHERE email = 'marco.rossi@example.it'").pluck().get()).toBe('$2y$10$abcdefghijklmnopqrstuuJ0kP8vQy3G5cQh1l8m2Ck4d6Yl7n1Ce');
+    // Neither password column filled: no hash (NULL, not ''), and the store is sound.
+    expect(raw.prepare("SELECT count(*) FROM customers WHERE password_hash = ''").pluck().get()).toBe(0);
     raw.close();
+    expect((await cli('db', 'check')).code).toBe(0);
+  });
+
+  it('passwords: an empty cell keeps the stored hash; a plain password after a hash column replaces it', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'm.csv');
+    writeFileSync(file, 'email,firstname,password_hash,password\nmarco.rossi@example.it,Marco,$2y$10$oldhash,\n');
+    await s.cli('import', file, '--preset', 'magento');
+    writeFileSync(file, 'email,firstname,password_hash,password\nmarco.rossi@example.it,Marco,,\n');
+    expect(json(await s.cli('import', file, '--preset', 'magento', '--json'))).toMatchObject({ unchanged: 1, updated: 0 });
+    const hash = () => {
+      const raw = new Database(s.db, { readonly: true });
+      const value = raw.prepare('SELECT password_hash FROM customers').pluck().get();
+      raw.close();
+      return value;
+    };
+    expect(hash()).toBe('$2y$10$oldhash');
+    writeFileSync(file, 'email,firstname,password_hash,password\nmarco.rossi@example.it,Marco,$2y$10$oldhash,New-2026\n');
+    await s.cli('import', file, '--preset', 'magento');
+    expect(hash()).toMatch(/^scrypt\$/);
+  });
+
+  it('a group named in the file is the existing group whatever the case of its accented letters', async () => {
+    const s = storeCli();
+    await s.cli('groups', 'create', 'Élite');
+    const file = join(s.dir, 'g.csv');
+    writeFileSync(file, 'email,group\na@example.com,élite\n');
+    expect(json(await s.cli('import', file, '--json'))).toMatchObject({ created: 1, groups_created: [] });
+    expect(json<Customer>(await s.cli('show', 'a@example.com', '--json')).group).toBe('Élite');
+    expect((await s.cli('groups', 'create', 'ÉLITE')).stderr).toContain('a group named "Élite" already exists');
+    expect((await s.cli('list', '--group', 'élite', '--format', 'count')).stdout).toBe('1\n');
   });
 
   it('Magento customers-and-addresses file: multi-line street into two lines', async () => {

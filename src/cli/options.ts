@@ -6,7 +6,8 @@
  */
 import { Command, Option } from 'commander';
 import type { CustomerChanges } from '../core/customers.js';
-import { flagOf, FORM_FIELDS, type InputValue } from '../core/fields.js';
+import { ValidationError } from '../common/errors.js';
+import { type FieldDef, flagOf, FORM_FIELDS, type InputValue } from '../core/fields.js';
 import type { CustomerFilter } from '../core/filters.js';
 import { normalizeCountry, normalizeGroupName, normalizeLang, normalizeTag, parseAmount, parseCount, parseTimestamp } from '../core/values.js';
 import { parser, repeatable } from './usage.js';
@@ -33,10 +34,20 @@ export function addCustomerFieldOptions(cmd: Command, mode: 'add' | 'edit'): Com
     }
     const clears = mode === 'edit' && field.type === 'text' && field.name !== 'email' && field.storage === 'column' ? ' ("" clears it)' : '';
     if (field.type === 'bool') cmd.option(flag, help);
-    else cmd.option(`${flag} ${arg}`, help + clears, parser(field.normalize ?? String));
+    else cmd.option(`${flag} ${arg}`, help + clears, parser(flagValue(field, mode)));
     if (mode === 'edit' && negated) cmd.option(`--no-${flag.slice(2)}`, negated);
   }
   return cmd;
+}
+
+/** How a field's flag value is read: normalised; empty clears it on edit, and on add only for free text. */
+function flagValue(field: FieldDef, mode: 'add' | 'edit'): (raw: string) => string | null {
+  const normalize = field.normalize ?? String;
+  if (mode === 'edit' || field.freeText) return normalize;
+  return (raw) => {
+    if (raw.trim() === '') throw new ValidationError(`${flagOf(field)} needs a value`);
+    return normalize(raw);
+  };
 }
 
 /**

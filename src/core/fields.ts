@@ -47,6 +47,10 @@ export interface FieldDef {
   normalize?: (raw: string) => string | null;
   /** How a CSV cell is read, where other platforms write it differently from what a user types. */
   readCell?: (raw: string) => string | null;
+  /** An empty cell leaves the stored value as it is, instead of clearing it (a password hash a file lacks). */
+  emptyKeeps?: boolean;
+  /** A free text: an empty flag value means no value, even on add (codes and names must be given). */
+  freeText?: boolean;
 }
 
 const column = (name: string, type: FieldType, rest: Partial<FieldDef> = {}): FieldDef => ({
@@ -68,7 +72,7 @@ function text(name: string, help: string, label: string, options: Partial<FieldD
   const said = what(name);
   const how = { multiline: rest.multiline };
   const normalize = (raw: string) => normalizeText(raw, said, how);
-  return column(name, 'text', { flag: { arg: `<${arg}>`, help }, label, normalize, ...rest });
+  return column(name, 'text', { flag: { arg: `<${arg}>`, help }, label, normalize, freeText: true, ...rest });
 }
 
 /** An optional code checked by `check` ('' clears it). */
@@ -125,9 +129,9 @@ export const FIELDS: readonly FieldDef[] = [
   }),
   imported('order_count', 'int', { doc: 'number of orders, as the platform it came from counted them' }),
   imported('total_spent', 'money', { column: 'total_spent_minor', sql: 'c.total_spent_minor', doc: 'amount spent, exact to the cent ("59.90")' }),
-  imported('created_at', 'timestamp', { doc: 'when the customer was created (ISO 8601, UTC)' }),
-  imported('updated_at', 'timestamp', { doc: 'when a value last changed (ISO 8601, UTC)' }),
-  imported('password_hash', 'text', { exported: false, private: true, doc: 'scrypt hash of an imported password; never shown' }),
+  imported('created_at', 'timestamp', { emptyKeeps: true, doc: 'when the customer was created (ISO 8601, UTC)' }),
+  imported('updated_at', 'timestamp', { emptyKeeps: true, doc: 'when a value last changed (ISO 8601, UTC)' }),
+  imported('password_hash', 'text', { exported: false, private: true, emptyKeeps: true, doc: 'hash of an imported password; never shown' }),
 ];
 
 /** The fields a listing, `show` and --fields offer: all but the private ones. */

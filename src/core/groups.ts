@@ -11,7 +11,7 @@ export type GroupRow = {
 
 /** The group's id (names compare ignoring case), or undefined. */
 export function groupIdByName(db: Db, name: string): number | undefined {
-  return db.prepare('SELECT id FROM groups WHERE name = ?').pluck().get(name.trim()) as number | undefined;
+  return findGroup(db, name.trim())?.id;
 }
 
 /** The group's id; an unknown name is an error that lists the existing groups. */
@@ -46,8 +46,16 @@ export function listGroups(db: Db): GroupRow[] {
     .all() as GroupRow[];
 }
 
+/**
+ * The group of this name, ignoring case: "élite" is "Élite". SQLite's NOCASE folds only A-Z, so a name it
+ * does not find is compared with every group's (a store has a handful).
+ */
 function findGroup(db: Db, name: string): { id: number; name: string } | undefined {
-  return db.prepare('SELECT id, name FROM groups WHERE name = ?').get(name) as { id: number; name: string } | undefined;
+  type Row = { id: number; name: string };
+  const exact = db.prepare('SELECT id, name FROM groups WHERE name = ?').get(name) as Row | undefined;
+  if (exact || /^[\x00-\x7f]*$/.test(name)) return exact;
+  const wanted = name.toLowerCase();
+  return (db.prepare('SELECT id, name FROM groups').all() as Row[]).find((g) => g.name.toLowerCase() === wanted);
 }
 
 export function createGroup(store: Store, rawName: string, now: Date): string {

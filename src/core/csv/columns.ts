@@ -42,10 +42,12 @@ const SPECIAL_READERS: Record<string, (row: RowValues, value: string) => void> =
   },
 };
 
-/** Which field each special reading feeds (for choosing the best column of a field). */
+/**
+ * Which field each special reading feeds (for choosing the best column of a field). A plain password is
+ * its own: read after a hash column before it, its new hash replaces the old platform's.
+ */
 const SPECIAL_FIELD: Record<string, string> = {
-  full_name: 'first_name', password: 'password_hash', magento_group: 'group', tax_exempt_category: 'tax_exempt',
-  group_or_general: 'group', street_lines: 'street',
+  full_name: 'first_name', magento_group: 'group', tax_exempt_category: 'tax_exempt', group_or_general: 'group', street_lines: 'street',
 };
 
 /** Fields a column can be read as: every field but the derived ones (the name is read as full_name). */
@@ -174,6 +176,7 @@ function readField(row: RowValues, field: FieldDef, raw: string, decimalComma: b
 
 /** A cell's stored value for a column field; undefined leaves the column as it is (an empty timestamp). */
 function readValue(field: FieldDef, value: string, decimalComma: boolean): string | number | null | undefined {
+  if (field.emptyKeeps && value === '') return undefined;
   switch (field.type) {
     case 'bool':
       return parseBoolean(value) ? 1 : 0;
@@ -182,7 +185,7 @@ function readValue(field: FieldDef, value: string, decimalComma: boolean): strin
     case 'money':
       return value === '' ? 0 : parseAmount(value.replace(CURRENCY, ''), { decimalComma });
     case 'timestamp':
-      return value === '' ? undefined : parseTimestamp(value);
+      return parseTimestamp(value);
     default:
       if (field.name === 'email') {
         if (value === '') throw new ValidationError('the e-mail address is missing');
