@@ -232,6 +232,37 @@ describe('rejected rows', () => {
     expect(r.stderr).toContain("--map 'Header=field'");
   });
 
+  it.each([{}, { CUSTOMERS_NO_WORKER: '1' }])('a quote never closed rejects the file, never drops rows silently (%j)', async (env) => {
+    const s = storeCli();
+    const r = await s.cli('import', fixture('unclosed-quote.csv'), { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: line 3: a quoted value starts here and is never closed, so lines 3 to 4 cannot be read');
+    expect((await s.cli('list', '--format', 'count')).stdout).toBe('0\n');
+    // --skip-invalid keeps the rows before it and counts the lines it could not read.
+    const skipped = await s.cli('import', fixture('unclosed-quote.csv'), '--skip-invalid', '--json', { env });
+    expect(skipped.code).toBe(0);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ created: 1, rejected: 2, written: true });
+    expect(skipped.stderr).toContain('line 3, column "(file)", value "": line 3: a quoted value starts here and is never closed');
+  });
+
+  it('a download cut off inside a quoted value is refused, with the line', async () => {
+    const s = storeCli();
+    const r = await s.cli('import', fixture('shopify-truncated-in-quotes.csv'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: line 11: a quoted value starts here and is never closed, so line 11 cannot be read');
+    expect(r.stderr).toContain('If the file was cut off (an interrupted download), export it again.');
+    expect((await s.cli('list', '--format', 'count')).stdout).toBe('0\n');
+  });
+
+  it('a stray quote that swallows whole rows into one value is reported with its line', async () => {
+    const s = storeCli();
+    const r = await s.cli('import', fixture('stray-quote.csv'), '--json');
+    expect(JSON.parse(r.stdout).warnings).toEqual([
+      'line 3, column "note": the value runs into 2 more lines that look like whole rows; a quote on line 3 may be missing or stray (the value was read as it is)',
+    ]);
+    expect(r.stderr).toContain('warning: line 3, column "note"');
+  });
+
   it('a row with more fields than the header is rejected, not shifted', async () => {
     const s = storeCli();
     const file = join(s.dir, 'shifted.csv');

@@ -177,6 +177,8 @@ function summaryText(s: ImportSummary, dryRun: boolean, skipInvalid: boolean): s
     `Read as ${s.preset} preset, delimiter ${describeDelimiter(s.delimiter)}, encoding ${s.encoding}.`,
   ];
   if (s.unknown_columns.length) lines.push(`Ignored unknown columns: ${s.unknown_columns.map((c) => `"${c}"`).join(', ')} (use --map 'Header=field' to read one).`);
+  for (const w of s.warnings.slice(0, 20)) lines.push(`warning: ${w}.`);
+  if (s.warnings.length > 20) lines.push(`... and ${s.warnings.length - 20} more warnings.`);
   if (s.groups_created.length) lines.push(`${s.written ? 'Created' : 'Would create'} groups: ${s.groups_created.join(', ')}.`);
   for (const d of s.duplicate_lines.slice(0, 20)) lines.push(`line ${d.line} repeats the e-mail ${d.email} of line ${d.earlierLine}; line ${d.line} wins.`);
   if (s.duplicate_lines.length > 20) lines.push(`... and ${s.duplicate_lines.length - 20} more repeated e-mails.`);
@@ -193,6 +195,6 @@ class RejectedRows extends CustomersError {
 }
 
 function jsonSummary(s: ImportSummary) {
-  const { created, updated, unchanged, rejected, duplicates, preset, delimiter, encoding, written, groups_created, unknown_columns } = s;
-  return { created, updated, unchanged, rejected, duplicates, preset, delimiter, encoding, written, groups_created, unknown_columns };
+  const { created, updated, unchanged, rejected, duplicates, preset, delimiter, encoding, written, groups_created, unknown_columns, warnings } = s;
+  return { created, updated, unchanged, rejected, duplicates, preset, delimiter, encoding, written, groups_created, unknown_columns, warnings };
 }

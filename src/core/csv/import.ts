@@ -9,7 +9,7 @@ import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { emailHeader, type Plan, planColumns, type Problem, readRow } from './columns.js';
 import { detectPreset, type ImportTarget, type Preset, PRESETS, type PresetName } from './presets.js';
-import type { RecordBatch } from './read.js';
+import { CsvSyntaxError, type RecordBatch } from './read.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
 import { delimiterName, type Encoding } from './text.js';
 
@@ -71,6 +71,8 @@ export interface ImportSummary {
   groups_created: string[];
   unknown_columns: string[];
   duplicate_lines: DuplicateNote[];
+  /** Things that were read but look wrong, each with its line: said, not rejected. */
+  warnings: string[];
 }
 
 /** The header could not be used: no e-mail column, an unknown preset mapping. Nothing was read beyond it. */
@@ -90,7 +92,7 @@ export async function importCustomers(store: Store, batches: AsyncIterable<Recor
     return await store.writeAsync(async () => {
       // Read inside the transaction: another writer may have added customers or groups meanwhile.
       const run = new ImportRun(store, first.value, options);
-      for (let next: IteratorResult<RecordBatch> = first; !next.done; next = await iterator.next()) {
+      for (let next: IteratorResult<RecordBatch> = first; !next.done; next = await nextBatch(iterator, run, options)) {
         run.read(next.value);
       }
       const summary = run.finish();
@@ -99,6 +101,20 @@ export async function importCustomers(store: Store, batches: AsyncIterable<Recor
   } finally {
     db.pragma(`cache_size = ${cacheSize}`);
     await iterator.return?.();
+  }
+}
+
+/**
+ * The next batch. Lines the parser cannot read (a quote never closed) fail the import, or with
+ * --skip-invalid are rejected, counted and reported, after every row before them.
+ */
+async function nextBatch(iterator: AsyncIterator<RecordBatch>, run: ImportRun, options: ImportOptions): Promise<IteratorResult<RecordBatch>> {
+  try {
+    return await iterator.next();
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError) || !options.skipInvalid) throw error;
+    run.unreadable(error);
+    return { done: true, value: undefined };
   }
 }
 
@@ -121,7 +137,7 @@ class ImportRun {
     const db = store.db;
     this.summary = {
       created: 0, updated: 0, unchanged: 0, rejected: 0, duplicates: 0, preset: 'native', delimiter: delimiterName(first.delimiter),
-      encoding: first.encoding, written: false, groups_created: [], unknown_columns: [], duplicate_lines: [],
+      encoding: first.encoding, written: false, groups_created: [], unknown_columns: [], duplicate_lines: [], warnings: [],
     };
     this.delimiter = first.delimiter;
     this.seqAtStart = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'customers'").pluck().get() as number | undefined) ?? 0;
@@ -144,6 +160,7 @@ class ImportRun {
     }
     this.rows++;
     const problems = this.shapeProblems(record);
+    this.noteSwallowedRows(line, record);
     const row = readRow(record, this.plan, { unguard: this.preset.name === 'native', decimalComma: this.delimiter === ';' }, problems);
     if (problems.length) this.reject(line, record, problems);
     else this.writer!.write(line, record, row);
@@ -174,6 +191,23 @@ class ImportRun {
     });
   }
 
+  /**
+   * A stray quote makes the parser read the next lines into one value. Such a value is kept, but a value
+   * holding line breaks followed by lines with a whole row's delimiters is reported, with its line.
+   */
+  private noteSwallowedRows(line: number, record: string[]): void {
+    const headers = this.headers!;
+    if (headers.length < 3) return;
+    record.forEach((cell, i) => {
+      if (!cell.includes('\n')) return;
+      const rowLike = cell.split(/\r?\n|\r/).slice(1).filter((l) => l.split(this.delimiter).length >= headers.length).length;
+      if (rowLike === 0) return;
+      this.summary.warnings.push(
+        `line ${line}, column "${headers[i] ?? i + 1}": the value runs into ${rowLike} more lines that look like whole rows; a quote on line ${line} may be missing or stray (the value was read as it is)`,
+      );
+    });
+  }
+
   /** Problems with the row as a whole: more fields than the header, text misread in the wrong encoding. */
   private shapeProblems(record: string[]): Problem[] {
     const headers = this.headers!;
@@ -186,6 +220,14 @@ class ImportRun {
       problems.push({ column: headers[garbled] ?? `(column ${garbled + 1})`, value: record[garbled], reason: `the text is not valid ${this.summary.encoding}; pass --encoding windows-1252 (or the file's encoding)` });
     }
     return problems;
+  }
+
+  /** Lines the parser could not read: one rejection for them all, counting each line as a row. */
+  unreadable(error: CsvSyntaxError): void {
+    if (!this.headers) throw error;
+    this.rows += error.toLine - error.fromLine + 1;
+    this.summary.rejected += error.toLine - error.fromLine;
+    this.reject(error.fromLine, [], [{ column: '(file)', value: '', reason: error.message }]);
   }
 
   private reject(line: number, record: readonly string[], problems: Problem[]): void {

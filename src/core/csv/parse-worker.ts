@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ReadOptions, readRecords } from './read.js';
+import { CsvSyntaxError, type ReadOptions, readRecords } from './read.js';
 
 const { file, options } = workerData as { file: string; options: ReadOptions };
 const port = parentPort!;
@@ -26,7 +26,8 @@ async function run(): Promise<void> {
     port.postMessage({ type: 'end' });
   } catch (error) {
     const e = error as Error & { details?: string[] };
-    port.postMessage({ type: 'error', error: { name: e.name, message: e.message, details: e.details ?? [] } });
+    const span = error instanceof CsvSyntaxError ? [error.fromLine, error.toLine] : undefined;
+    port.postMessage({ type: 'error', error: { name: e.name, message: e.message, details: e.details ?? [], span } });
   }
 }
 

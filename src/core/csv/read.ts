@@ -4,6 +4,7 @@
  * so that parsing runs beside the writes. Records come in batches, each record with the line it ends on.
  */
 import { isUtf8 } from 'node:buffer';
+import { finished } from 'node:stream/promises';
 import { ValidationError } from '../../common/errors.js';
 import { completeUtf8, detectDelimiter, detectEncoding, type Encoding } from './text.js';
 
@@ -16,6 +17,31 @@ export interface RecordBatch {
   bytes: number;
   /** Whether bytes that are not valid in the encoding were met so far (U+FFFD in a record is then a misreading). */
   misread: boolean;
+}
+
+/**
+ * The file cannot be parsed from `fromLine` to `toLine` (a quote never closed, a file cut off inside a quoted
+ * value): those lines are not read. Everything before them was.
+ */
+export class CsvSyntaxError extends ValidationError {
+  constructor(readonly fromLine: number, readonly toLine: number, message: string, details: string[] = []) {
+    super(message, details);
+  }
+}
+
+/** What csv-parse's error means, with the lines it costs: the records before it were all read. */
+function syntaxError(error: unknown, lastEnd: number): CsvSyntaxError {
+  const e = error as { code?: string; lines?: number; message?: string };
+  const from = lastEnd + 1;
+  const to = Math.max(from, e.lines ?? from);
+  const lines = from === to ? `line ${from}` : `lines ${from} to ${to}`;
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return new CsvSyntaxError(from, to, `line ${from}: a quoted value starts here and is never closed, so ${lines} cannot be read`, [
+      'A value holding the delimiter, a quote or a line break must be in double quotes, with its own quotes doubled ("").',
+      'If the file was cut off (an interrupted download), export it again.',
+    ]);
+  }
+  return new CsvSyntaxError(from, to, `${lines}: the CSV cannot be read (${e.message ?? String(error)})`);
 }
 
 export interface ReadOptions {
@@ -40,11 +66,13 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
   const delimiter = options.delimiter === 'auto' ? detectDelimiter(first.split(/\r?\n|\r/)[0]) : options.delimiter;
 
   let records: [string[], number][] = [];
+  let lastEnd = 0;
   // Records are collected inside the parser's on_record: no stream hop per record.
   const parser = parse({
     delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true,
     on_record: (record: string[], context: { lines: number }) => {
       records.push([record, context.lines]);
+      lastEnd = context.lines;
       return null;
     },
   });
@@ -59,15 +87,17 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
   try {
     for (let text = first; ; ) {
       if (text) parser.write(text);
-      if (failed) throw failed;
       if (records.length) yield batch(); // a chunk's records (a 1 MiB chunk holds a few thousand)
+      if (failed) throw syntaxError(failed, lastEnd);
       const next = await chunks.next();
       if (next.done) break;
       text = next.value;
     }
     parser.end();
-    if (failed) throw failed;
+    // The parser reports what it finds at the end (a quote never closed) only once it has finished.
+    await finished(parser).catch((error: unknown) => (failed ??= error));
     yield batch(); // the last records, and the final byte count even when there are none
+    if (failed) throw syntaxError(failed, lastEnd);
   } finally {
     parser.destroy();
   }
@@ -144,7 +174,7 @@ function checkingUtf8(decoder: { write(b: Buffer): string; end(): string | undef
 type WorkerMessage =
   | { type: 'batch'; batch: RecordBatch }
   | { type: 'end' }
-  | { type: 'error'; error: { name: string; message: string; details: string[] } }
+  | { type: 'error'; error: { name: string; message: string; details: string[]; span?: [number, number] } }
   | { type: 'exit'; code: number };
 
 /**
@@ -174,7 +204,8 @@ export async function* readRecordsInWorker(workerFile: string, file: string, opt
       } else if (m.type === 'end') {
         return;
       } else if (m.type === 'error') {
-        throw new ValidationError(m.error.message, m.error.details);
+        const { message, details, span } = m.error;
+        throw span ? new CsvSyntaxError(span[0], span[1], message, details) : new ValidationError(message, details);
       } else {
         throw new Error(`the CSV reader stopped unexpectedly (exit code ${m.code})`);
       }
