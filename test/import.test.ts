@@ -32,6 +32,16 @@ describe('platform presets, detected from the header', () => {
     expect(byEmail('juergen.mueller@example.de')).toMatchObject({ phone: '+49 89 123456', tax_exempt: true, region: 'BY', company: 'Müller & Söhne GmbH' });
   });
 
+  it('Shopify: consent is per channel, e-mail and SMS; both go back out in a Shopify export', async () => {
+    const { cli, byEmail } = await imported('shopify-customers.csv');
+    expect(byEmail('giulia.bianchi@example.it')).toMatchObject({ accepts_sms_marketing: true });
+    expect(byEmail('helene.dupont@example.fr')).toMatchObject({ accepts_marketing: true, accepts_sms_marketing: false });
+    expect((await cli('list', '--accepts-sms-marketing', '--format', 'csv', '--fields', 'email')).stdout).toBe('email\ngiulia.bianchi@example.it\nlucia.fernandez@example.es\n');
+    expect((await cli('list', '--no-accepts-sms-marketing', '--format', 'count')).stdout).toBe('8\n');
+    const out = (await cli('export', '--preset', 'shopify', '--columns', 'Email,Accepts SMS Marketing')).stdout;
+    expect(out.split('\r\n').slice(0, 4)).toEqual(['Email,Accepts SMS Marketing', 'helene.dupont@example.fr,no', 'jan.peeters@example.be,no', 'giulia.bianchi@example.it,yes']);
+  });
+
   it('Shopify (legacy template): country names and codes, province names', async () => {
     const { summary, byEmail } = await imported('shopify-legacy.csv');
     expect(summary.preset).toBe('shopify');

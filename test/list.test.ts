@@ -112,10 +112,11 @@ describe('output formats', () => {
     const { cli } = storeCli();
     await cli('add', '--email', 'a@example.com', '--note', 'tab\there\nand a newline', '--tag', 'x', '--tag', 'y');
     const lines = (await cli('list')).stdout.split('\n');
-    expect(lines[0].split('\t')).toHaveLength(24);
+    expect(lines[0].split('\t')).toHaveLength(25);
     expect(lines[0]).toMatch(/^id\temail\tfirst_name\t/);
-    expect(lines[1].split('\t')[12]).toBe('tab\\there\\nand a newline');
-    expect(lines[1].split('\t')[13]).toBe('x, y');
+    const header = lines[0].split('\t');
+    expect(lines[1].split('\t')[header.indexOf('note')]).toBe('tab\\there\\nand a newline');
+    expect(lines[1].split('\t')[header.indexOf('tags')]).toBe('x, y');
     expect(lines).toHaveLength(3);
   });
 

@@ -50,13 +50,15 @@ describe('on a terminal', () => {
     s.type('y' + KEY.enter);
     await s.waitFor('Accepts marketing e-mails?');
     s.type(KEY.enter);
+    await s.waitFor('Accepts marketing SMS?');
+    s.type('y' + KEY.enter);
     await s.waitFor('Tags (comma-separated)');
     s.type('b2b, vip' + KEY.enter);
     expect(await s.exit).toBe(0);
     expect(s.output()).toContain('Editing customer 1. Enter keeps a value; - clears it.');
-    expect(s.output()).toContain('Changed phone, company, country, group, tax_exempt, tags.');
+    expect(s.output()).toContain('Changed phone, company, country, group, tax_exempt, accepts_sms_marketing, tags.');
     expect(json(await cli('show', '1', '--json'))).toMatchObject({
-      first_name: 'Ann', phone: '+32 470 11 22 33', company: null, country: 'BE', group: 'VIP', tax_exempt: true, accepts_marketing: false, tags: ['b2b', 'vip'],
+      first_name: 'Ann', phone: '+32 470 11 22 33', company: null, country: 'BE', group: 'VIP', tax_exempt: true, accepts_marketing: false, accepts_sms_marketing: true, tags: ['b2b', 'vip'],
     });
   });
 

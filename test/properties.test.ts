@@ -58,6 +58,7 @@ interface Generated {
   group: string | null;
   tax_exempt: boolean;
   accepts_marketing: boolean;
+  accepts_sms_marketing: boolean;
   country: string | null;
   lang: string | null;
   tags: string[];
@@ -74,6 +75,7 @@ const customerArb: fc.Arbitrary<Omit<Generated, 'email'>> = fc.record({
   group: fc.constantFrom(null, ...GROUPS),
   tax_exempt: fc.boolean(),
   accepts_marketing: fc.boolean(),
+  accepts_sms_marketing: fc.boolean(),
   country: fc.constantFrom(null, 'BE', 'FR', 'NL'),
   lang: fc.constantFrom(null, 'fr', 'nl'),
   tags: fc.subarray(TAGS),
@@ -92,6 +94,7 @@ const filterArb: fc.Arbitrary<CustomerFilter> = fc.record(
     noGroup: fc.constant(true),
     taxExempt: fc.boolean(),
     acceptsMarketing: fc.boolean(),
+    acceptsSmsMarketing: fc.boolean(),
     minOrders: fc.integer({ min: 0, max: 12 }),
     maxOrders: fc.integer({ min: 0, max: 12 }),
     minSpent: fc.integer({ min: 0, max: 50000 }),
@@ -124,6 +127,7 @@ function matches(c: Generated, f: CustomerFilter): boolean {
     (!f.noGroup || c.group === null) &&
     (f.taxExempt === undefined || c.tax_exempt === f.taxExempt) &&
     (f.acceptsMarketing === undefined || c.accepts_marketing === f.acceptsMarketing) &&
+    (f.acceptsSmsMarketing === undefined || c.accepts_sms_marketing === f.acceptsSmsMarketing) &&
     (f.minOrders === undefined || c.order_count >= f.minOrders) &&
     (f.maxOrders === undefined || c.order_count <= f.maxOrders) &&
     (f.minSpent === undefined || c.total_spent >= f.minSpent) &&

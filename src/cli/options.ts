@@ -94,6 +94,8 @@ export function addFilterOptions(cmd: Command, except: readonly FilterFlag[] = [
     cmd.option('--accepts-marketing', 'customers who accept marketing e-mails');
     cmd.option('--no-accepts-marketing', 'customers who do not');
   }
+  cmd.option('--accepts-sms-marketing', 'customers who accept marketing SMS');
+  cmd.option('--no-accepts-sms-marketing', 'customers who do not');
   cmd.option('--min-orders <n>', 'at least N orders', parseCountArg('--min-orders'));
   cmd.option('--max-orders <n>', 'at most N orders', parseCountArg('--max-orders'));
   cmd.option('--min-spent <amount>', 'spent at least this amount', parseAmountArg);
@@ -115,6 +117,7 @@ export function filterFromFlags(flags: FilterFlags, except: readonly FilterFlag[
   if (!except.includes('no-group') && flags.group === false) put('noGroup', true);
   if (!except.includes('tax-exempt')) put('taxExempt', flags.taxExempt);
   if (!except.includes('accepts-marketing')) put('acceptsMarketing', flags.acceptsMarketing);
+  put('acceptsSmsMarketing', flags.acceptsSmsMarketing);
   put('minOrders', flags.minOrders);
   put('maxOrders', flags.maxOrders);
   put('minSpent', flags.minSpent);

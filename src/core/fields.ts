@@ -107,6 +107,10 @@ export const FIELDS: readonly FieldDef[] = [
   column('accepts_marketing', 'bool', {
     flag: { help: 'consents to marketing e-mails', negated: 'withdraw marketing consent' }, label: 'Accepts marketing e-mails?',
   }),
+  column('accepts_sms_marketing', 'bool', {
+    flag: { help: 'consents to marketing text messages (SMS)', negated: 'withdraw SMS marketing consent' }, label: 'Accepts marketing SMS?',
+    doc: 'consent to marketing SMS; consent is given per channel',
+  }),
   column('lang', 'text', {
     flag: { arg: '<code>', help: 'language of e-mails to the customer: en, fr, it, nl, ...' }, label: 'Language (en, fr, ...)', normalize: optional(normalizeLang),
   }),

@@ -13,6 +13,7 @@ export interface CustomerFilter {
   noGroup?: boolean;
   taxExempt?: boolean;
   acceptsMarketing?: boolean;
+  acceptsSmsMarketing?: boolean;
   minOrders?: number;
   maxOrders?: number;
   /** Amounts in minor units. */
@@ -60,6 +61,7 @@ export function buildWhere(db: Db, filter: CustomerFilter): Where {
   if (filter.noGroup) add('c.group_id IS NULL');
   if (filter.taxExempt !== undefined) add('c.tax_exempt = ?', filter.taxExempt ? 1 : 0);
   if (filter.acceptsMarketing !== undefined) add('c.accepts_marketing = ?', filter.acceptsMarketing ? 1 : 0);
+  if (filter.acceptsSmsMarketing !== undefined) add('c.accepts_sms_marketing = ?', filter.acceptsSmsMarketing ? 1 : 0);
   if (filter.minOrders !== undefined) add('c.order_count >= ?', filter.minOrders);
   if (filter.maxOrders !== undefined) add('c.order_count <= ?', filter.maxOrders);
   if (filter.minSpent !== undefined) add('c.total_spent_minor >= ?', filter.minSpent);

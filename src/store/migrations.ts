@@ -80,6 +80,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX login_links_customer ON login_links (customer_id);
   `,
+  // 3: consent to marketing SMS, kept apart from e-mail consent (consent is per channel)
+  `
+  ALTER TABLE customers ADD COLUMN accepts_sms_marketing INTEGER NOT NULL DEFAULT 0 CHECK (accepts_sms_marketing IN (0, 1));
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
