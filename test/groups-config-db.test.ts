@@ -151,16 +151,18 @@ describe('the store', () => {
     const { cli, db } = storeCli();
     await cli('add', '--email', 'a@example.com');
     const raw = new Database(db);
-    // As schema 1 was: no login links, no SMS consent.
+    // As schema 1 was: no login links, no SMS consent, no source id.
     raw.exec('DROP TABLE login_links');
     raw.exec('ALTER TABLE customers DROP COLUMN accepts_sms_marketing');
+    raw.exec('DROP INDEX customers_source_id');
+    raw.exec('ALTER TABLE customers DROP COLUMN source_id');
     raw.pragma('user_version = 1');
     raw.close();
     expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');
     const after = new Database(db, { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     after.close();
-    expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: 'a@example.com', accepts_sms_marketing: false });
+    expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: 'a@example.com', accepts_sms_marketing: false, source_id: null });
   });
 
   it('refuses a store written by a newer version, unchanged', async () => {

@@ -32,6 +32,22 @@ describe('platform presets, detected from the header', () => {
     expect(byEmail('juergen.mueller@example.de')).toMatchObject({ phone: '+49 89 123456', tax_exempt: true, region: 'BY', company: 'Müller & Söhne GmbH' });
   });
 
+  it("Shopify: the platform's customer id is kept as source_id, and a re-import finds the customer by it", async () => {
+    const { cli, dir, byEmail } = await imported('shopify-customers.csv');
+    expect(byEmail('helene.dupont@example.fr')).toMatchObject({ id: 1, source_id: '7012345678901' });
+    expect((await cli('list', '--source-id', '7012345678902', '--format', 'ids')).stdout).toBe('2\n');
+    // Her e-mail changed on the platform: the same customer is updated, not created again.
+    const file = join(dir, 'changed.csv');
+    writeFileSync(file, 'Customer ID,First Name,Email\n7012345678901,Hélène,helene@dupont.example\n');
+    expect(json(await cli('import', file, '--json'))).toMatchObject({ created: 0, updated: 1 });
+    expect(json<Customer>(await cli('show', '1', '--json'))).toMatchObject({ email: 'helene@dupont.example', source_id: '7012345678901' });
+    // A source id of one customer with the e-mail of another: refused, nothing written.
+    writeFileSync(file, 'Customer ID,First Name,Email\n7012345678901,Hélène,jan.peeters@example.be\n');
+    const clash = await cli('import', file);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain('customer 1 has source id 7012345678901 but customer 2 has this e-mail');
+  });
+
   it('Shopify: consent is per channel, e-mail and SMS; both go back out in a Shopify export', async () => {
     const { cli, byEmail } = await imported('shopify-customers.csv');
     expect(byEmail('giulia.bianchi@example.it')).toMatchObject({ accepts_sms_marketing: true });

@@ -103,6 +103,7 @@ export function addFilterOptions(cmd: Command, except: readonly FilterFlag[] = [
   cmd.option('--tag <tag>', 'has this tag (repeatable: all of)', repeatable(normalizeTag));
   cmd.option('--country <code>', 'in this country (ISO 3166-1 alpha-2)', parseCountryArg);
   if (keep('lang')) cmd.option('--lang <code>', 'with this language', parseLangArg);
+  cmd.option('--source-id <id>', 'with this id on the platform it came from');
   cmd.option('--created-after <date>', 'created on or after this date (YYYY-MM-DD, UTC)', parseDateArg);
   cmd.option('--created-before <date>', 'created before this date (YYYY-MM-DD, UTC)', parseDateArg);
   return cmd;
@@ -125,6 +126,7 @@ export function filterFromFlags(flags: FilterFlags, except: readonly FilterFlag[
   put('tags', flags.tag);
   put('country', flags.country);
   if (!except.includes('lang')) put('lang', flags.lang);
+  put('sourceId', flags.sourceId?.trim());
   put('createdAfter', flags.createdAfter);
   put('createdBefore', flags.createdBefore);
   return filter;

@@ -34,7 +34,7 @@ export interface FieldDef {
   private?: boolean;
   /** Held by the search index: a change re-indexes the customer. */
   searched?: boolean;
-  /** For editable fields: the flag's value name and help, and the label of the interactive form. */
+  /** For editable fields: the flag's value name and help, and the label of the interactive form (none: not in the form). */
   flag?: { arg?: string; help: string; negated?: string };
   /** What the field is, for fields without a flag (README's table of fields uses both). */
   doc?: string;
@@ -130,6 +130,10 @@ export const FIELDS: readonly FieldDef[] = [
     flag: { arg: '<code>', help: 'country, ISO 3166-1 alpha-2 code such as FR' }, label: 'Country (ISO code such as FR)', normalize: optional(normalizeCountry),
     // Platforms write country names ("France", "Belgique") as often as codes.
     readCell: optional((raw) => (raw.trim().length === 2 ? normalizeCountry(raw) : (countryCodeForName(raw) ?? normalizeCountry(raw)))),
+  }),
+  // Not in the edit form (label: undefined): set by imports, or by a script with --source-id.
+  text('source_id', "the customer's id on the platform it came from (Shopify Customer ID, ...)", '', {
+    keptAsText: true, arg: 'id', label: undefined, doc: "the customer's id on the platform it came from; a re-import finds the customer by it",
   }),
   imported('order_count', 'int', { doc: 'number of orders, as the platform it came from counted them' }),
   imported('total_spent', 'money', { column: 'total_spent_minor', sql: 'c.total_spent_minor', doc: 'amount spent, exact to the cent ("59.90")' }),

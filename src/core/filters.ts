@@ -22,6 +22,7 @@ export interface CustomerFilter {
   tags?: string[];
   country?: string;
   lang?: string;
+  sourceId?: string;
   createdAfter?: string;
   createdBefore?: string;
   search?: string;
@@ -70,6 +71,7 @@ export function buildWhere(db: Db, filter: CustomerFilter): Where {
   for (const tag of filter.tags ?? []) add('c.id IN (SELECT t.customer_id FROM customer_tags t WHERE t.tag = ?)', tag);
   if (filter.country !== undefined) add('c.country = ?', filter.country);
   if (filter.lang !== undefined) add('c.lang = ? COLLATE NOCASE', filter.lang);
+  if (filter.sourceId !== undefined) add('c.source_id = ?', filter.sourceId);
   if (filter.createdAfter !== undefined) add('c.created_at >= ?', filter.createdAfter);
   if (filter.createdBefore !== undefined) add('c.created_at < ?', filter.createdBefore);
   let indexed = false;

@@ -84,6 +84,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE customers ADD COLUMN accepts_sms_marketing INTEGER NOT NULL DEFAULT 0 CHECK (accepts_sms_marketing IN (0, 1));
   `,
+  // 4: the customer's id on the platform it came from, by which a re-import finds it
+  `
+  ALTER TABLE customers ADD COLUMN source_id TEXT;
+  CREATE INDEX customers_source_id ON customers (source_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -101,7 +101,7 @@ const CLEAR = '-';
 async function editForm(ctx: Context, customer: Item, groups: string[]): Promise<CustomerChanges> {
   ctx.say(`Editing customer ${customer.id}. Enter keeps a value; ${CLEAR} clears it.`);
   const changes: CustomerChanges = {};
-  for (const f of FORM_FIELDS) {
+  for (const f of FORM_FIELDS.filter((field) => field.label)) {
     const answer = await askField(ctx, f, customer[f.name], groups);
     if (answer !== undefined) changes[f.name] = answer;
   }

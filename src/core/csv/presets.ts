@@ -60,6 +60,7 @@ const shopify: Preset = {
     { header: 'Accepts Email Marketing', target: 'accepts_marketing' },
     { header: 'Accepts Marketing', target: 'accepts_marketing' },
     { header: 'Accepts SMS Marketing', target: 'accepts_sms_marketing' },
+    { header: 'Customer ID', target: 'source_id' },
     { header: 'Default Address Company', target: 'company' },
     { header: 'Company', target: 'company' },
     { header: 'Default Address Address1', target: 'street' },
@@ -84,9 +85,9 @@ const shopify: Preset = {
     { header: 'Tax Exempt', target: 'tax_exempt' },
     { header: 'Tags', target: 'tags' },
   ],
-  ignored: ['Customer ID'],
+  ignored: [],
   export: [
-    { header: 'Customer ID', value: text('id') },
+    { header: 'Customer ID', value: text('source_id') },
     { header: 'First Name', value: text('first_name') },
     { header: 'Last Name', value: text('last_name') },
     { header: 'Email', value: text('email') },
@@ -113,6 +114,7 @@ const ecwid: Preset = {
   name: 'ecwid',
   import: [
     { header: 'email', target: 'email' },
+    { header: 'id', target: 'source_id' },
     { header: 'name', target: 'full_name', rank: 1 },
     { header: 'password', target: 'password' },
     { header: 'billingPerson.name', target: 'full_name', rank: 1 },
@@ -135,7 +137,7 @@ const ecwid: Preset = {
     { header: 'stats.salesValue', target: 'total_spent' },
     { header: 'registered', target: 'created_at' },
   ],
-  ignored: ['id', 'customerGroupId'],
+  ignored: ['customerGroupId'],
   export: [
     { header: 'email', value: text('email') },
     { header: 'billingPerson.name', value: text('name') },
@@ -179,6 +181,7 @@ const woocommerce: Preset = {
     { header: 'Shipping Phone', target: 'phone', rank: 1 },
     // REST API names
     { header: 'email', target: 'email' },
+    { header: 'customer_id', target: 'source_id' },
     { header: 'first_name', target: 'first_name' },
     { header: 'last_name', target: 'last_name' },
     { header: 'billing.first_name', target: 'first_name', rank: 1 },
@@ -287,8 +290,9 @@ const bigcommerce: Preset = {
     { header: 'Receive Review/Abandoned Cart Emails?', target: 'accepts_marketing' },
     { header: 'Tax Exempt Category', target: 'tax_exempt_category' },
     { header: 'Password', target: 'password' },
+    { header: 'Customer ID', target: 'source_id' },
   ],
-  ignored: ['Customer ID', 'Store Credit', 'Addresses'],
+  ignored: ['Store Credit', 'Addresses'],
   export: [
     { header: 'Email Address', value: text('email') },
     { header: 'First Name', value: text('first_name') },

@@ -55,6 +55,7 @@ export class RowWriter {
   private readonly insertFirst: boolean;
   private readonly insert;
   private readonly find;
+  private readonly findBySource;
   private readonly idTaken;
 
   constructor(private readonly db: Db, private readonly options: RowWriterOptions) {
@@ -62,12 +63,21 @@ export class RowWriter {
     this.insertFirst = options.seqAtStart === 0 && options.mode !== 'update';
     this.insert = db.prepare(`INSERT INTO customers (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`);
     this.find = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE email = ?`);
+    this.findBySource = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE source_id = ? ORDER BY id LIMIT 1`);
     this.idTaken = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
   }
 
   write(line: number, record: readonly string[], row: RowValues): void {
     const email = row.email!;
-    let existing = this.insertFirst ? undefined : (this.find.get(email) as Stored | undefined);
+    let existing: Stored | undefined;
+    if (!this.insertFirst) {
+      const found = this.findExisting(row);
+      if (typeof found === 'string') {
+        this.rejectEmail(line, record, email, found);
+        return;
+      }
+      existing = found;
+    }
     if (!existing) {
       if (this.options.mode === 'update') {
         this.rejectEmail(line, record, email, 'no customer has this e-mail (--mode update changes existing customers only; use --mode upsert to create them)');
@@ -95,6 +105,21 @@ export class RowWriter {
       this.counts.duplicate_lines.push({ line, earlierLine, email });
     } else if (changed) this.counts.updated++;
     else this.counts.unchanged++;
+  }
+
+  /**
+   * The customer a row is about: the one with its id on the former platform (so a customer whose e-mail
+   * changed there is still found), else the one with its e-mail. When they are two different customers,
+   * the reason to reject the row.
+   */
+  private findExisting(row: RowValues): Stored | undefined | string {
+    const sourceId = row.columns.get('source_id');
+    const bySource = typeof sourceId === 'string' ? (this.findBySource.get(sourceId) as Stored | undefined) : undefined;
+    const byEmail = this.find.get(row.email) as Stored | undefined;
+    if (bySource && byEmail && bySource.id !== byEmail.id) {
+      return `customer ${bySource.id} has source id ${sourceId} but customer ${byEmail.id} has this e-mail; merge or correct them first`;
+    }
+    return bySource ?? byEmail;
   }
 
   /** Inserts a new customer; undefined when (into an empty store) the e-mail turned out to exist. */
