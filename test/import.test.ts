@@ -48,6 +48,13 @@ describe('platform presets, detected from the header', () => {
     expect(clash.stderr).toContain('customer 1 has source id 7012345678901 but customer 2 has this e-mail');
   });
 
+  it("Shopify's text marks (a leading apostrophe on ids, phones and zips) are taken off, not stored", async () => {
+    const { byEmail, summary } = await imported('shopify-text-marked.csv');
+    expect(summary).toMatchObject({ preset: 'shopify', created: 3, rejected: 0 });
+    expect(byEmail('helene.dupont@example.fr')).toMatchObject({ source_id: '7012345678901', phone: '+33 6 12 34 56 78', postal_code: '75011' });
+    expect(byEmail('jan.peeters@example.be')).toMatchObject({ source_id: '7012345678902', postal_code: '2000' });
+  });
+
   it('Shopify: consent is per channel, e-mail and SMS; both go back out in a Shopify export', async () => {
     const { cli, byEmail } = await imported('shopify-customers.csv');
     expect(byEmail('giulia.bianchi@example.it')).toMatchObject({ accepts_sms_marketing: true });

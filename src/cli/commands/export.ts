@@ -33,7 +33,7 @@ export function registerExportCommand(program: Command, ctx: Context): void {
     .addHelpText(
       'after',
       `
-Text that a spreadsheet would run as a formula gets a leading apostrophe; a native import removes it.
+Text that a spreadsheet would run as a formula gets a leading apostrophe; an import takes it off again.
 
 Examples:
   customers export customers.csv

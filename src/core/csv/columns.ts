@@ -125,8 +125,6 @@ export function emailHeader(plan: Plan): string {
 }
 
 export interface ReadOptions {
-  /** Native files come from our export, which guards formulas with an apostrophe: take it off again. */
-  unguard: boolean;
   /** Amounts may have a decimal comma (files with ";" between values). */
   decimalComma: boolean;
 }
@@ -136,8 +134,8 @@ export function readRow(record: readonly string[], plan: Plan, options: ReadOpti
   const row: RowValues = { columns: new Map() };
   for (const candidates of plan.fields) {
     const col = candidates.find((c) => (record[c.index] ?? '').trim() !== '') ?? candidates[0];
-    let raw = record[col.index] ?? '';
-    if (options.unguard) raw = unguardFormula(raw);
+    // Every platform's file may mark a value as text with an apostrophe (our export does before formulas).
+    const raw = unguardFormula(record[col.index] ?? '');
     try {
       const special = SPECIAL_READERS[col.target];
       if (special) special(row, raw.trim());

@@ -1,6 +1,6 @@
 /**
  * CSV export: streams the selected customers in a preset's layout. Text a spreadsheet would run as a
- * formula gets a leading apostrophe (plain numbers and phone numbers excepted); a native import removes it.
+ * formula gets a leading apostrophe (plain numbers and phone numbers excepted); an import takes it off.
  */
 import type { Db } from '../../store/open.js';
 import { listCustomers } from '../customers.js';

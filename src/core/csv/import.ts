@@ -161,7 +161,7 @@ class ImportRun {
     this.rows++;
     const problems = this.shapeProblems(record);
     this.noteSwallowedRows(line, record);
-    const row = readRow(record, this.plan, { unguard: this.preset.name === 'native', decimalComma: this.delimiter === ';' }, problems);
+    const row = readRow(record, this.plan, { decimalComma: this.delimiter === ';' }, problems);
     if (problems.length) this.reject(line, record, problems);
     else this.writer!.write(line, record, row);
     crashIfReached(this.options.crashAfterRows, this.rows);

@@ -83,17 +83,25 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
-// A plain number or phone number: digits, spaces, dots, dashes, parentheses, a leading + or -.
-const PLAIN_NUMBER = /^[+-]?[0-9 .()-]*[0-9][0-9 .()-]*$/;
+// A plain number or phone number: digits, spaces (any, no-break ones too), dots, dashes, parentheses, a
+// leading + or -. Spreadsheets would turn such text into a number, or run it as a formula when it starts with
+// + or -; it is written as it is, and a spreadsheet's text marker before it (an apostrophe) is taken off.
+const PLAIN_NUMBER = /^[+-]?[0-9\p{Zs}.()-]*[0-9][0-9\p{Zs}.()-]*$/u;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**
- * Whether a spreadsheet would run this text as a formula, or it is such a text already guarded: these get
- * one more leading apostrophe on export, and lose one on a native import, so every value round-trips.
+ * Whether a value needs one more leading apostrophe on export: text a spreadsheet would run as a formula,
+ * or text that already starts with the apostrophe an import takes off (before a formula or a number). An
+ * import takes exactly one off again, so every value round-trips.
  */
 function guarded(value: string): boolean {
   if (FORMULA_START.test(value)) return !PLAIN_NUMBER.test(value);
-  return value.startsWith("'") && guarded(value.slice(1));
+  return value.startsWith("'") && isGuardedText(value.slice(1));
+}
+
+/** What an apostrophe in front of marks as text: a formula, a number, or such a value already guarded. */
+function isGuardedText(rest: string): boolean {
+  return guarded(rest) || PLAIN_NUMBER.test(rest);
 }
 
 /** First characters that can start a formula, or an apostrophe before one. */
@@ -104,8 +112,12 @@ export function guardFormula(value: string): string {
   return SUSPECT_FIRST.has(value.charCodeAt(0)) && guarded(value) ? `'${value}` : value;
 }
 
+/**
+ * Takes off the apostrophe a spreadsheet or a platform put in front of a value to keep it text (Shopify
+ * writes '+56 9 ..., '00501, '5897398649016), or that our export put before a formula. "'Ohana" keeps its own.
+ */
 export function unguardFormula(value: string): string {
-  return value.startsWith("'") && guarded(value.slice(1)) ? value.slice(1) : value;
+  return value.charCodeAt(0) === 39 && isGuardedText(value.slice(1)) ? value.slice(1) : value;
 }
 
 const NEEDS_QUOTES = new Map<string, RegExp>();
