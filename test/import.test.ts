@@ -102,6 +102,18 @@ describe('platform presets, detected from the header', () => {
     expect(byEmail('matteo.ferrari@example.it')).toMatchObject({ phone: '+39 333 1234567', region: 'TO' });
   });
 
+  it('WooCommerce customer export plugin: registration dates, billing names as fallback, its customer id', async () => {
+    const { summary, byEmail, cli } = await imported('woocommerce-customer-export.csv');
+    expect(json(await cli('import', fixture('woocommerce-customer-export.csv'), '--json'))).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    expect(summary).toMatchObject({ preset: 'woocommerce', created: 3, rejected: 0, unknown_columns: [] });
+    expect(byEmail('marie.lambert@example.fr')).toMatchObject({
+      source_id: '12', first_name: 'Marie', company: 'Atelier Lambert', phone: '0612345678', postal_code: '29200', created_at: '2021-03-14T09:12:45Z',
+    });
+    expect(byEmail('pieter.claes@example.be')).toMatchObject({ first_name: 'Pieter', last_name: 'Claes', street2: 'bus 4', country: 'BE' });
+    // A guest's customer id is 0: no id, so guests are not taken for one another on a re-import.
+    expect(byEmail('guest.buyer@example.nl')).toMatchObject({ source_id: null });
+  });
+
   it('Magento customers main file: groups by id, tax/VAT number, created_at, password hash kept as it is', async () => {
     const { summary, byEmail, db, cli } = await imported('magento-customers.csv');
     expect(summary).toMatchObject({ preset: 'magento', groups_created: ['Wholesale', 'Retailer'] });
@@ -350,7 +362,13 @@ describe('modes, duplicates, groups, mapping', () => {
     const { summary, list, r } = await imported('duplicates.csv');
     expect(summary).toMatchObject({ created: 2, duplicates: 1 });
     expect(list.find((c) => c.email === 'dup@example.com')).toMatchObject({ first_name: 'Second', city: 'Antwerpen', id: 1 });
-    expect(r.stderr).toContain('line 4 repeats the e-mail dup@example.com of line 2; line 4 wins.');
+    expect(r.stderr).toContain('line 4 repeats the e-mail dup@example.com of line 2; its non-empty values win, its empty cells erase nothing.');
+  });
+
+  it('the same e-mail twice: a later row with empty cells erases nothing the earlier row gave', async () => {
+    const { summary, byEmail } = await imported('duplicates-partial.csv');
+    expect(summary).toMatchObject({ created: 2, duplicates: 1 });
+    expect(byEmail('ann@example.com')).toMatchObject({ first_name: 'Ann', phone: '+32 470 11 22 33', city: 'Gent', tags: ['vip'] });
   });
 
   it('--group puts every imported customer in a group, creating it', async () => {

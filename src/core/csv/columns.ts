@@ -34,6 +34,10 @@ const SPECIAL_READERS: Record<string, (row: RowValues, value: string) => void> =
   group_or_general: (row, value) => {
     row.group = value === '' || value.toLowerCase() === 'general' ? null : normalizeGroupName(value);
   },
+  /** A platform's customer id where 0 means a guest, who has none (WooCommerce). */
+  id_or_guest: (row, value) => {
+    row.columns.set('source_id', value === '' || value === '0' ? null : normalizeText(value, 'the source id'));
+  },
   /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
   street_lines: (row, value) => {
     const [street, ...more] = value.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);

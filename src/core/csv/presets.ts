@@ -7,7 +7,7 @@ import { type Item, NATIVE_FIELDS } from '../fields.js';
 
 /**
  * What an imported column becomes: a field's name (fields.ts), or one of the special readings of
- * columns.ts (full_name, password, magento_group, tax_exempt_category, group_or_general, street_lines).
+ * columns.ts (full_name, password, magento_group, tax_exempt_category, group_or_general, street_lines, id_or_guest).
  */
 export type ImportTarget = string;
 
@@ -181,7 +181,7 @@ const woocommerce: Preset = {
     { header: 'Shipping Phone', target: 'phone', rank: 1 },
     // REST API names
     { header: 'email', target: 'email' },
-    { header: 'customer_id', target: 'source_id' },
+    { header: 'customer_id', target: 'id_or_guest' },
     { header: 'first_name', target: 'first_name' },
     { header: 'last_name', target: 'last_name' },
     { header: 'billing.first_name', target: 'first_name', rank: 1 },
@@ -195,8 +195,14 @@ const woocommerce: Preset = {
     { header: 'billing.country', target: 'country' },
     { header: 'billing.email', target: 'email', rank: 1 },
     { header: 'billing.phone', target: 'phone' },
-    // Names used by common import plugins
+    // Names used by the common customer export and import plugins
+    { header: 'ID', target: 'id_or_guest' },
     { header: 'user_email', target: 'email' },
+    { header: 'billing_email', target: 'email', rank: 1 },
+    { header: 'billing_first_name', target: 'first_name', rank: 1 },
+    { header: 'billing_last_name', target: 'last_name', rank: 1 },
+    { header: 'user_registered', target: 'created_at' },
+    { header: 'date_registered', target: 'created_at' },
     { header: 'billing_company', target: 'company' },
     { header: 'billing_address_1', target: 'street' },
     { header: 'billing_address_2', target: 'street2' },
@@ -206,7 +212,11 @@ const woocommerce: Preset = {
     { header: 'billing_country', target: 'country' },
     { header: 'billing_phone', target: 'phone' },
   ],
-  ignored: ['Username', 'username', 'user_login', 'Last Active', 'AOV', 'Role', 'role'],
+  // One address is kept: the billing one. Shipping addresses are not read.
+  ignored: [
+    'Username', 'username', 'user_login', 'Last Active', 'AOV', 'Role', 'role', 'shipping_first_name', 'shipping_last_name',
+    'shipping_company', 'shipping_address_1', 'shipping_address_2', 'shipping_postcode', 'shipping_city', 'shipping_state', 'shipping_country',
+  ],
   export: [
     { header: 'user_email', value: text('email') },
     { header: 'first_name', value: text('first_name') },

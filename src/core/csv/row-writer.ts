@@ -98,7 +98,8 @@ export class RowWriter {
       this.rejectEmail(line, record, email, `a customer with this e-mail already exists (id ${id}); --mode create only adds new customers`);
       return;
     }
-    const changed = this.update(id, existing, row);
+    // A repeat of an earlier row of this file adds to it: its empty cells do not erase what that row gave.
+    const changed = this.update(id, existing, earlierLine ? withoutEmpty(row) : row);
     this.touched.set(id, line);
     if (earlierLine) {
       this.counts.duplicates++;
@@ -184,6 +185,12 @@ export class RowWriter {
   private rejectEmail(line: number, record: readonly string[], email: string, reason: string): void {
     this.options.reject(line, record, [{ column: this.options.emailHeader, value: email, reason }]);
   }
+}
+
+/** The row without its empty values (no value, no tags), for merging a repeated row into an earlier one. */
+function withoutEmpty(row: RowValues): RowValues {
+  const columns = new Map([...row.columns].filter(([, value]) => value !== null && value !== ''));
+  return { ...row, columns, group: row.group === null ? undefined : row.group, tags: row.tags?.length ? row.tags : undefined };
 }
 
 /** Remembers, for each customer id this import touched, the file line that did: repeats show up here. */
