@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -275,6 +275,24 @@ describe('rejected rows', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('line 1: no preset recognises this header ("name", "phone")');
     expect(r.stderr).toContain("--map 'Header=field'");
+  });
+
+  it('a file that fails on its header, or is empty, creates no store and no --errors file', async () => {
+    const s = storeCli();
+    const bad = join(s.dir, 'no-email.csv');
+    writeFileSync(bad, 'name,phone\nAnn,123\n');
+    const empty = join(s.dir, 'empty.csv');
+    writeFileSync(empty, '');
+    const errors = join(s.dir, 'errors.csv');
+    for (const file of [bad, empty]) {
+      for (const env of [{}, { CUSTOMERS_NO_WORKER: '1' }]) {
+        const r = await s.cli('import', file, '--errors', errors, { env });
+        expect(r.code, file).toBe(1);
+        expect(r.stderr, file).not.toContain('Created a new store');
+      }
+    }
+    expect(existsSync(s.db)).toBe(false);
+    expect(existsSync(errors)).toBe(false);
   });
 
   it.each([{}, { CUSTOMERS_NO_WORKER: '1' }])('a quote never closed rejects the file, never drops rows silently (%j)', async (env) => {

@@ -2,7 +2,8 @@
  * Files named on the command line: an input that cannot be read, or an output that cannot be written, is a
  * usage error (exit 2) said before any work starts, the same for every command.
  */
-import { createWriteStream, openSync, statSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, existsSync, openSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../common/errors.js';
 
 /** Checks that an input file can be read; returns its size. */
@@ -15,6 +16,22 @@ export function checkInputFile(path: string): { size: number } {
   }
   if (stat.isDirectory()) throw new UsageError(`cannot read ${path}: it is a folder, not a file`);
   return { size: stat.size };
+}
+
+/**
+ * Checks now that a file could be written, without creating it (it is opened only once there is something
+ * to write): its folder exists and is writable, and it is not a folder.
+ */
+export function checkOutputFile(path: string): void {
+  let why: string | undefined;
+  try {
+    if (existsSync(path) && statSync(path).isDirectory()) why = 'it is a folder';
+    else accessSync(existsSync(path) ? path : dirname(resolve(path)), constants.W_OK);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    why = missing ? 'its folder does not exist' : describeFsError(error);
+  }
+  if (why) throw new UsageError(`cannot write ${path}: ${why}`);
 }
 
 /** Opens a file for writing now, so a bad path is a clear error before any work (not a crash later). */

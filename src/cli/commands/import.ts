@@ -13,7 +13,7 @@ import type { ReadOptions, RecordBatch } from '../../core/csv/read.js';
 import { csvCell, describeDelimiter, ENCODINGS, type Encoding, parseDelimiterOption, parseEncodingOption } from '../../core/csv/text.js';
 import { normalizeGroupName } from '../../core/values.js';
 import type { Context } from '../context.js';
-import { checkInputFile, openForWriting } from '../files.js';
+import { checkInputFile, checkOutputFile, openForWriting } from '../files.js';
 import { Progress } from '../render/progress.js';
 import { parser, repeatable } from '../usage.js';
 import { plural } from './selection.js';
@@ -81,11 +81,12 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
   const dryRun = Boolean(flags.dryRun);
   const rejections = new Rejections(ctx, flags.errors);
   const { importCustomers } = await import('../../core/csv/import.js');
-  // A dry run writes nothing, not even a new store: without one, it checks against an empty scratch store.
-  const store = await ctx.store({ create: dryRun ? 'scratch' : true });
   const progress = new Progress(ctx, size, 'rows');
   try {
-    const summary = await importCustomers(store, await recordsOf(ctx, file, { encoding: flags.encoding, delimiter: flags.delimiter }), {
+    // Opened once the header is known to be usable. A dry run writes nothing, not even a new store:
+    // without one, it checks against an empty scratch store.
+    const openStore = () => ctx.store({ create: dryRun ? 'scratch' : true });
+    const summary = await importCustomers(openStore, await recordsOf(ctx, file, { encoding: flags.encoding, delimiter: flags.delimiter }), {
       preset: flags.preset, maps: flags.map ?? [], mode: flags.mode, skipInvalid: Boolean(flags.skipInvalid), group: flags.group, dryRun,
       now: ctx.io.now(),
       crashAfterRows: crashPointFrom(ctx.io.env),
@@ -138,12 +139,15 @@ class Rejections {
   private delimiter = ',';
 
   constructor(private readonly ctx: Context, private readonly errorsFile: string | undefined) {
-    if (errorsFile) this.out = openForWriting(errorsFile); // a bad path fails before the import starts
+    if (errorsFile) checkOutputFile(errorsFile); // a bad path fails before the import starts
   }
 
+  /** Once the header is read (a file that fails on its header leaves no --errors file behind). */
   start(headers: string[], delimiter: string): void {
     this.delimiter = delimiter;
-    if (this.out) this.row([...headers, 'line', 'column', 'reason']);
+    if (!this.errorsFile) return;
+    this.out = openForWriting(this.errorsFile);
+    this.row([...headers, 'line', 'column', 'reason']);
   }
 
   private row(cells: string[]): void {

@@ -79,29 +79,62 @@ export interface ImportSummary {
 export class HeaderError extends ValidationError {}
 
 /** Imports the records of a CSV file (from readRecords, on this thread or a worker's) in one transaction. */
-export async function importCustomers(store: Store, batches: AsyncIterable<RecordBatch>, options: ImportOptions): Promise<ImportSummary> {
+export async function importCustomers(
+  openStore: () => Promise<Store>,
+  batches: AsyncIterable<RecordBatch>,
+  options: ImportOptions,
+): Promise<ImportSummary> {
   const iterator = batches[Symbol.asyncIterator]();
-  // The first batch says which encoding and delimiter the file has, before any record is read.
-  const first = await iterator.next();
-  if (first.done) throw new HeaderError('the file is empty: no header line');
-  const db = store.db;
-  const cacheSize = db.pragma('cache_size', { simple: true });
-  // A larger page cache for the import: the e-mail index of a million customers is ~40 MB of random inserts.
-  db.pragma('cache_size = -65536');
   try {
-    return await store.writeAsync(async () => {
-      // Read inside the transaction: another writer may have added customers or groups meanwhile.
-      const run = new ImportRun(store, first.value, options);
-      for (let next: IteratorResult<RecordBatch> = first; !next.done; next = await nextBatch(iterator, run, options)) {
-        run.read(next.value);
-      }
-      const summary = run.finish();
-      return summary.written ? summary : new Rollback(summary);
-    });
+    // The first batch says which encoding and delimiter the file has, and holds the header: a file that
+    // is empty or whose header cannot be used fails here, before any store is opened (or created).
+    const first = await iterator.next();
+    const header = first.done ? undefined : first.value.records[0]?.[0];
+    if (!header) throw new HeaderError(EMPTY, [EMPTY_HINT]);
+    planHeader(header.map((h) => h.trim()), options);
+    const store = await openStore();
+    return await withImportCache(store, () =>
+      store.writeAsync(async () => {
+        // Read inside the transaction: another writer may have added customers or groups meanwhile.
+        const run = new ImportRun(store, first.value, options);
+        for (let next: IteratorResult<RecordBatch> = first; !next.done; next = await nextBatch(iterator, run, options)) {
+          run.read(next.value);
+        }
+        const summary = run.finish();
+        return summary.written ? summary : new Rollback(summary);
+      }),
+    );
   } finally {
-    db.pragma(`cache_size = ${cacheSize}`);
     await iterator.return?.();
   }
+}
+
+const EMPTY = 'the file is empty: no header line';
+const EMPTY_HINT = 'A CSV file starts with a header line naming its columns, e.g. "email,first_name,last_name".';
+
+/** A larger page cache for the import: the e-mail index of a million customers is ~40 MB of random inserts. */
+async function withImportCache<T>(store: Store, fn: () => Promise<T>): Promise<T> {
+  const cacheSize = store.db.pragma('cache_size', { simple: true });
+  store.db.pragma('cache_size = -65536');
+  try {
+    return await fn();
+  } finally {
+    store.db.pragma(`cache_size = ${cacheSize}`);
+  }
+}
+
+/** The preset and column plan of a header, or a HeaderError that says how to name the e-mail column. */
+function planHeader(headers: string[], options: ImportOptions): { chosen: ReturnType<typeof choosePreset>; plan: Plan } {
+  const chosen = choosePreset(headers, options);
+  const preset = chosen.preset;
+  const plan = planColumns(headers, preset, options.maps);
+  if (!plan.fields.some((f) => f[0].target === 'email')) {
+    throw new HeaderError(`line 1: no e-mail column in the header (${headers.map((h) => `"${h}"`).join(', ')})`, [
+      `The ${preset.name} preset reads the e-mail from ${preset.import.filter((c) => c.target === 'email').map((c) => `"${c.header}"`).join(' or ')}.`,
+      "Name the column with --map 'Your Header=email', or choose another --preset.",
+    ]);
+  }
+  return { chosen, plan };
 }
 
 /**
@@ -169,16 +202,10 @@ class ImportRun {
 
   private readHeader(headers: string[]): void {
     this.headers = headers;
-    const chosen = choosePreset(headers, this.options);
+    const { chosen, plan } = planHeader(headers, this.options);
     this.preset = chosen.preset;
-    this.plan = planColumns(headers, this.preset, this.options.maps);
+    this.plan = plan;
     Object.assign(this.summary, { preset: this.preset.name, unknown_columns: this.plan.unknown });
-    if (!this.plan.fields.some((f) => f[0].target === 'email')) {
-      throw new HeaderError(`line 1: no e-mail column in the header (${headers.map((h) => `"${h}"`).join(', ')})`, [
-        `The ${this.preset.name} preset reads the e-mail from ${this.preset.import.filter((c) => c.target === 'email').map((c) => `"${c.header}"`).join(' or ')}.`,
-        "Name the column with --map 'Your Header=email', or choose another --preset.",
-      ]);
-    }
     const { summary, options } = this;
     this.bulk?.drop();
     this.writer = new RowWriter(this.store.db, {
@@ -237,7 +264,7 @@ class ImportRun {
 
   /** Indexes the new customers and says whether to keep the work. */
   finish(): ImportSummary {
-    if (!this.headers) throw new HeaderError('the file is empty: no header line', ['A CSV file starts with a header line naming its columns, e.g. "email,first_name,last_name".']);
+    if (!this.headers) throw new HeaderError(EMPTY, [EMPTY_HINT]);
     // New customers all have ids above the sequence at the start: index them in one statement.
     indexCustomersInBulk(this.store.db, 'c.id > ?', this.seqAtStart);
     const counts: RowCounts = this.writer!.counts;
