@@ -158,6 +158,31 @@ describe('platform presets, detected from the header', () => {
     expect((await s.cli('list', '--group', 'élite', '--format', 'count')).stdout).toBe('1\n');
   });
 
+  it('dates such as 5/6/2012: the file says day-first or month-first, else --date-format must', async () => {
+    const { summary, byEmail } = await imported('magento-dates-month-first.csv');
+    expect(summary).toMatchObject({ preset: 'magento', created: 4, rejected: 0 });
+    // 8/16/2016 settles it: month first, also for the rows read before it.
+    expect(byEmail('anna.keller@example.ch')).toMatchObject({ created_at: '2012-05-06T15:53:00Z', updated_at: '2012-05-06T15:53:00Z' });
+    expect(byEmail('luca.moretti@example.it')).toMatchObject({ created_at: '2012-05-06T15:53:00Z' });
+    expect(byEmail('sofia.berg@example.se')).toMatchObject({ created_at: '2016-08-16T11:25:00Z' });
+    expect(byEmail('tom.visser@example.nl')).toMatchObject({ created_at: '2016-08-16T11:25:00Z' });
+
+    const s = storeCli();
+    const file = join(s.dir, 'ambiguous.csv');
+    writeFileSync(file, 'email,created_at\na@example.com,5/6/2012\nb@example.com,1/2/2013 08:00\n');
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 2, column "created_at": "5/6/2012" could be day/month or month/day, and no date in the file says which');
+    expect(r.stderr).toContain('Pass --date-format DMY (5/6/2012 is 5 June) or --date-format MDY (May 6).');
+    expect((await s.cli('import', file, '--date-format', 'dmy')).code).toBe(0);
+    expect(json<Customer>(await s.cli('show', 'a@example.com', '--json')).created_at).toBe('2012-06-05T00:00:00Z');
+    expect((await s.cli('import', file, '--date-format', 'YMD')).code).toBe(2);
+
+    writeFileSync(file, 'email,created_at\nc@example.com,25/06/2012\nd@example.com,06/25/2012\n');
+    const contradiction = await s.cli('import', file);
+    expect(contradiction.stderr).toContain('line 3, column "created_at", value "06/25/2012": "06/25/2012" is not a date; other dates of this file say day first');
+  });
+
   it('Magento customers-and-addresses file: multi-line street into two lines', async () => {
     const { summary, byEmail } = await imported('magento-customers-addresses.csv');
     expect(summary.preset).toBe('magento');

@@ -107,6 +107,31 @@ export function parseTimestamp(raw: string): string {
   return formatTimestamp(date);
 }
 
+/** The order of day and month in dates such as 5/6/2012 (spreadsheets, WordPress, Magento exports). */
+export type DateOrder = 'DMY' | 'MDY';
+
+const SLASH_DATE_RE = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/**
+ * A date written with slashes, a/b/yyyy with an optional time: which orders it can be read in (a value
+ * above 12 settles it), or undefined when it is not such a date.
+ */
+export function slashDateOrders(raw: string): DateOrder[] | undefined {
+  const m = SLASH_DATE_RE.exec(raw.trim());
+  if (!m) return undefined;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return (['DMY', 'MDY'] as const).filter((order) => (order === 'DMY' ? a : b) <= 31 && (order === 'DMY' ? b : a) <= 12);
+}
+
+/** Reads a/b/yyyy [hh:mm[:ss]] in the given order into the stored form (UTC). */
+export function parseSlashDate(raw: string, order: DateOrder): string {
+  const m = SLASH_DATE_RE.exec(raw.trim());
+  if (!m) return parseTimestamp(raw);
+  const [day, month] = order === 'DMY' ? [m[1], m[2]] : [m[2], m[1]];
+  const pad = (n: string | undefined) => (n ?? '00').padStart(2, '0');
+  return parseTimestamp(`${m[3]}-${pad(month)}-${pad(day)}T${pad(m[4])}:${pad(m[5])}:${pad(m[6])}Z`);
+}
+
 export function formatTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -11,7 +11,7 @@ import type { ImportMode, ImportSummary, Rejection } from '../../core/csv/import
 import { type ImportTarget, PRESET_NAMES, type PresetName } from '../../core/csv/presets.js';
 import type { ReadOptions, RecordBatch } from '../../core/csv/read.js';
 import { csvCell, describeDelimiter, ENCODINGS, type Encoding, parseDelimiterOption, parseEncodingOption } from '../../core/csv/text.js';
-import { normalizeGroupName } from '../../core/values.js';
+import { type DateOrder, normalizeGroupName } from '../../core/values.js';
 import type { Context } from '../context.js';
 import { checkInputFile, checkOutputFile, openForWriting } from '../files.js';
 import { Progress } from '../render/progress.js';
@@ -29,6 +29,13 @@ interface ImportFlags {
   group?: string;
   dryRun?: boolean;
   json?: boolean;
+  dateFormat?: DateOrder;
+}
+
+function parseDateOrder(raw: string): DateOrder {
+  const order = raw.trim().toUpperCase();
+  if (order !== 'DMY' && order !== 'MDY') throw new UsageError(`--date-format "${raw}": expected DMY (day first) or MDY (month first)`);
+  return order;
 }
 
 export function registerImportCommand(program: Command, ctx: Context): void {
@@ -44,6 +51,7 @@ export function registerImportCommand(program: Command, ctx: Context): void {
     .option('--skip-invalid', 'write the valid rows even if some are rejected')
     .option('--errors <file>', 'write rejected rows with line, column and reason to this CSV file')
     .option('--group <name>', 'put every imported customer in this group (created if missing)', parser(normalizeGroupName))
+    .option('--date-format <order>', 'dates such as 5/6/2012: DMY (day first) or MDY (month first); by default the file says', parser(parseDateOrder))
     .option('--dry-run', 'read and check everything, write nothing')
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText(
@@ -88,6 +96,7 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
     const openStore = () => ctx.store({ create: dryRun ? 'scratch' : true });
     const summary = await importCustomers(openStore, await recordsOf(ctx, file, { encoding: flags.encoding, delimiter: flags.delimiter }), {
       preset: flags.preset, maps: flags.map ?? [], mode: flags.mode, skipInvalid: Boolean(flags.skipInvalid), group: flags.group, dryRun,
+      dateOrder: flags.dateFormat,
       now: ctx.io.now(),
       crashAfterRows: crashPointFrom(ctx.io.env),
       onHeader: (h) => rejections.start(h.headers, h.delimiter),

@@ -5,7 +5,10 @@
 import { ValidationError } from '../../common/errors.js';
 import { type FieldDef, FIELDS } from '../fields.js';
 import { hashPassword } from '../passwords.js';
-import { normalizeEmail, normalizeGroupName, normalizeTags, normalizeText, parseAmount, parseBoolean, parseCount, parseTimestamp } from '../values.js';
+import {
+  type DateOrder, normalizeEmail, normalizeGroupName, normalizeTags, normalizeText, parseAmount, parseBoolean, parseCount, parseSlashDate,
+  parseTimestamp, slashDateOrders,
+} from '../values.js';
 import { headerKey, type ImportTarget, MAGENTO_GROUPS, type Preset } from './presets.js';
 import { unguardFormula } from './text.js';
 
@@ -131,6 +134,50 @@ export function emailHeader(plan: Plan): string {
 export interface ReadOptions {
   /** Amounts may have a decimal comma (files with ";" between values). */
   decimalComma: boolean;
+  dates: DateReader;
+}
+
+/**
+ * Reads a file's dates. Dates such as 5/6/2012 are day-first or month-first: as told (--date-format), else
+ * as the file says (a day above 12 settles it). Those read before the file said are kept to be read again
+ * at the end if it said month-first; if it never says, the import fails and names the option.
+ */
+export class DateReader {
+  private order: DateOrder | undefined;
+  /** Ambiguous dates of the row being read, not yet settled: taken by the import with the row's e-mail. */
+  private rowPending: { header: string; column: string; raw: string }[] = [];
+
+  constructor(private readonly given: DateOrder | undefined) {
+    this.order = given;
+  }
+
+  read(raw: string, header: string, column: string): string {
+    const orders = slashDateOrders(raw);
+    if (!orders) return parseTimestamp(raw);
+    const order = this.order;
+    if (order && orders.includes(order)) return parseSlashDate(raw, order);
+    if (orders.length === 0 || order) {
+      const why = order ? `; ${this.given ? '--date-format says' : 'other dates of this file say'} ${order === 'DMY' ? 'day' : 'month'} first` : '';
+      throw new ValidationError(`"${raw}" is not a date${why}`);
+    }
+    if (orders.length === 1) {
+      this.order = orders[0];
+      return parseSlashDate(raw, orders[0]);
+    }
+    this.rowPending.push({ header, column, raw });
+    return parseSlashDate(raw, 'DMY');
+  }
+
+  /** The order the file turned out to have, if it said. */
+  get settled(): DateOrder | undefined {
+    return this.order;
+  }
+
+  takeRowPending(): { header: string; column: string; raw: string }[] {
+    const pending = this.rowPending;
+    this.rowPending = [];
+    return pending;
+  }
 }
 
 /** Reads one row's cells into stored values, collecting every problem instead of stopping at the first. */
@@ -143,7 +190,7 @@ export function readRow(record: readonly string[], plan: Plan, options: ReadOpti
     try {
       const special = SPECIAL_READERS[col.target];
       if (special) special(row, raw.trim());
-      else readField(row, READABLE_FIELDS.get(col.target)!, raw, options.decimalComma);
+      else readField(row, READABLE_FIELDS.get(col.target)!, raw, col.header, options);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       problems.push({ column: col.header, value: raw, reason: error.message });
@@ -156,7 +203,7 @@ const SCIENTIFIC = /^\d(?:[.,]\d+)?E\+?\d+$/i;
 const CURRENCY = /^[€$£]|[€$£]$|\s?(EUR|USD|GBP)$/g;
 
 /** Reads a cell as a field, by the field's storage and type. */
-function readField(row: RowValues, field: FieldDef, raw: string, decimalComma: boolean): void {
+function readField(row: RowValues, field: FieldDef, raw: string, header: string, options: ReadOptions): void {
   const value = raw.trim();
   switch (field.storage) {
     case 'id':
@@ -169,7 +216,7 @@ function readField(row: RowValues, field: FieldDef, raw: string, decimalComma: b
       row.tags = normalizeTags(value.split(',').filter((t) => t.trim() !== ''));
       return;
     default: {
-      const stored = readValue(field, field.multiline ? raw : value, decimalComma);
+      const stored = field.type === 'timestamp' && value !== '' ? options.dates.read(value, header, field.column!) : readValue(field, field.multiline ? raw : value, options.decimalComma);
       if (stored !== undefined) row.columns.set(field.column!, stored);
       if (field.name === 'email') row.email = stored as string;
     }
@@ -186,8 +233,6 @@ function readValue(field: FieldDef, value: string, decimalComma: boolean): strin
       return value === '' ? 0 : parseCount(value, `the ${field.name.replace(/_/g, ' ')}`);
     case 'money':
       return value === '' ? 0 : parseAmount(value.replace(CURRENCY, ''), { decimalComma });
-    case 'timestamp':
-      return parseTimestamp(value);
     default:
       if (field.name === 'email') {
         if (value === '') throw new ValidationError('the e-mail address is missing');

@@ -7,7 +7,8 @@ import { crashIfReached } from '../../common/crash.js';
 import { ValidationError } from '../../common/errors.js';
 import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
-import { emailHeader, type Plan, planColumns, type Problem, readRow } from './columns.js';
+import { type DateOrder, parseSlashDate } from '../values.js';
+import { DateReader, emailHeader, type Plan, planColumns, type Problem, readRow } from './columns.js';
 import { detectPreset, type ImportTarget, type Preset, PRESETS, type PresetName } from './presets.js';
 import { CsvSyntaxError, type RecordBatch } from './read.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
@@ -32,6 +33,8 @@ export interface ImportOptions {
   onProgress?: (rows: number, bytes: number) => void;
   /** Told once the header is read. */
   onHeader?: (header: HeaderInfo) => void;
+  /** Day-first or month-first for dates such as 5/6/2012; by default the file says (see DateReader). */
+  dateOrder?: DateOrder;
   /** Test hook: the process kills itself after this many rows are written (a crash at a chosen point). */
   crashAfterRows?: number;
 }
@@ -162,6 +165,9 @@ class ImportRun {
   private preset: Preset = PRESETS.native;
   private writer: RowWriter | undefined;
   private misread = false;
+  private readonly dates: DateReader;
+  /** Rows whose dates were read before the file said day-first or month-first. */
+  private readonly undecided: { line: number; email: string; header: string; column: string; raw: string }[] = [];
   private bytes = 0;
   private rows = 0;
   private previousEnd = 0;
@@ -173,6 +179,7 @@ class ImportRun {
       encoding: first.encoding, written: false, groups_created: [], unknown_columns: [], duplicate_lines: [], warnings: [],
     };
     this.delimiter = first.delimiter;
+    this.dates = new DateReader(options.dateOrder);
     this.seqAtStart = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'customers'").pluck().get() as number | undefined) ?? 0;
     this.bulk = this.seqAtStart === 0 && !options.dryRun ? dropSecondaryIndexes(db) : undefined;
   }
@@ -194,9 +201,14 @@ class ImportRun {
     this.rows++;
     const problems = this.shapeProblems(record);
     this.noteSwallowedRows(line, record);
-    const row = readRow(record, this.plan, { decimalComma: this.delimiter === ';' }, problems);
-    if (problems.length) this.reject(line, record, problems);
-    else this.writer!.write(line, record, row);
+    const row = readRow(record, this.plan, { decimalComma: this.delimiter === ';', dates: this.dates }, problems);
+    const undecided = this.dates.takeRowPending();
+    if (problems.length) {
+      this.reject(line, record, problems);
+      return;
+    }
+    this.writer!.write(line, record, row);
+    for (const date of undecided) this.undecided.push({ line, email: row.email!, ...date });
     crashIfReached(this.options.crashAfterRows, this.rows);
   }
 
@@ -216,6 +228,30 @@ class ImportRun {
       headers, preset: this.preset.name, detected: chosen.detected, recognised: chosen.recognised, delimiter: this.delimiter,
       encoding: summary.encoding, unknownColumns: this.plan.unknown,
     });
+  }
+
+  /**
+   * Dates read day-first before the file said which: read again month-first if it turned out so (only
+   * customers this import created keep a file's dates); if it never said, the import fails.
+   */
+  private settleDates(): void {
+    if (this.undecided.length === 0 || this.dates.settled === 'DMY') return;
+    const first = this.undecided[0];
+    if (!this.dates.settled) {
+      throw new ValidationError(
+        `line ${first.line}, column "${first.header}": "${first.raw}" could be day/month or month/day, and no date in the file says which`,
+        ['Pass --date-format DMY (5/6/2012 is 5 June) or --date-format MDY (May 6).'],
+      );
+    }
+    const db = this.store.db;
+    for (const date of this.undecided) {
+      const column = date.column === 'updated_at' ? 'updated_at' : 'created_at';
+      const before = parseSlashDate(date.raw, 'DMY');
+      const after = parseSlashDate(date.raw, 'MDY');
+      db.prepare(
+        `UPDATE customers SET ${column} = ?, updated_at = CASE WHEN updated_at = ? THEN ? ELSE updated_at END WHERE email = ? AND id > ?`,
+      ).run(after, before, after, date.email, this.seqAtStart);
+    }
   }
 
   /**
@@ -265,6 +301,7 @@ class ImportRun {
   /** Indexes the new customers and says whether to keep the work. */
   finish(): ImportSummary {
     if (!this.headers) throw new HeaderError(EMPTY, [EMPTY_HINT]);
+    this.settleDates();
     // New customers all have ids above the sequence at the start: index them in one statement.
     indexCustomersInBulk(this.store.db, 'c.id > ?', this.seqAtStart);
     const counts: RowCounts = this.writer!.counts;
