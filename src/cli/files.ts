@@ -28,8 +28,7 @@ export function checkOutputFile(path: string): void {
     if (existsSync(path) && statSync(path).isDirectory()) why = 'it is a folder';
     else accessSync(existsSync(path) ? path : dirname(resolve(path)), constants.W_OK);
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    why = missing ? 'its folder does not exist' : describeFsError(error);
+    why = describeWriteError(error);
   }
   if (why) throw new UsageError(`cannot write ${path}: ${why}`);
 }
@@ -40,8 +39,7 @@ export function openForWriting(path: string, shownAs: string = path): ReturnType
   try {
     fd = openSync(path, 'w', 0o600);
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UsageError(`cannot write ${shownAs}: ${missing ? 'its folder does not exist' : describeFsError(error)}`);
+    throw new UsageError(`cannot write ${shownAs}: ${describeWriteError(error)}`);
   }
   return createWriteStream('', { fd });
 }
@@ -52,6 +50,11 @@ export function describeFsError(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a folder';
   return (error as Error).message;
+}
+
+/** Why a file cannot be written: a missing path means a missing folder. */
+function describeWriteError(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : describeFsError(error);
 }
 
 export async function writeWithBackpressure(out: NodeJS.WritableStream, chunk: string): Promise<void> {

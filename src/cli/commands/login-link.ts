@@ -8,7 +8,7 @@ import type { IssuedLink, LinkListRow, LoginLinkStatus } from '../../core/login-
 import { checkSetting, getSetting } from '../../core/settings.js';
 import { parseDuration } from '../../core/values.js';
 import type { Mailer } from '../../mail/transport.js';
-import type { Db } from '../../store/open.js';
+import type { Db, Store } from '../../store/open.js';
 import type { Context } from '../context.js';
 import { addFilterOptions, addOutputOptions, type FilterFlags, filterFromFlags, type OutputFlags } from '../options.js';
 import { Progress } from '../render/progress.js';
@@ -95,7 +95,7 @@ async function runIssue(ctx: Context, refs: string[], flags: IssueFlags): Promis
     const { links: issued, skipped } = issueLoginLinks(store, selection.filter, {
       template, ttlSeconds: flags.ttl, keepOthers: Boolean(flags.keepOthers), now: ctx.io.now(), skipSent: Boolean(flags.send),
     });
-    const sent = mail ? await sendLinks(ctx, issued, mail) : undefined;
+    const sent = mail ? await sendLinks(ctx, store, issued, mail) : undefined;
     printIssued(ctx, issued, sent, Boolean(flags.json));
     if (issued.length === 0 && skipped === 0) ctx.say('No customers match; no link was issued.');
     else if (issued.length) ctx.say(`Issued ${plural(issued.length, 'login link')}, valid until ${issued[0].expires_at}.`);
@@ -111,11 +111,11 @@ async function runIssue(ctx: Context, refs: string[], flags: IssueFlags): Promis
 }
 
 /** E-mails the links with progress on a terminal, saying each failure as it happens. */
-async function sendLinks(ctx: Context, issued: IssuedLink[], mail: { mailer: Mailer; from: string }): Promise<Map<number, string | null>> {
+async function sendLinks(ctx: Context, store: Store, issued: IssuedLink[], mail: { mailer: Mailer; from: string }): Promise<Map<number, string | null>> {
   const { mailLoginLinks } = await import('../../core/login-mail.js');
   const progress = new Progress(ctx, undefined, 'e-mails');
   try {
-    return await mailLoginLinks(await ctx.store({ create: false }), issued, {
+    return await mailLoginLinks(store, issued, {
       ...mail,
       now: ctx.io.now,
       onEach: ({ link, error }, done) => {
@@ -148,9 +148,9 @@ async function openMail(ctx: Context, db: Db, flags: { smtp?: string; from?: str
   const fromRaw = flags.from ?? ctx.io.env.CUSTOMERS_MAIL_FROM ?? getSetting(db, 'mail.from');
   if (!fromRaw) throw new UsageError('--send needs a sender: pass --from shop@example.com, set CUSTOMERS_MAIL_FROM, or customers config set mail.from ADDRESS');
   const from = asUsageError(() => checkSetting('mail.from', fromRaw));
-  const { checkSmtpUrl, openMailer } = await import('../../mail/transport.js');
-  const url = asUsageError(() => checkSmtpUrl(smtp));
-  return { mailer: await asUsageErrorAsync(() => openMailer(url)), from };
+  const { openMailer } = await import('../../mail/transport.js');
+  // A URL that is not an SMTP one is a usage error; a server that cannot be reached stays an error (exit 1).
+  return { mailer: await asUsageErrorAsync(() => openMailer(smtp)), from };
 }
 
 function registerRedeemAndVerify(links: Command, ctx: Context): void {

@@ -9,7 +9,7 @@ import { countCustomers, resolveRef } from '../../core/customers.js';
 import { type CustomerFilter, hasFieldFilter } from '../../core/filters.js';
 import type { Db, Store } from '../../store/open.js';
 import type { Context } from '../context.js';
-import { checkInputFile, describeFsError } from '../files.js';
+import { describeFsError } from '../files.js';
 import { confirmOrCancel } from '../prompts.js';
 
 export interface Selection {
@@ -49,7 +49,6 @@ export async function readRefFile(ctx: Context, file: string): Promise<Ref[]> {
     for await (const chunk of ctx.io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
     text = Buffer.concat(chunks).toString('utf8');
   } else {
-    checkInputFile(file);
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {

@@ -12,49 +12,68 @@ import {
 import { headerKey, type ImportTarget, MAGENTO_GROUPS, type Preset } from './presets.js';
 import { unguardFormula } from './text.js';
 
-/** Readings of a column that are not one field as it is (the platforms' own conventions). */
-const SPECIAL_READERS: Record<string, (row: RowValues, value: string) => void> = {
+/**
+ * Readings of a column that are not one field as it is (the platforms' own conventions), each with the
+ * field it feeds: the columns feeding one field are tried best first.
+ */
+const SPECIAL: Record<string, { feeds: string; read: (row: RowValues, value: string) => void }> = {
   /** A whole name, split at its first space into first and last name ("Bram van den Berg"). */
-  full_name: (row, value) => {
-    const name = normalizeText(value, 'the name');
-    const cut = name ? name.indexOf(' ') : -1;
-    row.columns.set('first_name', name === null ? null : cut < 0 ? name : name.slice(0, cut));
-    row.columns.set('last_name', name === null || cut < 0 ? null : name.slice(cut + 1));
+  full_name: {
+    feeds: 'first_name',
+    read: (row, value) => {
+      const name = normalizeText(value, 'the name');
+      const cut = name ? name.indexOf(' ') : -1;
+      row.columns.set('first_name', name === null ? null : cut < 0 ? name : name.slice(0, cut));
+      row.columns.set('last_name', name === null || cut < 0 ? null : name.slice(cut + 1));
+    },
   },
-  /** A plain-text password: hashed (scrypt) on import, never stored or shown. */
-  password: (row, value) => {
-    if (value !== '') row.columns.set('password_hash', hashPassword(value));
+  /**
+   * A plain-text password: hashed (scrypt) on import, never stored or shown. A column of its own: read after
+   * a hash column before it, its new hash replaces the old platform's.
+   */
+  password: {
+    feeds: 'password',
+    read: (row, value) => {
+      if (value !== '') row.columns.set('password_hash', hashPassword(value));
+    },
   },
   /** Magento's numeric customer group (1 General, 2 Wholesale, 3 Retailer). */
-  magento_group: (row, value) => {
-    row.group = value === '' ? null : value in MAGENTO_GROUPS ? MAGENTO_GROUPS[value] : `Magento group ${value}`;
+  magento_group: {
+    feeds: 'group',
+    read: (row, value) => {
+      row.group = value === '' ? null : value in MAGENTO_GROUPS ? MAGENTO_GROUPS[value] : `Magento group ${value}`;
+    },
   },
   /** BigCommerce's tax-exempt category: any value means exempt. */
-  tax_exempt_category: (row, value) => {
-    row.columns.set('tax_exempt', value === '' ? 0 : 1);
+  tax_exempt_category: {
+    feeds: 'tax_exempt',
+    read: (row, value) => {
+      row.columns.set('tax_exempt', value === '' ? 0 : 1);
+    },
   },
   /** A group name where "General" means no group (Ecwid). */
-  group_or_general: (row, value) => {
-    row.group = value === '' || value.toLowerCase() === 'general' ? null : normalizeGroupName(value);
+  group_or_general: {
+    feeds: 'group',
+    read: (row, value) => {
+      row.group = value === '' || value.toLowerCase() === 'general' ? null : normalizeGroupName(value);
+    },
   },
   /** A platform's customer id where 0 means a guest, who has none (WooCommerce). */
-  id_or_guest: (row, value) => {
-    row.columns.set('source_id', value === '' || value === '0' ? null : normalizeText(value, 'the source id'));
+  id_or_guest: {
+    feeds: 'source_id',
+    read: (row, value) => {
+      row.columns.set('source_id', value === '' || value === '0' ? null : normalizeText(value, 'the source id'));
+    },
   },
   /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
-  street_lines: (row, value) => {
-    const [street, ...more] = value.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
-    row.columns.set('street', normalizeText(street ?? '', 'the street'));
-    row.columns.set('street2', normalizeText(more.join(', '), 'the street'));
+  street_lines: {
+    feeds: 'street',
+    read: (row, value) => {
+      const [street, ...more] = value.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
+      row.columns.set('street', normalizeText(street ?? '', 'the street'));
+      row.columns.set('street2', normalizeText(more.join(', '), 'the street'));
+    },
   },
-};
-
-/**
- * Which field each special reading feeds (for choosing the best column of a field). A plain password is
- * its own: read after a hash column before it, its new hash replaces the old platform's.
- */
-const SPECIAL_FIELD: Record<string, string> = {
-  full_name: 'first_name', magento_group: 'group', tax_exempt_category: 'tax_exempt', group_or_general: 'group', street_lines: 'street',
 };
 
 /** Fields a column can be read as: every field but the derived ones (the name is read as full_name). */
@@ -65,7 +84,7 @@ export const MAP_TARGETS: readonly string[] = [...READABLE_FIELDS.keys(), 'full_
 
 /** Every target a preset may name. */
 export function isImportTarget(target: string): boolean {
-  return READABLE_FIELDS.has(target) || target in SPECIAL_READERS;
+  return READABLE_FIELDS.has(target) || target in SPECIAL;
 }
 
 /** A row read and checked: the values to store, keyed by column. */
@@ -120,7 +139,7 @@ export function planColumns(headers: string[], preset: Preset, maps: readonly { 
   columns.sort((a, b) => a.rank - b.rank || a.index - b.index);
   const fields = new Map<string, FieldPlan>();
   for (const c of columns) {
-    const field = SPECIAL_FIELD[c.target] ?? c.target;
+    const field = SPECIAL[c.target]?.feeds ?? c.target;
     fields.set(field, [...(fields.get(field) ?? []), c]);
   }
   return { fields: [...fields.values()], unknown };
@@ -188,8 +207,8 @@ export function readRow(record: readonly string[], plan: Plan, options: ReadOpti
     // Every platform's file may mark a value as text with an apostrophe (our export does before formulas).
     const raw = unguardFormula(record[col.index] ?? '');
     try {
-      const special = SPECIAL_READERS[col.target];
-      if (special) special(row, raw.trim());
+      const special = SPECIAL[col.target];
+      if (special) special.read(row, raw.trim());
       else readField(row, READABLE_FIELDS.get(col.target)!, raw, col.header, options);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;

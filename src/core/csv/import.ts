@@ -92,14 +92,15 @@ export async function importCustomers(
     // The first batch says which encoding and delimiter the file has, and holds the header: a file that
     // is empty or whose header cannot be used fails here, before any store is opened (or created).
     const first = await iterator.next();
-    const header = first.done ? undefined : first.value.records[0]?.[0];
+    const header = first.done ? undefined : first.value.records.shift();
     if (!header) throw new HeaderError(EMPTY, [EMPTY_HINT]);
-    planHeader(header.map((h) => h.trim()), options);
+    const headers = header[0].map((h) => h.trim());
+    const planned = { headers, headerEnd: header[1], ...planHeader(headers, options) };
     const store = await openStore();
     return await withImportCache(store, () =>
       store.writeAsync(async () => {
         // Read inside the transaction: another writer may have added customers or groups meanwhile.
-        const run = new ImportRun(store, first.value, options);
+        const run = new ImportRun(store, first.value, planned, options);
         for (let next: IteratorResult<RecordBatch> = first; !next.done; next = await nextBatch(iterator, run, options)) {
           run.read(next.value);
         }
@@ -126,8 +127,13 @@ async function withImportCache<T>(store: Store, fn: () => Promise<T>): Promise<T
   }
 }
 
+interface PlannedHeader {
+  chosen: ReturnType<typeof choosePreset>;
+  plan: Plan;
+}
+
 /** The preset and column plan of a header, or a HeaderError that says how to name the e-mail column. */
-function planHeader(headers: string[], options: ImportOptions): { chosen: ReturnType<typeof choosePreset>; plan: Plan } {
+function planHeader(headers: string[], options: ImportOptions): PlannedHeader {
   const chosen = choosePreset(headers, options);
   const preset = chosen.preset;
   const plan = planColumns(headers, preset, options.maps);
@@ -160,28 +166,47 @@ class ImportRun {
   private readonly seqAtStart: number;
   private readonly delimiter: string;
   private readonly bulk: ReturnType<typeof dropSecondaryIndexes> | undefined;
-  private headers: string[] | undefined;
-  private plan: Plan = { fields: [], unknown: [] };
-  private preset: Preset = PRESETS.native;
-  private writer: RowWriter | undefined;
+  private readonly headers: string[];
+  private readonly plan: Plan;
+  private readonly preset: Preset;
+  private readonly writer: RowWriter;
   private misread = false;
   private readonly dates: DateReader;
   /** Rows whose dates were read before the file said day-first or month-first. */
   private readonly undecided: { line: number; email: string; header: string; column: string; raw: string }[] = [];
   private bytes = 0;
   private rows = 0;
-  private previousEnd = 0;
+  /** The line the last record read ends on (the header's, at first). */
+  private previousEnd: number;
 
-  constructor(private readonly store: Store, first: RecordBatch, private readonly options: ImportOptions) {
+  constructor(
+    private readonly store: Store,
+    first: RecordBatch,
+    header: PlannedHeader & { headers: string[]; headerEnd: number },
+    private readonly options: ImportOptions,
+  ) {
     const db = store.db;
-    this.summary = {
-      created: 0, updated: 0, unchanged: 0, rejected: 0, duplicates: 0, preset: 'native', delimiter: delimiterName(first.delimiter),
-      encoding: first.encoding, written: false, groups_created: [], unknown_columns: [], duplicate_lines: [], warnings: [],
-    };
+    this.headers = header.headers;
+    this.plan = header.plan;
+    this.preset = header.chosen.preset;
+    this.previousEnd = header.headerEnd;
     this.delimiter = first.delimiter;
+    this.summary = {
+      created: 0, updated: 0, unchanged: 0, rejected: 0, duplicates: 0, preset: this.preset.name, delimiter: delimiterName(first.delimiter),
+      encoding: first.encoding, written: false, groups_created: [], unknown_columns: this.plan.unknown, duplicate_lines: [], warnings: [],
+    };
     this.dates = new DateReader(options.dateOrder);
     this.seqAtStart = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'customers'").pluck().get() as number | undefined) ?? 0;
     this.bulk = this.seqAtStart === 0 && !options.dryRun ? dropSecondaryIndexes(db) : undefined;
+    this.bulk?.drop();
+    this.writer = new RowWriter(db, {
+      mode: options.mode, group: options.group, now: options.now, seqAtStart: this.seqAtStart, emailHeader: emailHeader(this.plan),
+      reject: (line, record, problems) => this.reject(line, record, problems),
+    });
+    options.onHeader?.({
+      headers: this.headers, preset: this.preset.name, detected: header.chosen.detected, recognised: header.chosen.recognised,
+      delimiter: this.delimiter, encoding: first.encoding, unknownColumns: this.plan.unknown,
+    });
   }
 
   read(batch: RecordBatch): void {
@@ -194,10 +219,6 @@ class ImportRun {
   private onRecord(record: string[], lines: number): void {
     const line = this.previousEnd + 1;
     this.previousEnd = lines;
-    if (!this.headers) {
-      this.readHeader(record.map((h) => h.trim()));
-      return;
-    }
     this.rows++;
     const problems = this.shapeProblems(record);
     this.noteSwallowedRows(line, record);
@@ -207,27 +228,9 @@ class ImportRun {
       this.reject(line, record, problems);
       return;
     }
-    this.writer!.write(line, record, row);
+    this.writer.write(line, record, row);
     for (const date of undecided) this.undecided.push({ line, email: row.email!, ...date });
     crashIfReached(this.options.crashAfterRows, this.rows);
-  }
-
-  private readHeader(headers: string[]): void {
-    this.headers = headers;
-    const { chosen, plan } = planHeader(headers, this.options);
-    this.preset = chosen.preset;
-    this.plan = plan;
-    Object.assign(this.summary, { preset: this.preset.name, unknown_columns: this.plan.unknown });
-    const { summary, options } = this;
-    this.bulk?.drop();
-    this.writer = new RowWriter(this.store.db, {
-      mode: options.mode, group: options.group, now: options.now, seqAtStart: this.seqAtStart, emailHeader: emailHeader(this.plan),
-      reject: (line, record, problems) => this.reject(line, record, problems),
-    });
-    options.onHeader?.({
-      headers, preset: this.preset.name, detected: chosen.detected, recognised: chosen.recognised, delimiter: this.delimiter,
-      encoding: summary.encoding, unknownColumns: this.plan.unknown,
-    });
   }
 
   /**
@@ -243,14 +246,15 @@ class ImportRun {
         ['Pass --date-format DMY (5/6/2012 is 5 June) or --date-format MDY (May 6).'],
       );
     }
-    const db = this.store.db;
+    // updated_at follows a created_at it was copied from (a file without updated_at).
+    const reread = (column: string) => this.store.db.prepare(
+      `UPDATE customers SET ${column} = ?, updated_at = CASE WHEN updated_at = ? THEN ? ELSE updated_at END WHERE email = ? AND id > ?`,
+    );
+    const statements = { created_at: reread('created_at'), updated_at: reread('updated_at') };
     for (const date of this.undecided) {
-      const column = date.column === 'updated_at' ? 'updated_at' : 'created_at';
       const before = parseSlashDate(date.raw, 'DMY');
       const after = parseSlashDate(date.raw, 'MDY');
-      db.prepare(
-        `UPDATE customers SET ${column} = ?, updated_at = CASE WHEN updated_at = ? THEN ? ELSE updated_at END WHERE email = ? AND id > ?`,
-      ).run(after, before, after, date.email, this.seqAtStart);
+      statements[date.column === 'updated_at' ? 'updated_at' : 'created_at'].run(after, before, after, date.email, this.seqAtStart);
     }
   }
 
@@ -259,7 +263,7 @@ class ImportRun {
    * holding line breaks followed by lines with a whole row's delimiters is reported, with its line.
    */
   private noteSwallowedRows(line: number, record: string[]): void {
-    const headers = this.headers!;
+    const headers = this.headers;
     if (headers.length < 3) return;
     record.forEach((cell, i) => {
       if (!cell.includes('\n')) return;
@@ -273,7 +277,7 @@ class ImportRun {
 
   /** Problems with the row as a whole: more fields than the header, text misread in the wrong encoding. */
   private shapeProblems(record: string[]): Problem[] {
-    const headers = this.headers!;
+    const headers = this.headers;
     const problems: Problem[] = [];
     if (record.length > headers.length && record.slice(headers.length).some((c) => c.trim() !== '')) {
       problems.push({ column: `(column ${headers.length + 1})`, value: record[headers.length], reason: `the row has ${record.length} fields but the header has ${headers.length}; a delimiter inside a value needs quotes` });
@@ -285,12 +289,12 @@ class ImportRun {
     return problems;
   }
 
-  /** Lines the parser could not read: one rejection for them all, counting each line as a row. */
+  /** Lines the parser could not read: one rejection reported for them all, each line counted as a row. */
   unreadable(error: CsvSyntaxError): void {
-    if (!this.headers) throw error;
-    this.rows += error.toLine - error.fromLine + 1;
-    this.summary.rejected += error.toLine - error.fromLine;
+    const lines = error.toLine - error.fromLine + 1;
+    this.rows += lines;
     this.reject(error.fromLine, [], [{ column: '(file)', value: '', reason: error.message }]);
+    this.summary.rejected += lines - 1; // reject() counted the first
   }
 
   private reject(line: number, record: readonly string[], problems: Problem[]): void {
@@ -300,11 +304,10 @@ class ImportRun {
 
   /** Indexes the new customers and says whether to keep the work. */
   finish(): ImportSummary {
-    if (!this.headers) throw new HeaderError(EMPTY, [EMPTY_HINT]);
     this.settleDates();
     // New customers all have ids above the sequence at the start: index them in one statement.
     indexCustomersInBulk(this.store.db, 'c.id > ?', this.seqAtStart);
-    const counts: RowCounts = this.writer!.counts;
+    const counts: RowCounts = this.writer.counts;
     Object.assign(this.summary, counts);
     this.summary.written = !this.options.dryRun && !(this.summary.rejected > 0 && !this.options.skipInvalid);
     if (this.summary.written) this.bulk?.restore();
