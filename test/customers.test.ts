@@ -73,9 +73,9 @@ describe('add', () => {
     expect(r.stderr).toContain('Existing groups: Retail.');
   });
 
-  it('without --email and without a terminal fails with exit 2 naming the flag', async () => {
+  it('with nothing that says who the customer is, and no terminal, fails with exit 2 naming the flags', async () => {
     const { cli, db } = storeCli();
-    const r = await cli('add', '--first-name', 'Ann');
+    const r = await cli('add', '--tag', 'vip', '--accepts-marketing');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('pass --email');
     expect(() => statSync(db)).toThrow();

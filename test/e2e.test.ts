@@ -41,7 +41,7 @@ describe('as a process', () => {
 
   it('never waits for a terminal when stdin is closed', async () => {
     const db = storePath();
-    const add = await spawnCli(['--db', db, 'add', '--first-name', 'Ann']);
+    const add = await spawnCli(['--db', db, 'add', '--tag', 'vip']);
     expect(add.code).toBe(2);
     expect(add.stderr).toContain('pass --email');
     await spawnCli(['--db', db, 'add', '--email', 'a@example.com']);

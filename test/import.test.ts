@@ -256,7 +256,7 @@ describe('rejected rows', () => {
     const r = await s.cli('import', fixture('invalid-rows.csv'));
     expect(r.code).toBe(1);
     const lines = r.stderr.split('\n');
-    expect(lines).toContain('line 3, column "email", value "": the e-mail address is missing');
+    expect(lines).toContain('line 3, column "email", value "": the row has no e-mail, phone, first name, last name or company');
     expect(lines).toContain('line 4, column "email", value "not-an-email": "not-an-email" is not a valid e-mail address (expected name@example.com)');
     expect(lines).toContain('line 5, column "country", value "France-ish": "France-ish" is not an ISO 3166-1 alpha-2 country code such as FR, BE, US');
     expect(r.stderr).toContain('line 6, column "phone", value "4.41E+11": "4.41E+11" is a number in scientific notation');
@@ -280,11 +280,11 @@ describe('rejected rows', () => {
     await s.cli('import', fixture('invalid-rows.csv'), '--errors', errors);
     const text = readFileSync(errors, 'utf8').split('\r\n');
     expect(text[0]).toBe('email,first_name,last_name,phone,country,total_spent,order_count,accepts_marketing,line,column,reason');
-    expect(text[1]).toBe(',Missing,Email,,FR,0,0,no,3,email,the e-mail address is missing');
+    expect(text[1]).toBe(',,,,FR,0,0,no,3,email,"the row has no e-mail, phone, first name, last name or company"');
     expect(text[5]).toBe('bad.amount@example.com,Bad,Amount,,NL,12.3.4,0,maybe,7,total_spent; accepts_marketing,"""12.3.4"" is not an amount (expected a number with at most two decimals, such as 59.90); ""maybe"" is not a yes/no value (expected yes/no, true/false, 1/0, y/n, oui/non, sì/no, ja/nee)"');
     expect(text).toHaveLength(7);
     // Fixed in place and imported again: the extra columns are reported and ignored.
-    writeFileSync(errors, readFileSync(errors, 'utf8').replace(',Missing,Email', 'missing@example.com,Missing,Email').replace('not-an-email', 'fixed@example.com')
+    writeFileSync(errors, readFileSync(errors, 'utf8').replace(',,,,FR', 'missing@example.com,Missing,Email,,FR').replace('not-an-email', 'fixed@example.com')
       .replace('France-ish', 'FR').replace('4.41E+11', '+44 20 7946 0958').replace('12.3.4', '12.34').replace(',maybe,', ',no,'));
     const again = await s.cli('import', errors, '--json');
     expect(again.code).toBe(0);

@@ -94,7 +94,7 @@ describe('on a terminal', () => {
     const { db } = store();
     const s = startPty(['--db', db, '--no-input', 'add']);
     expect(await s.exit).toBe(2);
-    expect(s.output()).toContain('an e-mail address is required: pass --email (--no-input was given)');
+    expect(s.output()).toContain('pass --email (or --phone, --first-name, --last-name or --company) (--no-input was given)');
   });
 
   it('a table on a terminal is drawn with borders', async () => {

@@ -10,7 +10,7 @@ import { ValidationError } from '../common/errors.js';
 import { type FieldDef, flagOf, FORM_FIELDS, type InputValue } from '../core/fields.js';
 import type { CustomerFilter } from '../core/filters.js';
 import { normalizeCountry, normalizeGroupName, normalizeLang, normalizeTag, parseAmount, parseCount, parseTimestamp } from '../core/values.js';
-import { parser, repeatable } from './usage.js';
+import { exclusive, parser, repeatable } from './usage.js';
 
 export const parseCountArg = (what: string) => parser((raw) => parseCount(raw, what));
 export const parseAmountArg = parser((raw) => parseAmount(raw));
@@ -32,7 +32,7 @@ export function addCustomerFieldOptions(cmd: Command, mode: 'add' | 'edit'): Com
       }
       continue;
     }
-    const clears = mode === 'edit' && field.type === 'text' && field.name !== 'email' && field.storage === 'column' ? ' ("" clears it)' : '';
+    const clears = mode === 'edit' && field.type === 'text' && field.storage === 'column' ? ' ("" clears it)' : '';
     if (field.type === 'bool') cmd.option(flag, help);
     else cmd.option(`${flag} ${arg}`, help + clears, parser(flagValue(field, mode)));
     if (mode === 'edit' && negated) cmd.option(`--no-${flag.slice(2)}`, negated);
@@ -77,7 +77,12 @@ function camel(flag: string): string {
  * The filter flags as commander gives them: the filter's own keys where the flag has the same name;
  * --group and --no-group share `group` (names, or false), and --tag is `tag`.
  */
-export type FilterFlags = Omit<CustomerFilter, 'ids' | 'groups' | 'noGroup' | 'tags' | 'search'> & { group?: string[] | false; tag?: string[] };
+export type FilterFlags = Omit<CustomerFilter, 'ids' | 'groups' | 'noGroup' | 'tags' | 'search'> & {
+  group?: string[] | false;
+  tag?: string[];
+  /** --no-email: false. */
+  email?: boolean;
+};
 
 /** Filters some commands leave out, because they use the same flag to set the field (update). */
 export type FilterFlag = 'group' | 'no-group' | 'tax-exempt' | 'accepts-marketing' | 'lang';
@@ -94,6 +99,8 @@ export function addFilterOptions(cmd: Command, except: readonly FilterFlag[] = [
     cmd.option('--accepts-marketing', 'customers who accept marketing e-mails');
     cmd.option('--no-accepts-marketing', 'customers who do not');
   }
+  cmd.option('--has-email', 'customers with an e-mail address');
+  cmd.option('--no-email', 'customers without one (phone-only, in-store)');
   cmd.option('--accepts-sms-marketing', 'customers who accept marketing SMS');
   cmd.option('--no-accepts-sms-marketing', 'customers who do not');
   cmd.option('--min-orders <n>', 'at least N orders', parseCountArg('--min-orders'));
@@ -118,6 +125,8 @@ export function filterFromFlags(flags: FilterFlags, except: readonly FilterFlag[
   if (!except.includes('no-group') && flags.group === false) put('noGroup', true);
   if (!except.includes('tax-exempt')) put('taxExempt', flags.taxExempt);
   if (!except.includes('accepts-marketing')) put('acceptsMarketing', flags.acceptsMarketing);
+  exclusive({ '--has-email': flags.hasEmail === true, '--no-email': flags.email === false });
+  put('hasEmail', flags.hasEmail ?? (flags.email === false ? false : undefined));
   put('acceptsSmsMarketing', flags.acceptsSmsMarketing);
   put('minOrders', flags.minOrders);
   put('maxOrders', flags.maxOrders);

@@ -6,8 +6,8 @@ import type { Db, Store } from '../store/open.js';
 import { indexCustomers, unindexCustomers } from '../store/search-index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
 import {
-  CUSTOMER_FIELDS, decodeRow, EDITABLE_FIELDS, type FieldDef, fieldNamed, FORM_FIELDS, type InputValue, type Item, normalizeValue,
-  SEARCHED_FIELDS, selectList, SORT_SQL,
+  CUSTOMER_FIELDS, decodeRow, EDITABLE_FIELDS, type FieldDef, fieldNamed, FORM_FIELDS, IDENTITY_COLUMNS, type InputValue, type Item,
+  normalizeValue, SEARCHED_FIELDS, selectList, SORT_SQL,
 } from './fields.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
@@ -78,15 +78,26 @@ function assertEmailFree(db: Db, email: string, exceptId?: number): void {
   }
 }
 
+/**
+ * A customer is someone: it has an e-mail, a phone, a first or last name or a company (Shopify asks for one
+ * of name, e-mail or phone; a business may be known by its company alone). `value` reads a stored column.
+ */
+export function assertIdentified(value: (column: string) => unknown, who = 'a customer'): void {
+  if (IDENTITY_COLUMNS.some((c) => { const v = value(c); return v !== null && v !== undefined && v !== ''; })) return;
+  throw new ValidationError(`${who} needs at least one of e-mail, phone, first name, last name or company`, [
+    'Give one of them (add --email, --phone, --first-name, --last-name or --company).',
+  ]);
+}
+
 const EDITABLE_COLUMNS = EDITABLE_FIELDS.filter((f) => f.storage === 'column');
 
 export function createCustomer(store: Store, raw: CustomerInput, now: Date): Item {
   const input = normalizeInput(raw);
-  if (!input.email) throw new ValidationError('an e-mail address is required');
-  const email = input.email as string;
+  assertIdentified((column) => input[column]);
+  const email = input.email as string | null | undefined;
   const id = store.write(() => {
     const db = store.db;
-    assertEmailFree(db, email);
+    if (email) assertEmailFree(db, email);
     const groupId = input.group ? requireGroupId(db, input.group as string) : null;
     const stamp = formatTimestamp(now);
     const columns = [...EDITABLE_COLUMNS.map((f) => f.column!), 'group_id', 'created_at', 'updated_at'];
@@ -123,10 +134,11 @@ export function editCustomer(store: Store, id: number, raw: CustomerChanges, now
       const column = field.storage === 'group' ? 'group_id' : field.column!;
       const next = field.storage === 'group' ? (value === null ? null : requireGroupId(db, value as string)) : columnValue(field, value);
       if (next === before[column]) continue;
-      if (field.name === 'email') assertEmailFree(db, next as string, id);
+      if (field.name === 'email' && next !== null) assertEmailFree(db, next as string, id);
       sets.set(column, next);
       names.add(field.name);
     }
+    assertIdentified((column) => (sets.has(column) ? sets.get(column) : before[column]), `customer ${id}`);
     if (sets.size) db.prepare(`UPDATE customers SET ${[...sets.keys()].map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...sets.values(), id);
     if ([...names].some((n) => SEARCHED_FIELDS.has(n))) {
       unindexCustomers(db, 'c.id = ?', id);

@@ -51,6 +51,8 @@ export interface FieldDef {
   emptyKeeps?: boolean;
   /** A free text: an empty flag value means no value, even on add (codes and names must be given). */
   freeText?: boolean;
+  /** Says who the customer is: a customer needs at least one such field (the e-mail is optional). */
+  identifies?: boolean;
 }
 
 const column = (name: string, type: FieldType, rest: Partial<FieldDef> = {}): FieldDef => ({
@@ -87,16 +89,19 @@ export const FIELDS: readonly FieldDef[] = [
     doc: 'assigned by the store, never reused; a native import keeps the file\'s id where no customer has or had it',
   },
   column('email', 'text', {
-    searched: true, flag: { arg: '<email>', help: 'e-mail address (unique)' }, label: 'E-mail', normalize: normalizeEmail,
+    searched: true, identifies: true, flag: { arg: '<email>', help: 'e-mail address (unique; optional when a phone, name or company is given)' },
+    label: 'E-mail', normalize: optional(normalizeEmail),
+    // An empty cell keeps a stored e-mail: a file without one must not make a customer unreachable.
+    emptyKeeps: true,
   }),
-  text('first_name', 'first name', 'First name', { searched: true }),
-  text('last_name', 'last name', 'Last name', { searched: true }),
+  text('first_name', 'first name', 'First name', { searched: true, identifies: true }),
+  text('last_name', 'last name', 'Last name', { searched: true, identifies: true }),
   {
     name: 'name', type: 'text', storage: 'derived', sql: `nullif(${FULL_NAME_SQL}, '')`, access: 'derived', exported: false,
     doc: 'first and last name, for display',
   },
-  text('phone', 'phone number, kept as typed', 'Phone', { searched: true, keptAsText: true }),
-  text('company', 'company name', 'Company', { searched: true }),
+  text('phone', 'phone number, kept as typed', 'Phone', { searched: true, keptAsText: true, identifies: true }),
+  text('company', 'company name', 'Company', { searched: true, identifies: true }),
   {
     name: 'group', type: 'text', storage: 'group', sql: 'g.name', access: 'editable', exported: true, label: 'Group',
     flag: { arg: '<name>', help: 'customer group (must exist: customers groups create NAME)', negated: 'remove from its group' },
@@ -167,6 +172,10 @@ export const IMPORTED_COLUMN_FIELDS: readonly FieldDef[] = FIELDS.filter((f) => 
 /** Fields the native CSV format holds, in its column order. */
 export const NATIVE_FIELDS: readonly FieldDef[] = FIELDS.filter((f) => f.exported);
 
+/** The columns that say who a customer is: every customer has at least one (e-mail, phone, names, company). */
+export const IDENTITY_FIELDS: readonly FieldDef[] = FIELDS.filter((f) => f.identifies);
+export const IDENTITY_COLUMNS: readonly string[] = IDENTITY_FIELDS.map((f) => f.column!);
+
 /** Names of the fields the search index holds. */
 export const SEARCHED_FIELDS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.searched).map((f) => f.name));
 
@@ -208,10 +217,7 @@ export type InputValue = string | boolean | string[] | null;
 export function normalizeValue(field: FieldDef, value: InputValue): InputValue {
   if (field.type === 'bool') return typeof value === 'string' ? parseBoolean(value) : Boolean(value);
   if (field.type === 'tags') return normalizeTags(Array.isArray(value) ? value : String(value ?? '').split(',').filter((t) => t.trim() !== ''));
-  if (value === null) {
-    if (field.name === 'email') return normalizeEmail('');
-    return null;
-  }
+  if (value === null) return null;
   return field.normalize ? field.normalize(String(value)) : String(value);
 }
 

@@ -11,6 +11,8 @@ export interface CustomerFilter {
   ids?: number[];
   groups?: string[];
   noGroup?: boolean;
+  /** With an e-mail address (true) or without one (false). */
+  hasEmail?: boolean;
   taxExempt?: boolean;
   acceptsMarketing?: boolean;
   acceptsSmsMarketing?: boolean;
@@ -60,6 +62,7 @@ export function buildWhere(db: Db, filter: CustomerFilter): Where {
     add(ids.length === 1 ? 'c.group_id = ?' : `c.group_id IN (${ids.map(() => '?').join(', ')})`, ...ids);
   }
   if (filter.noGroup) add('c.group_id IS NULL');
+  if (filter.hasEmail !== undefined) add(filter.hasEmail ? 'c.email IS NOT NULL' : 'c.email IS NULL');
   if (filter.taxExempt !== undefined) add('c.tax_exempt = ?', filter.taxExempt ? 1 : 0);
   if (filter.acceptsMarketing !== undefined) add('c.accepts_marketing = ?', filter.acceptsMarketing ? 1 : 0);
   if (filter.acceptsSmsMarketing !== undefined) add('c.accepts_sms_marketing = ?', filter.acceptsSmsMarketing ? 1 : 0);

@@ -17,7 +17,7 @@ export type LoginLinkFailure = 'unknown' | 'expired' | 'used' | 'revoked';
 export interface IssuedLink {
   id: number;
   customer_id: number;
-  email: string;
+  email: string | null;
   lang: string | null;
   url: string;
   expires_at: string;
@@ -53,8 +53,8 @@ export function loginUrlTemplate(db: Db | undefined, given: string | undefined):
   return checkLoginUrlTemplate(template);
 }
 
-function fillTemplate(template: string, values: { token: string; email: string; id: number }): string {
-  return template.replace(/\{(token|email|id)\}/g, (_, key: 'token' | 'email' | 'id') => encodeURIComponent(String(values[key])));
+function fillTemplate(template: string, values: { token: string; email: string | null; id: number }): string {
+  return template.replace(/\{(token|email|id)\}/g, (_, key: 'token' | 'email' | 'id') => encodeURIComponent(String(values[key] ?? '')));
 }
 
 export interface IssueOptions {
@@ -62,12 +62,15 @@ export interface IssueOptions {
   ttlSeconds: number;
   keepOthers: boolean;
   now: Date;
-  /** Leave out customers who already have an active link that was e-mailed (a re-run of --send). */
-  skipSent?: boolean;
+  /**
+   * The links are to be e-mailed: leave out customers without an e-mail address, and those who already have
+   * an active link that was e-mailed (a re-run of --send).
+   */
+  forMail?: boolean;
 }
 
 /** Issues a link to every selected customer, in one transaction. */
-export function issueLoginLinks(store: Store, filter: CustomerFilter, options: IssueOptions): { links: IssuedLink[]; skipped: number } {
+export function issueLoginLinks(store: Store, filter: CustomerFilter, options: IssueOptions): { links: IssuedLink[]; skipped: number; noEmail: number } {
   const now = formatTimestamp(options.now);
   const expires = formatTimestamp(new Date(options.now.getTime() + options.ttlSeconds * 1000));
   return store.write(() => {
@@ -75,7 +78,7 @@ export function issueLoginLinks(store: Store, filter: CustomerFilter, options: I
     const where = buildWhere(db, filter);
     const customers = db
       .prepare(`SELECT c.id, c.email, c.lang FROM ${where.from} WHERE ${where.sql} ORDER BY c.id`)
-      .all(...where.params) as { id: number; email: string; lang: string | null }[];
+      .all(...where.params) as { id: number; email: string | null; lang: string | null }[];
     const alreadySent = db.prepare(
       'SELECT 1 FROM login_links WHERE customer_id = ? AND sent_at IS NOT NULL AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
     ).pluck();
@@ -85,8 +88,13 @@ export function issueLoginLinks(store: Store, filter: CustomerFilter, options: I
     const insert = db.prepare('INSERT INTO login_links (customer_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)');
     const links: IssuedLink[] = [];
     let skipped = 0;
+    let noEmail = 0;
     for (const c of customers) {
-      if (options.skipSent && alreadySent.get(c.id, now)) {
+      if (options.forMail && c.email === null) {
+        noEmail++;
+        continue;
+      }
+      if (options.forMail && alreadySent.get(c.id, now)) {
         skipped++;
         continue;
       }
@@ -95,7 +103,7 @@ export function issueLoginLinks(store: Store, filter: CustomerFilter, options: I
       const id = Number(insert.run(c.id, hashToken(token), now, expires).lastInsertRowid);
       links.push({ id, customer_id: c.id, email: c.email, lang: c.lang, url: fillTemplate(options.template, { token, email: c.email, id: c.id }), expires_at: expires });
     }
-    return { links, skipped };
+    return { links, skipped, noEmail };
   });
 }
 
@@ -168,7 +176,7 @@ export function redeemLoginLink(store: Store, tokenOrUrl: string, nowDate: Date)
 export type LinkListRow = {
   id: number;
   customer_id: number;
-  email: string;
+  email: string | null;
   status: LoginLinkStatus;
   created_at: string;
   expires_at: string;

@@ -31,6 +31,7 @@ export async function mailLoginLinks(store: Store, links: readonly IssuedLink[],
     const message = loginMail(link.lang, storeName, link.url, link.expires_at);
     let error: string | null = null;
     try {
+      if (link.email === null) throw new Error('the customer has no e-mail address');
       await options.mailer.send({ from: options.from, to: link.email, ...message });
       recordSend(store, link.id, { sentAt: options.now() });
     } catch (failure) {

@@ -6,7 +6,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import { ConflictError } from '../common/errors.js';
 import type { Db, Store } from '../store/open.js';
 import { rebuildSearchIndex } from '../store/search-index.js';
-import { FIELDS } from './fields.js';
+import { FIELDS, IDENTITY_COLUMNS } from './fields.js';
 
 export interface CheckResult {
   problems: string[];
@@ -19,6 +19,10 @@ const TEXT_COLUMNS = FIELDS.filter((f) => f.storage === 'column' && f.type === '
 const INVARIANTS: readonly [string, string][] = [
   ['e-mail addresses not trimmed and lower-cased', "SELECT count(*) FROM customers WHERE email <> lower(trim(email))"],
   ['empty e-mail addresses', "SELECT count(*) FROM customers WHERE email = ''"],
+  [
+    'customers with no e-mail, phone, name or company',
+    `SELECT count(*) FROM customers WHERE ${IDENTITY_COLUMNS.map((c) => `coalesce(${c}, '') = ''`).join(' AND ')}`,
+  ],
   ['country codes that are not two upper-case letters', "SELECT count(*) FROM customers WHERE country IS NOT NULL AND (length(country) <> 2 OR country <> upper(country))"],
   ['empty text stored instead of no value', `SELECT count(*) FROM customers WHERE ${TEXT_COLUMNS.map((c) => `${c} = ''`).join(' OR ')}`],
   ['tags of customers that do not exist', 'SELECT count(*) FROM customer_tags WHERE customer_id NOT IN (SELECT id FROM customers)'],

@@ -22,6 +22,16 @@ export function normalizeEmail(raw: string): string {
   return email;
 }
 
+/**
+ * A phone in E.164 form ("+33612345678"): the phone with its spaces and usual separators (- . ( )) taken
+ * out, if that is "+" and 8 to 15 digits not starting with 0; else null (no country code, letters, ...).
+ */
+export function e164(phone: unknown): string | null {
+  if (typeof phone !== 'string') return null;
+  const compact = phone.replace(/[\s\-.()]/g, '');
+  return /^\+[1-9]\d{7,14}$/.test(compact) ? compact : null;
+}
+
 export function isValidEmail(raw: string): boolean {
   try {
     normalizeEmail(raw);

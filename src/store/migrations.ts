@@ -89,6 +89,48 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE customers ADD COLUMN source_id TEXT;
   CREATE INDEX customers_source_id ON customers (source_id);
   `,
+  // 5: the e-mail becomes optional (phone-only and in-store customers), still unique when present. SQLite
+  // cannot drop a NOT NULL: the table is rebuilt (foreign keys are off while migrating, see open.ts), its ids
+  // and its sequence kept (ids are never reused), its indexes made again.
+  `
+  CREATE TABLE customers_new (
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    email              TEXT UNIQUE,
+    first_name         TEXT,
+    last_name          TEXT,
+    phone              TEXT,
+    company            TEXT,
+    group_id           INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    tax_exempt         INTEGER NOT NULL DEFAULT 0 CHECK (tax_exempt IN (0, 1)),
+    tax_id             TEXT,
+    accepts_marketing  INTEGER NOT NULL DEFAULT 0 CHECK (accepts_marketing IN (0, 1)),
+    lang               TEXT,
+    note               TEXT,
+    street             TEXT,
+    street2            TEXT,
+    city               TEXT,
+    region             TEXT,
+    postal_code        TEXT,
+    country            TEXT,
+    order_count        INTEGER NOT NULL DEFAULT 0 CHECK (order_count >= 0),
+    total_spent_minor  INTEGER NOT NULL DEFAULT 0,
+    password_hash      TEXT,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    accepts_sms_marketing INTEGER NOT NULL DEFAULT 0 CHECK (accepts_sms_marketing IN (0, 1)),
+    source_id          TEXT
+  );
+  INSERT INTO customers_new SELECT * FROM customers;
+  DELETE FROM sqlite_sequence WHERE name = 'customers_new';
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'customers_new', seq FROM sqlite_sequence WHERE name = 'customers';
+  DROP TABLE customers;
+  ALTER TABLE customers_new RENAME TO customers;
+  CREATE INDEX customers_group ON customers (group_id);
+  CREATE INDEX customers_order_count ON customers (order_count);
+  CREATE INDEX customers_country ON customers (country);
+  CREATE INDEX customers_created_at ON customers (created_at);
+  CREATE INDEX customers_source_id ON customers (source_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

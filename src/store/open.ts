@@ -79,8 +79,10 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     checkIdentity(db, path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    // Off while migrating (better-sqlite3 turns them on by default): a table rebuilt must not cascade.
+    db.pragma('foreign_keys = OFF');
     migrate(db);
+    db.pragma('foreign_keys = ON');
     registerFunctions(db);
   } catch (error) {
     db.close();
@@ -193,6 +195,9 @@ function migrate(db: Db): void {
     // Read again inside the write lock: another process may have migrated meanwhile.
     const version = db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    // The result must hold the foreign keys that were not enforced while migrating.
+    const broken = db.pragma('foreign_key_check') as unknown[];
+    if (broken.length) throw new StoreError(`the upgrade of this store would leave ${broken.length} broken references; it has not been changed`);
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

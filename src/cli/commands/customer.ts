@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { createCustomer, type CustomerChanges, editCustomer, getCustomer } from '../../core/customers.js';
-import { CUSTOMER_FIELDS, type FieldDef, FORM_FIELDS, type Item, normalizeValue } from '../../core/fields.js';
+import { CUSTOMER_FIELDS, type FieldDef, FORM_FIELDS, IDENTITY_FIELDS, type Item, normalizeValue } from '../../core/fields.js';
 import { listGroups } from '../../core/groups.js';
 import { isValidEmail } from '../../core/values.js';
 import type { Context } from '../context.js';
@@ -47,7 +47,7 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
 }
 
 async function runAdd(ctx: Context, input: CustomerChanges, json: boolean): Promise<void> {
-  if (input.email === undefined) await askNewCustomer(ctx, input);
+  if (!IDENTITY_FIELDS.some((f) => input[f.name])) await askNewCustomer(ctx, input);
   const store = await ctx.store({ create: true });
   await renderRecord(ctx, createCustomer(store, input, ctx.io.now()), CUSTOMER_FIELDS, json);
 }
@@ -67,12 +67,12 @@ async function runEdit(ctx: Context, ref: string, given: CustomerChanges, json: 
   await renderRecord(ctx, customer, CUSTOMER_FIELDS, json);
 }
 
-const INSTEAD_EMAIL = 'an e-mail address is required: pass --email';
+const INSTEAD_EMAIL = 'say who the customer is: pass --email (or --phone, --first-name, --last-name or --company)';
 
 /** A form answer's problem (the message of the field's own check), or undefined when it is acceptable. */
 function checkAnswer(field: FieldDef) {
   return (answer: string): string | undefined => {
-    if (field.name === 'email') return isValidEmail(answer) ? undefined : 'Enter an e-mail address such as name@example.com';
+    if (field.name === 'email') return answer.trim() === '' || isValidEmail(answer) ? undefined : 'Enter an e-mail address such as name@example.com';
     try {
       normalizeValue(field, answer);
       return undefined;
@@ -84,7 +84,7 @@ function checkAnswer(field: FieldDef) {
 
 const field = (name: string) => FORM_FIELDS.find((f) => f.name === name)!;
 
-/** `add` on a terminal without --email: asks for the e-mail and the names not given. */
+/** `add` on a terminal with nothing that says who the customer is: asks for the e-mail (optional) and the names. */
 async function askNewCustomer(ctx: Context, input: CustomerChanges): Promise<void> {
   for (const name of ['email', 'first_name', 'last_name']) {
     if (input[name] !== undefined) continue;
@@ -123,7 +123,7 @@ async function askField(ctx: Context, f: FieldDef, value: Item[string], groups: 
   }
   const current = f.type === 'tags' ? (value as string[]).join(', ') : ((value as string | null) ?? '');
   const check = checkAnswer(f);
-  const validate = (answer: string) => (answer.trim() === CLEAR && f.name !== 'email' ? undefined : check(answer));
+  const validate = (answer: string) => (answer.trim() === CLEAR ? undefined : check(answer));
   const answer = (await askText(ctx, { message: f.label!, default: current || undefined, validate }, instead)).trim();
   const next = answer === CLEAR ? '' : answer;
   if (next === current) return undefined;

@@ -51,21 +51,29 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
   const filter = filterFromFlags(flags);
   const options = { preset: flags.preset, columns, delimiter: flags.delimiter, bom: Boolean(flags.bom), header: flags.header !== false };
   if (file === '-') {
-    const count = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(ctx.io.stdout, chunk));
-    ctx.say(`Exported ${plural(count, 'customer')}.`);
+    const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(ctx.io.stdout, chunk));
+    ctx.say(`Exported ${plural(result.count, 'customer')}.`);
+    sayLeftOut(ctx, result.withoutEmail, options.preset);
     return;
   }
   // Written beside the target and renamed at the end: a failed export never leaves half a file.
   const partial = `${file}.partial-${process.pid}`;
   const out = openForWriting(partial, file);
   try {
-    const count = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
+    const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     renameSync(partial, file);
-    ctx.say(`Exported ${plural(count, 'customer')} to ${file} (${options.preset}, delimiter ${describeDelimiter(options.delimiter)}).`);
+    ctx.say(`Exported ${plural(result.count, 'customer')} to ${file} (${options.preset}, delimiter ${describeDelimiter(options.delimiter)}).`);
+    sayLeftOut(ctx, result.withoutEmail, options.preset);
   } catch (error) {
     out.destroy();
     rmSync(partial, { force: true });
     throw error;
   }
+}
+
+/** Customers a platform cannot take: said on stderr even with --quiet, as a warning is. */
+function sayLeftOut(ctx: Context, withoutEmail: number, preset: string): void {
+  if (withoutEmail === 0) return;
+  ctx.io.stderr.write(`warning: left out ${plural(withoutEmail, 'customer')} without an e-mail address: ${preset} requires one (list them with: customers list --no-email).\n`);
 }

@@ -187,7 +187,7 @@ class Rejections {
 function summaryText(s: ImportSummary, dryRun: boolean, skipInvalid: boolean): string[] {
   const lines = [
     `${s.written ? 'Imported' : dryRun ? 'Dry run' : 'Nothing imported'}: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected` +
-      (s.duplicates ? `, ${s.duplicates} repeated e-mails (merged into the earlier row)` : '') + '.',
+      (s.duplicates ? `, ${s.duplicates} repeated customers (merged into the earlier row)` : '') + '.',
     `Read as ${s.preset} preset, delimiter ${describeDelimiter(s.delimiter)}, encoding ${s.encoding}.`,
   ];
   if (s.unknown_columns.length) lines.push(`Ignored unknown columns: ${s.unknown_columns.map((c) => `"${c}"`).join(', ')} (use --map 'Header=field' to read one).`);
@@ -195,9 +195,9 @@ function summaryText(s: ImportSummary, dryRun: boolean, skipInvalid: boolean): s
   if (s.warnings.length > 20) lines.push(`... and ${s.warnings.length - 20} more warnings.`);
   if (s.groups_created.length) lines.push(`${s.written ? 'Created' : 'Would create'} groups: ${s.groups_created.map((g) => `"${g}"`).join(', ')}.`);
   for (const d of s.duplicate_lines.slice(0, 20)) {
-    lines.push(`line ${d.line} repeats the e-mail ${d.email} of line ${d.earlierLine}; its non-empty values win, its empty cells erase nothing.`);
+    lines.push(`line ${d.line} repeats the ${d.key} of line ${d.earlierLine}; its non-empty values win, its empty cells erase nothing.`);
   }
-  if (s.duplicate_lines.length > 20) lines.push(`... and ${s.duplicate_lines.length - 20} more repeated e-mails.`);
+  if (s.duplicate_lines.length > 20) lines.push(`... and ${s.duplicate_lines.length - 20} more repeated customers.`);
   if (s.rejected && !skipInvalid && !s.written) lines.push('Nothing was written: fix the rows above and import again, or pass --skip-invalid to import the valid rows.');
   if (dryRun) lines.push('Dry run: nothing was written.');
   return lines;

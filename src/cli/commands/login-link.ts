@@ -1,7 +1,7 @@
 /** login-link issue | redeem | verify | list | revoke | purge */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { MailError, UsageError } from '../../common/errors.js';
+import { MailError, UsageError, ValidationError } from '../../common/errors.js';
 import { getCustomer } from '../../core/customers.js';
 import { CUSTOMER_FIELDS } from '../../core/fields.js';
 import type { IssuedLink, LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
@@ -92,14 +92,20 @@ async function runIssue(ctx: Context, refs: string[], flags: IssueFlags): Promis
   const selection = buildSelection(store.db, filterFromFlags(flags), refs.map((ref) => ({ ref, where: ref })), { all: flags.all });
   const mail = flags.send ? await openMail(ctx, store.db, flags) : undefined;
   try {
-    const { links: issued, skipped } = issueLoginLinks(store, selection.filter, {
-      template, ttlSeconds: flags.ttl, keepOthers: Boolean(flags.keepOthers), now: ctx.io.now(), skipSent: Boolean(flags.send),
+    const { links: issued, skipped, noEmail } = issueLoginLinks(store, selection.filter, {
+      template, ttlSeconds: flags.ttl, keepOthers: Boolean(flags.keepOthers), now: ctx.io.now(), forMail: Boolean(flags.send),
     });
+    if (noEmail && !issued.length && !skipped) {
+      throw new ValidationError(`${noEmail === 1 ? 'the customer has' : `the ${noEmail} customers have`} no e-mail address: no link can be e-mailed`, [
+        'Run without --send to get the link, or add an e-mail first (customers edit REF --email ADDRESS).',
+      ]);
+    }
     const sent = mail ? await sendLinks(ctx, store, issued, mail) : undefined;
     printIssued(ctx, issued, sent, Boolean(flags.json));
     if (issued.length === 0 && skipped === 0) ctx.say('No customers match; no link was issued.');
     else if (issued.length) ctx.say(`Issued ${plural(issued.length, 'login link')}, valid until ${issued[0].expires_at}.`);
     if (skipped) ctx.say(`${plural(skipped, 'customer')} already had an unused link that was e-mailed; not sent again.`);
+    if (noEmail) ctx.say(`${plural(noEmail, 'customer')} without an e-mail address got no link (run without --send to issue theirs).`);
     if (sent) {
       const failed = [...sent.values()].filter((v) => v !== null).length;
       ctx.say(`E-mailed ${plural(issued.length - failed, 'link')}${failed ? `; ${failed} failed (run the same command again to retry them)` : ''}.`);

@@ -6,7 +6,7 @@ import { ValidationError } from '../../common/errors.js';
 import { type FieldDef, FIELDS } from '../fields.js';
 import { hashPassword } from '../passwords.js';
 import {
-  type DateOrder, normalizeEmail, normalizeGroupName, normalizeTags, normalizeText, parseAmount, parseBoolean, parseCount, parseSlashDate,
+  type DateOrder, normalizeGroupName, normalizeTags, normalizeText, parseAmount, parseBoolean, parseCount, parseSlashDate,
   parseTimestamp, slashDateOrders,
 } from '../values.js';
 import { headerKey, type ImportTarget, MAGENTO_GROUPS, type Preset } from './presets.js';
@@ -145,9 +145,9 @@ export function planColumns(headers: string[], preset: Preset, maps: readonly { 
   return { fields: [...fields.values()], unknown };
 }
 
-/** The header of the e-mail column, for messages about the e-mail of a row. */
-export function emailHeader(plan: Plan): string {
-  return plan.fields.find((f) => f[0].target === 'email')?.[0].header ?? 'email';
+/** The header of the column feeding a field (e-mail, source id), for messages about a row's value of it. */
+export function headerOf(plan: Plan, field: string): string {
+  return plan.fields.find((f) => f[0].target === field)?.[0].header ?? field;
 }
 
 export interface ReadOptions {
@@ -253,10 +253,6 @@ function readValue(field: FieldDef, value: string, decimalComma: boolean): strin
     case 'money':
       return value === '' ? 0 : parseAmount(value.replace(CURRENCY, ''), { decimalComma });
     default:
-      if (field.name === 'email') {
-        if (value === '') throw new ValidationError('the e-mail address is missing');
-        return normalizeEmail(value);
-      }
       if (field.keptAsText && SCIENTIFIC.test(value)) {
         const what = field.name.replace(/_/g, ' ');
         throw new ValidationError(`"${value}" is a number in scientific notation: a spreadsheet turned the ${what} into a number and its digits are lost; type it again as text`);

@@ -6,8 +6,9 @@ import type { Db } from '../../store/open.js';
 import { listCustomers } from '../customers.js';
 import { pickByName } from '../../common/pick.js';
 import { CUSTOMER_FIELDS } from '../fields.js';
-import type { CustomerFilter } from '../filters.js';
-import { type ExportColumn, PRESETS, type PresetName } from './presets.js';
+import { buildWhere, type CustomerFilter } from '../filters.js';
+import { e164 } from '../values.js';
+import { type ExportColumn, type ExportContext, PRESETS, type PresetName } from './presets.js';
 import { csvCell, guardFormula } from './text.js';
 
 export interface ExportOptions {
@@ -26,31 +27,55 @@ export function exportColumns(preset: PresetName, wanted: string[] | undefined):
   return pickByName(all, wanted, { nameOf: (c) => c.header, noun: 'column', where: `for the ${preset} preset`, ignoreCase: true });
 }
 
-/** Writes the CSV in chunks through `write`; returns how many customers it wrote. */
+export interface ExportResult {
+  /** Customers written. */
+  count: number;
+  /** Customers left out because the preset's platform requires an e-mail they have not got. */
+  withoutEmail: number;
+}
+
+/** Writes the CSV in chunks through `write`. */
 export async function exportCustomers(
   db: Db,
   filter: CustomerFilter,
   options: ExportOptions,
   write: (chunk: string) => void | Promise<void>,
-): Promise<number> {
+): Promise<ExportResult> {
   const columns = exportColumns(options.preset, options.columns);
+  const requiresEmail = PRESETS[options.preset].requiresEmail === true;
+  const context: ExportContext = { sharedPhones: columns.some((c) => c.usesSharedPhones) ? sharedPhones(db, filter) : new Set() };
   const d = options.delimiter;
   let buffer = options.bom ? '\ufeff' : '';
   if (options.header) buffer += columns.map((c) => csvCell(c.header, d)).join(d) + '\r\n';
-  let count = 0;
+  const result: ExportResult = { count: 0, withoutEmail: 0 };
   for (const item of listCustomers(db, { filter, fields: CUSTOMER_FIELDS, reuse: true })) {
+    if (requiresEmail && item.email === null) {
+      result.withoutEmail++;
+      continue;
+    }
     let line = '';
     for (let i = 0; i < columns.length; i++) {
       if (i) line += d;
-      line += csvCell(guardFormula(columns[i].value(item)), d);
+      line += csvCell(guardFormula(columns[i].value(item, context)), d);
     }
     buffer += line + '\r\n';
-    count++;
+    result.count++;
     if (buffer.length > 1 << 16) {
       await write(buffer);
       buffer = '';
     }
   }
   if (buffer) await write(buffer);
-  return count;
+  return result;
+}
+
+/** The E.164 phones that more than one selected customer has (grouped by SQLite: no map of every phone here). */
+function sharedPhones(db: Db, filter: CustomerFilter): Set<string> {
+  db.function('customers_e164', { deterministic: true }, (phone: unknown) => e164(phone));
+  const where = buildWhere(db, filter);
+  const rows = db
+    .prepare(`SELECT customers_e164(c.phone) AS p FROM ${where.from} WHERE ${where.sql} AND p IS NOT NULL GROUP BY p HAVING count(*) > 1`)
+    .pluck()
+    .all(...where.params) as string[];
+  return new Set(rows);
 }

@@ -8,7 +8,7 @@ import { ValidationError } from '../../common/errors.js';
 import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
-import { DateReader, emailHeader, type Plan, planColumns, type Problem, readRow } from './columns.js';
+import { DateReader, headerOf, type Plan, planColumns, type Problem, readRow } from './columns.js';
 import { detectPreset, type ImportTarget, type Preset, PRESETS, type PresetName } from './presets.js';
 import { CsvSyntaxError, type RecordBatch } from './read.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
@@ -54,11 +54,7 @@ export interface HeaderInfo {
   unknownColumns: string[];
 }
 
-export interface DuplicateNote {
-  line: number;
-  earlierLine: number;
-  email: string;
-}
+export type DuplicateNote = RowCounts['duplicate_lines'][number];
 
 export interface ImportSummary {
   created: number;
@@ -137,7 +133,8 @@ function planHeader(headers: string[], options: ImportOptions): PlannedHeader {
   const chosen = choosePreset(headers, options);
   const preset = chosen.preset;
   const plan = planColumns(headers, preset, options.maps);
-  if (!plan.fields.some((f) => f[0].target === 'email')) {
+  // Rows are matched to customers by e-mail, or by the former platform's id (customers without e-mail).
+  if (!plan.fields.some((f) => f[0].target === 'email' || f[0].target === 'source_id')) {
     throw new HeaderError(`line 1: no e-mail column in the header (${headers.map((h) => `"${h}"`).join(', ')})`, [
       `The ${preset.name} preset reads the e-mail from ${preset.import.filter((c) => c.target === 'email').map((c) => `"${c.header}"`).join(' or ')}.`,
       "Name the column with --map 'Your Header=email', or choose another --preset.",
@@ -173,7 +170,7 @@ class ImportRun {
   private misread = false;
   private readonly dates: DateReader;
   /** Rows whose dates were read before the file said day-first or month-first. */
-  private readonly undecided: { line: number; email: string; header: string; column: string; raw: string }[] = [];
+  private readonly undecided: { line: number; id: number; header: string; column: string; raw: string }[] = [];
   private bytes = 0;
   private rows = 0;
   /** The line the last record read ends on (the header's, at first). */
@@ -200,7 +197,8 @@ class ImportRun {
     this.bulk = this.seqAtStart === 0 && !options.dryRun ? dropSecondaryIndexes(db) : undefined;
     this.bulk?.drop();
     this.writer = new RowWriter(db, {
-      mode: options.mode, group: options.group, now: options.now, seqAtStart: this.seqAtStart, emailHeader: emailHeader(this.plan),
+      mode: options.mode, group: options.group, now: options.now, seqAtStart: this.seqAtStart, emailHeader: headerOf(this.plan, 'email'),
+      sourceIdHeader: headerOf(this.plan, 'source_id'),
       reject: (line, record, problems) => this.reject(line, record, problems),
     });
     options.onHeader?.({
@@ -228,8 +226,8 @@ class ImportRun {
       this.reject(line, record, problems);
       return;
     }
-    this.writer.write(line, record, row);
-    for (const date of undecided) this.undecided.push({ line, email: row.email!, ...date });
+    const id = this.writer.write(line, record, row);
+    if (id !== undefined) for (const date of undecided) this.undecided.push({ line, id, ...date });
     crashIfReached(this.options.crashAfterRows, this.rows);
   }
 
@@ -248,13 +246,13 @@ class ImportRun {
     }
     // updated_at follows a created_at it was copied from (a file without updated_at).
     const reread = (column: string) => this.store.db.prepare(
-      `UPDATE customers SET ${column} = ?, updated_at = CASE WHEN updated_at = ? THEN ? ELSE updated_at END WHERE email = ? AND id > ?`,
+      `UPDATE customers SET ${column} = ?, updated_at = CASE WHEN updated_at = ? THEN ? ELSE updated_at END WHERE id = ? AND id > ?`,
     );
     const statements = { created_at: reread('created_at'), updated_at: reread('updated_at') };
     for (const date of this.undecided) {
       const before = parseSlashDate(date.raw, 'DMY');
       const after = parseSlashDate(date.raw, 'MDY');
-      statements[date.column === 'updated_at' ? 'updated_at' : 'created_at'].run(after, before, after, date.email, this.seqAtStart);
+      statements[date.column === 'updated_at' ? 'updated_at' : 'created_at'].run(after, before, after, date.id, this.seqAtStart);
     }
   }
 
@@ -321,7 +319,11 @@ class ImportRun {
  */
 function dropSecondaryIndexes(db: Store['db']): { drop(): void; restore(): void } {
   const indexes = db
-    .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('customers', 'customer_tags')")
+    // The source id index stays: rows without e-mail find an earlier row of the file by it.
+    .prepare(
+      `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('customers', 'customer_tags')
+       AND name <> 'customers_source_id'`,
+    )
     .all() as { name: string; sql: string }[];
   return {
     drop: () => {

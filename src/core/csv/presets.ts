@@ -4,6 +4,7 @@
  * case-insensitively, ignoring surrounding spaces.
  */
 import { type Item, NATIVE_FIELDS } from '../fields.js';
+import { e164 } from '../values.js';
 
 /**
  * What an imported column becomes: a field's name (fields.ts), or one of the special readings of
@@ -20,7 +21,15 @@ export interface ImportColumn {
 
 export interface ExportColumn {
   header: string;
-  value: (c: Item) => string;
+  value: (c: Item, context: ExportContext) => string;
+  /** The value depends on the other customers exported: their shared phones are counted first. */
+  usesSharedPhones?: boolean;
+}
+
+/** What an export knows of all the customers it writes. */
+export interface ExportContext {
+  /** Phones (as E.164) that more than one exported customer has; empty unless a column uses them. */
+  sharedPhones: ReadonlySet<string>;
 }
 
 export interface Preset {
@@ -29,6 +38,8 @@ export interface Preset {
   /** Headers the platform writes that have no place here: not reported as unknown. */
   ignored: readonly string[];
   export: readonly ExportColumn[];
+  /** The platform refuses customers without an e-mail: an export leaves them out and says how many. */
+  requiresEmail?: boolean;
 }
 
 export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce'] as const;
@@ -38,7 +49,6 @@ const text = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[f
 const yesNo = (field: string) => (c: Item) => (c[field] ? 'yes' : 'no');
 const trueFalse = (field: string) => (c: Item) => (c[field] ? 'true' : 'false');
 const tags = (c: Item) => (c.tags as string[]).join(', ');
-const nothing = () => '';
 
 /** Native: the field names; export writes every exported field and import reads them back. */
 const native: Preset = {
@@ -99,8 +109,9 @@ const shopify: Preset = {
     { header: 'Default Address Province Code', value: text('region') },
     { header: 'Default Address Country Code', value: text('country') },
     { header: 'Default Address Zip', value: text('postal_code') },
-    { header: 'Default Address Phone', value: nothing },
-    { header: 'Phone', value: text('phone') },
+    // Shopify takes a customer's Phone only in E.164 and unique in the store; the address phone is free text.
+    { header: 'Default Address Phone', value: text('phone') },
+    { header: 'Phone', value: (c, { sharedPhones }) => { const p = e164(c.phone); return p && !sharedPhones.has(p) ? String(c.phone) : ''; }, usesSharedPhones: true },
     { header: 'Accepts SMS Marketing', value: yesNo('accepts_sms_marketing') },
     { header: 'Total Spent', value: text('total_spent') },
     { header: 'Total Orders', value: text('order_count') },
@@ -112,6 +123,7 @@ const shopify: Preset = {
 
 const ecwid: Preset = {
   name: 'ecwid',
+  requiresEmail: true,
   import: [
     { header: 'email', target: 'email' },
     { header: 'id', target: 'source_id' },
@@ -166,6 +178,7 @@ const ecwid: Preset = {
 
 const woocommerce: Preset = {
   name: 'woocommerce',
+  requiresEmail: true,
   import: [
     // Analytics "Customers" export
     { header: 'Name', target: 'full_name', rank: 1 },
@@ -237,6 +250,7 @@ export const MAGENTO_GROUPS: Record<string, string | null> = { '0': null, '1': n
 
 const magento: Preset = {
   name: 'magento',
+  requiresEmail: true,
   import: [
     { header: 'email', target: 'email' },
     { header: '_email', target: 'email' },
@@ -287,6 +301,7 @@ const magento: Preset = {
 
 const bigcommerce: Preset = {
   name: 'bigcommerce',
+  requiresEmail: true,
   import: [
     { header: 'First Name', target: 'first_name' },
     { header: 'Last Name', target: 'last_name' },

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../store/open.js';
 import { indexCustomers, unindexCustomers } from '../../store/search-index.js';
-import { IMPORTED_COLUMN_FIELDS, SEARCHED_FIELDS } from '../fields.js';
+import { IDENTITY_COLUMNS, IMPORTED_COLUMN_FIELDS, SEARCHED_FIELDS } from '../fields.js';
 import { ensureGroup } from '../groups.js';
 import { nextTags, tagsOf, writeTags } from '../tags.js';
 import { formatTimestamp } from '../values.js';
@@ -19,7 +19,8 @@ export interface RowCounts {
   unchanged: number;
   duplicates: number;
   groups_created: string[];
-  duplicate_lines: { line: number; earlierLine: number; email: string }[];
+  /** Rows that repeat an earlier row's customer; `key` says by what ("e-mail a@example.com", "source id 42"). */
+  duplicate_lines: { line: number; earlierLine: number; key: string }[];
 }
 
 export interface RowWriterOptions {
@@ -29,8 +30,9 @@ export interface RowWriterOptions {
   now: Date;
   /** The customers sequence when the import began: ids above it are this import's. */
   seqAtStart: number;
-  /** The header of the e-mail column, for rejections. */
+  /** The headers of the e-mail and source id columns, for rejections. */
   emailHeader: string;
+  sourceIdHeader: string;
   reject: (line: number, record: readonly string[], problems: Problem[]) => void;
 }
 
@@ -56,6 +58,7 @@ export class RowWriter {
   private readonly insert;
   private readonly find;
   private readonly findBySource;
+  private readonly findAnonymous;
   private readonly idTaken;
 
   constructor(private readonly db: Db, private readonly options: RowWriterOptions) {
@@ -64,61 +67,74 @@ export class RowWriter {
     this.insert = db.prepare(`INSERT INTO customers (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`);
     this.find = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE email = ?`);
     this.findBySource = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE source_id = ? ORDER BY id LIMIT 1`);
+    this.findAnonymous = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE id = ? AND email IS NULL AND source_id IS NULL`);
     this.idTaken = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
   }
 
-  write(line: number, record: readonly string[], row: RowValues): void {
-    const email = row.email!;
+  /** Writes one row; returns the id of the customer it created or changed, undefined when it was rejected. */
+  write(line: number, record: readonly string[], row: RowValues): number | undefined {
     let existing: Stored | undefined;
-    if (!this.insertFirst) {
+    // Into an empty store only a source id can name an earlier row of the file (the e-mail index says the rest).
+    if (!this.insertFirst || typeof row.columns.get('source_id') === 'string') {
       const found = this.findExisting(row);
-      if (typeof found === 'string') {
-        this.rejectEmail(line, record, email, found);
-        return;
-      }
+      if (typeof found === 'string') return this.rejectKey(line, record, row, found);
       existing = found;
     }
     if (!existing) {
       if (this.options.mode === 'update') {
-        this.rejectEmail(line, record, email, 'no customer has this e-mail (--mode update changes existing customers only; use --mode upsert to create them)');
-        return;
+        const what = row.email !== undefined ? 'no customer has this e-mail' : row.columns.get('source_id') ? 'no customer has this source id' : 'the row has no e-mail or source id to find a customer by';
+        return this.rejectKey(line, record, row, `${what} (--mode update changes existing customers only; use --mode upsert to create them)`);
       }
+      if (!identified(row.columns)) return this.rejectKey(line, record, row, 'the row has no e-mail, phone, first name, last name or company');
       const id = this.create(row);
       if (id !== undefined) {
         this.touched.set(id, line);
         this.counts.created++;
-        return;
+        return id;
       }
       // The unique index says an earlier row of this file created the e-mail.
-      existing = this.find.get(email) as Stored;
+      existing = this.find.get(row.email) as Stored;
     }
+    return this.change(line, record, row, existing);
+  }
+
+  /** Changes an existing customer by the row (merged into an earlier row of this file that had it). */
+  private change(line: number, record: readonly string[], row: RowValues, existing: Stored): number | undefined {
     const id = existing.id as number;
     const earlierLine = this.touched.get(id);
     if (!earlierLine && this.options.mode === 'create') {
-      this.rejectEmail(line, record, email, `a customer with this e-mail already exists (id ${id}); --mode create only adds new customers`);
-      return;
+      return this.rejectKey(line, record, row, `a customer with this ${row.email === undefined ? 'source id' : 'e-mail'} already exists (id ${id}); --mode create only adds new customers`);
     }
     // A repeat of an earlier row of this file adds to it: its empty cells do not erase what that row gave.
-    const changed = this.update(id, existing, earlierLine ? withoutEmpty(row) : row);
+    const values = earlierLine ? withoutEmpty(row) : row;
+    if (!identified(new Map([...Object.entries(existing), ...values.columns]))) {
+      return this.rejectKey(line, record, row, `customer ${id} would be left with no e-mail, phone, first name, last name or company`);
+    }
+    const changed = this.update(id, existing, values);
     this.touched.set(id, line);
     if (earlierLine) {
       this.counts.duplicates++;
-      this.counts.duplicate_lines.push({ line, earlierLine, email });
+      this.counts.duplicate_lines.push({ line, earlierLine, key: row.email === undefined ? `source id ${row.columns.get('source_id')}` : `e-mail ${row.email}` });
     } else if (changed) this.counts.updated++;
     else this.counts.unchanged++;
+    return id;
   }
 
   /**
    * The customer a row is about: the one with its id on the former platform (so a customer whose e-mail
-   * changed there is still found), else the one with its e-mail. When they are two different customers,
-   * the reason to reject the row.
+   * changed there is still found), else the one with its e-mail; in a native file, a row with neither is
+   * the customer with its id, if that customer has neither either. When two customers match, the reason to
+   * reject the row.
    */
   private findExisting(row: RowValues): Stored | undefined | string {
     const sourceId = row.columns.get('source_id');
     const bySource = typeof sourceId === 'string' ? (this.findBySource.get(sourceId) as Stored | undefined) : undefined;
-    const byEmail = this.find.get(row.email) as Stored | undefined;
+    const byEmail = row.email === undefined ? undefined : (this.find.get(row.email) as Stored | undefined);
     if (bySource && byEmail && bySource.id !== byEmail.id) {
       return `customer ${bySource.id} has source id ${sourceId} but customer ${byEmail.id} has this e-mail; merge or correct them first`;
+    }
+    if (!bySource && !byEmail && row.email === undefined && sourceId == null && row.id !== undefined) {
+      return this.findAnonymous.get(row.id) as Stored | undefined;
     }
     return bySource ?? byEmail;
   }
@@ -182,9 +198,21 @@ export class RowWriter {
     return id;
   }
 
-  private rejectEmail(line: number, record: readonly string[], email: string, reason: string): void {
-    this.options.reject(line, record, [{ column: this.options.emailHeader, value: email, reason }]);
+  /** Rejects a row for what its e-mail (or, without one, its source id) says; undefined, for `write`. */
+  private rejectKey(line: number, record: readonly string[], row: RowValues, reason: string): undefined {
+    const sourceId = row.columns.get('source_id');
+    const [column, value] = row.email === undefined && typeof sourceId === 'string' ? [this.options.sourceIdHeader, sourceId] : [this.options.emailHeader, row.email ?? ''];
+    this.options.reject(line, record, [{ column, value, reason }]);
+    return undefined;
   }
+}
+
+/** Whether stored columns say who the customer is (see assertIdentified). */
+function identified(columns: ReadonlyMap<string, unknown>): boolean {
+  return IDENTITY_COLUMNS.some((c) => {
+    const v = columns.get(c);
+    return v !== null && v !== undefined && v !== '';
+  });
 }
 
 /** The row without its empty values (no value, no tags), for merging a repeated row into an earlier one. */
