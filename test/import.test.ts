@@ -279,7 +279,8 @@ describe('rejected rows', () => {
     const errors = join(s.dir, 'errors.csv');
     await s.cli('import', fixture('invalid-rows.csv'), '--errors', errors);
     const text = readFileSync(errors, 'utf8').split('\r\n');
-    expect(text[0]).toBe('email,first_name,last_name,phone,country,total_spent,order_count,accepts_marketing,line,column,reason');
+    // UTF-8 with a byte-order mark, so that a spreadsheet shows accents.
+    expect(text[0]).toBe('\ufeffemail,first_name,last_name,phone,country,total_spent,order_count,accepts_marketing,line,column,reason');
     expect(text[1]).toBe(',,,,FR,0,0,no,3,email,"the row has no e-mail, phone, first name, last name or company"');
     expect(text[5]).toBe('bad.amount@example.com,Bad,Amount,,NL,12.3.4,0,maybe,7,total_spent; accepts_marketing,"""12.3.4"" is not an amount (expected a number with at most two decimals, such as 59.90); ""maybe"" is not a yes/no value (expected yes/no, true/false, 1/0, y/n, oui/non, sì/no, ja/nee)"');
     expect(text).toHaveLength(7);
@@ -290,6 +291,32 @@ describe('rejected rows', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ created: 5, rejected: 0, unknown_columns: ['line', 'column', 'reason'] });
     expect(again.stderr).toContain(`Ignored unknown columns: "line", "column", "reason"`);
+  });
+
+  it('--errors FILE is written in the encoding and with the delimiter of the input (Windows-1252, UTF-16)', async () => {
+    const s = storeCli();
+    const errors = join(s.dir, 'errors.csv');
+    const latin = readFileSync(fixture('excel-semicolon-windows1252.csv')).toString('latin1').replace('59000;+33 3 20 00 00 00', '59000;3.32E+10');
+    const input = join(s.dir, 'excel.csv');
+    writeFileSync(input, Buffer.from(latin, 'latin1'));
+    expect((await s.cli('import', input, '--errors', errors)).code).toBe(1);
+    const bytes = readFileSync(errors);
+    expect(bytes.subarray(0, 3)).not.toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const rows = bytes.toString('latin1').split('\r\n');
+    expect(rows[0]).toBe('First Name;Last Name;Email;Company;Address1;City;Country Code;Zip;Phone;Accepts Marketing;Total Spent;Total Orders;Tax Exempt;Tags;line;column;reason');
+    expect(rows[1]).toMatch(/^Françoise;Lefèvre;francoise\.lefevre@example\.fr;Café Crème SARL;.*;3\.32E\+10;.*;2;Phone;/);
+    // Fixed and imported again with the same flags (none): the encoding is detected as before.
+    writeFileSync(errors, Buffer.from(bytes.toString('latin1').replace('3.32E+10', '+33 3 20 00 00 00'), 'latin1'));
+    const again = await s.cli('import', errors, '--json');
+    expect(json(again)).toMatchObject({ created: 1, rejected: 0, encoding: 'windows-1252', delimiter: ';' });
+    expect(json<{ first_name: string }>(await s.cli('show', 'francoise.lefevre@example.fr', '--json')).first_name).toBe('Françoise');
+
+    const utf16 = join(s.dir, 'utf16.csv');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email\tfirst_name\nnot-an-email\t雪\n', 'utf16le')]));
+    expect((await s.cli('import', utf16, '--errors', errors)).code).toBe(1);
+    const wide = readFileSync(errors);
+    expect(wide.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfe]));
+    expect(wide.subarray(2).toString('utf16le').split('\r\n')[1]).toMatch(/^not-an-email\t雪\t2\temail\t/);
   });
 
   it('a header without an e-mail column names the columns and the fix', async () => {

@@ -10,7 +10,9 @@ import { MAP_TARGETS } from '../../core/csv/columns.js';
 import type { ImportMode, ImportSummary, Rejection } from '../../core/csv/import.js';
 import { type ImportTarget, PRESET_NAMES, type PresetName } from '../../core/csv/presets.js';
 import type { ReadOptions, RecordBatch } from '../../core/csv/read.js';
-import { csvCell, describeDelimiter, ENCODINGS, type Encoding, parseDelimiterOption, parseEncodingOption } from '../../core/csv/text.js';
+import {
+  csvCell, describeDelimiter, encoderFor, ENCODINGS, type Encoding, FILE_ENCODINGS, parseDelimiterOption, parseEncodingOption, type TextEncoder,
+} from '../../core/csv/text.js';
 import { type DateOrder, normalizeGroupName } from '../../core/values.js';
 import type { Context } from '../context.js';
 import { checkInputFile, checkOutputFile, openForWriting } from '../files.js';
@@ -89,6 +91,8 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
   const dryRun = Boolean(flags.dryRun);
   const rejections = new Rejections(ctx, flags.errors);
   const { importCustomers } = await import('../../core/csv/import.js');
+  // The --errors file is written in the input's encoding, known only when the header is read (synchronously).
+  const encoders = new Map(await Promise.all(FILE_ENCODINGS.map(async (e) => [e, await encoderFor(e)] as const)));
   const progress = new Progress(ctx, size, 'rows');
   try {
     // Opened once the header is known to be usable. A dry run writes nothing, not even a new store:
@@ -99,7 +103,7 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
       dateOrder: flags.dateFormat,
       now: ctx.io.now(),
       crashAfterRows: crashPointFrom(ctx.io.env),
-      onHeader: (h) => rejections.start(h.headers, h.delimiter),
+      onHeader: (h) => rejections.start(h.headers, h.delimiter, encoders.get(h.encoding)!),
       onRejected: (r, record) => {
         progress.done();
         rejections.add(r, record);
@@ -146,21 +150,24 @@ class Rejections {
   private total = 0;
   private out: ReturnType<typeof openForWriting> | undefined;
   private delimiter = ',';
+  private encoder: TextEncoder | undefined;
 
   constructor(private readonly ctx: Context, private readonly errorsFile: string | undefined) {
     if (errorsFile) checkOutputFile(errorsFile); // a bad path fails before the import starts
   }
 
   /** Once the header is read (a file that fails on its header leaves no --errors file behind). */
-  start(headers: string[], delimiter: string): void {
+  start(headers: string[], delimiter: string, encoder: TextEncoder): void {
     this.delimiter = delimiter;
+    this.encoder = encoder;
     if (!this.errorsFile) return;
     this.out = openForWriting(this.errorsFile);
+    this.out.write(encoder.bom);
     this.row([...headers, 'line', 'column', 'reason']);
   }
 
   private row(cells: string[]): void {
-    this.out!.write(cells.map((c) => csvCell(c, this.delimiter)).join(this.delimiter) + '\r\n');
+    this.out!.write(this.encoder!.encode(cells.map((c) => csvCell(c, this.delimiter)).join(this.delimiter) + '\r\n'));
   }
 
   add(rejection: Rejection, record: readonly string[]): void {

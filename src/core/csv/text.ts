@@ -5,7 +5,8 @@
 import { isUtf8 } from 'node:buffer';
 import { ValidationError } from '../../common/errors.js';
 
-export type Encoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
+export const FILE_ENCODINGS = ['utf-8', 'windows-1252', 'utf-16le', 'utf-16be'] as const;
+export type Encoding = (typeof FILE_ENCODINGS)[number];
 export const ENCODINGS: readonly string[] = ['auto', 'utf-8', 'windows-1252', 'latin1', 'utf-16le'];
 
 export interface DetectedEncoding {
@@ -130,4 +131,18 @@ export function csvCell(value: string, delimiter: string): string {
     NEEDS_QUOTES.set(delimiter, needs);
   }
   return needs.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Writes text in a file's encoding: the byte-order mark a spreadsheet needs to see UTF (none for Windows-1252), then each piece. */
+export interface TextEncoder {
+  bom: Buffer;
+  encode: (text: string) => Buffer;
+}
+
+/** An encoder that writes text back in the encoding a file was read in (Excel shows its accents). */
+export async function encoderFor(encoding: Encoding): Promise<TextEncoder> {
+  if (encoding === 'utf-8') return { bom: Buffer.from('\ufeff', 'utf8'), encode: (text) => Buffer.from(text, 'utf8') };
+  const iconv = (await import('iconv-lite')).default;
+  const name = encoding === 'windows-1252' ? 'win1252' : encoding;
+  return { bom: encoding === 'windows-1252' ? Buffer.alloc(0) : iconv.encode('\ufeff', name), encode: (text) => iconv.encode(text, name) };
 }
