@@ -53,6 +53,8 @@ export interface FieldDef {
   freeText?: boolean;
   /** Says who the customer is: a customer needs at least one such field (the e-mail is optional). */
   identifies?: boolean;
+  /** Part of the customer's address, which an address file (or another address of a customer) sets. */
+  address?: boolean;
 }
 
 const column = (name: string, type: FieldType, rest: Partial<FieldDef> = {}): FieldDef => ({
@@ -100,8 +102,8 @@ export const FIELDS: readonly FieldDef[] = [
     name: 'name', type: 'text', storage: 'derived', sql: `nullif(${FULL_NAME_SQL}, '')`, access: 'derived', exported: false,
     doc: 'first and last name, for display',
   },
-  text('phone', 'phone number, kept as typed', 'Phone', { searched: true, keptAsText: true, identifies: true }),
-  text('company', 'company name', 'Company', { searched: true, identifies: true }),
+  text('phone', 'phone number, kept as typed', 'Phone', { searched: true, keptAsText: true, identifies: true, address: true }),
+  text('company', 'company name', 'Company', { searched: true, identifies: true, address: true }),
   {
     name: 'group', type: 'text', storage: 'group', sql: 'g.name', access: 'editable', exported: true, label: 'Group',
     flag: { arg: '<name>', help: 'customer group (must exist: customers groups create NAME)', negated: 'remove from its group' },
@@ -126,13 +128,13 @@ export const FIELDS: readonly FieldDef[] = [
     sql: `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag))`,
     flag: { arg: '<tag>', help: 'tag (repeatable)' },
   },
-  text('street', 'street address', 'Street'),
-  text('street2', 'second address line', 'Street, line 2', { arg: 'street' }),
-  text('city', 'city', 'City'),
-  text('region', 'region, state or province', 'Region'),
-  text('postal_code', 'postal code, kept as text', 'Postal code', { keptAsText: true }),
+  text('street', 'street address', 'Street', { address: true }),
+  text('street2', 'second address line', 'Street, line 2', { arg: 'street', address: true }),
+  text('city', 'city', 'City', { address: true }),
+  text('region', 'region, state or province', 'Region', { address: true }),
+  text('postal_code', 'postal code, kept as text', 'Postal code', { keptAsText: true, address: true }),
   column('country', 'text', {
-    flag: { arg: '<code>', help: 'country, ISO 3166-1 alpha-2 code such as FR' }, label: 'Country (ISO code such as FR)', normalize: optional(normalizeCountry),
+    flag: { arg: '<code>', help: 'country, ISO 3166-1 alpha-2 code such as FR' }, label: 'Country (ISO code such as FR)', normalize: optional(normalizeCountry), address: true,
     // Platforms write country names ("France", "Belgique") as often as codes.
     readCell: optional((raw) => (raw.trim().length === 2 ? normalizeCountry(raw) : (countryCodeForName(raw) ?? normalizeCountry(raw)))),
   }),
@@ -175,6 +177,9 @@ export const NATIVE_FIELDS: readonly FieldDef[] = FIELDS.filter((f) => f.exporte
 /** The columns that say who a customer is: every customer has at least one (e-mail, phone, names, company). */
 export const IDENTITY_FIELDS: readonly FieldDef[] = FIELDS.filter((f) => f.identifies);
 export const IDENTITY_COLUMNS: readonly string[] = IDENTITY_FIELDS.map((f) => f.column!);
+
+/** The columns of a customer's address (see FieldDef.address). */
+export const ADDRESS_COLUMNS: readonly string[] = FIELDS.filter((f) => f.address).map((f) => f.column!);
 
 /** Names of the fields the search index holds. */
 export const SEARCHED_FIELDS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.searched).map((f) => f.name));

@@ -200,6 +200,9 @@ function summaryText(s: ImportSummary, dryRun: boolean, skipInvalid: boolean): s
   if (s.unknown_columns.length) lines.push(`Ignored unknown columns: ${s.unknown_columns.map((c) => `"${c}"`).join(', ')} (use --map 'Header=field' to read one).`);
   for (const w of s.warnings.slice(0, 20)) lines.push(`warning: ${w}.`);
   if (s.warnings.length > 20) lines.push(`... and ${s.warnings.length - 20} more warnings.`);
+  if (s.skipped_addresses) {
+    lines.push(`Skipped ${plural(s.skipped_addresses, 'address row')}: one address is kept per customer (the default billing one, else the first); rows of no customer are left out.`);
+  }
   if (s.groups_created.length) lines.push(`${s.written ? 'Created' : 'Would create'} groups: ${s.groups_created.map((g) => `"${g}"`).join(', ')}.`);
   for (const d of s.duplicate_lines.slice(0, 20)) {
     lines.push(`line ${d.line} repeats the ${d.key} of line ${d.earlierLine}; its non-empty values win, its empty cells erase nothing.`);
@@ -218,6 +221,6 @@ class RejectedRows extends CustomersError {
 }
 
 function jsonSummary(s: ImportSummary) {
-  const { created, updated, unchanged, rejected, duplicates, preset, delimiter, encoding, written, groups_created, unknown_columns, warnings } = s;
-  return { created, updated, unchanged, rejected, duplicates, preset, delimiter, encoding, written, groups_created, unknown_columns, warnings };
+  const { created, updated, unchanged, rejected, duplicates, skipped_addresses, preset, delimiter, encoding, written, groups_created, unknown_columns, warnings } = s;
+  return { created, updated, unchanged, rejected, duplicates, skipped_addresses, preset, delimiter, encoding, written, groups_created, unknown_columns, warnings };
 }

@@ -65,6 +65,13 @@ const SPECIAL: Record<string, { feeds: string; read: (row: RowValues, value: str
       row.columns.set('source_id', value === '' || value === '0' ? null : normalizeText(value, 'the source id'));
     },
   },
+  /** Whether an address is the customer's default billing address (Magento): the one kept of several. */
+  default_billing: {
+    feeds: 'default_billing',
+    read: (row, value) => {
+      row.defaultBilling = value !== '' && parseBoolean(value);
+    },
+  },
   /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
   street_lines: {
     feeds: 'street',
@@ -94,6 +101,8 @@ export interface RowValues {
   group?: string | null;
   tags?: string[];
   id?: number;
+  /** The row's address is marked as the default billing one (see addresses.ts). */
+  defaultBilling?: boolean;
 }
 
 export interface Problem {
@@ -156,6 +165,13 @@ export interface ReadOptions {
   dates: DateReader;
 }
 
+/** A date of a row that could be day/month or month/day, to be read again once the file says which. */
+export interface PendingDate {
+  header: string;
+  column: string;
+  raw: string;
+}
+
 /**
  * Reads a file's dates. Dates such as 5/6/2012 are day-first or month-first: as told (--date-format), else
  * as the file says (a day above 12 settles it). Those read before the file said are kept to be read again
@@ -163,8 +179,8 @@ export interface ReadOptions {
  */
 export class DateReader {
   private order: DateOrder | undefined;
-  /** Ambiguous dates of the row being read, not yet settled: taken by the import with the row's e-mail. */
-  private rowPending: { header: string; column: string; raw: string }[] = [];
+  /** Ambiguous dates of the row being read, not yet settled: taken by the import with the row. */
+  private rowPending: PendingDate[] = [];
 
   constructor(private readonly given: DateOrder | undefined) {
     this.order = given;
@@ -192,7 +208,7 @@ export class DateReader {
     return this.order;
   }
 
-  takeRowPending(): { header: string; column: string; raw: string }[] {
+  takeRowPending(): PendingDate[] {
     const pending = this.rowPending;
     this.rowPending = [];
     return pending;

@@ -8,7 +8,8 @@ import { ValidationError } from '../../common/errors.js';
 import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
-import { DateReader, headerOf, type Plan, planColumns, type Problem, readRow } from './columns.js';
+import { AddressRows, type RowEntry } from './addresses.js';
+import { DateReader, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
 import { detectPreset, type ImportTarget, type Preset, PRESETS, type PresetName } from './presets.js';
 import { CsvSyntaxError, type RecordBatch } from './read.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
@@ -70,6 +71,8 @@ export interface ImportSummary {
   groups_created: string[];
   unknown_columns: string[];
   duplicate_lines: DuplicateNote[];
+  /** Address rows not kept: further addresses of a customer (one is kept), addresses of no customer. */
+  skipped_addresses: number;
   /** Things that were read but look wrong, each with its line: said, not rejected. */
   warnings: string[];
 }
@@ -167,10 +170,11 @@ class ImportRun {
   private readonly plan: Plan;
   private readonly preset: Preset;
   private readonly writer: RowWriter;
+  private readonly addresses: AddressRows<PendingDate[]> | undefined;
   private misread = false;
   private readonly dates: DateReader;
   /** Rows whose dates were read before the file said day-first or month-first. */
-  private readonly undecided: { line: number; id: number; header: string; column: string; raw: string }[] = [];
+  private readonly undecided: (PendingDate & { line: number; id: number })[] = [];
   private bytes = 0;
   private rows = 0;
   /** The line the last record read ends on (the header's, at first). */
@@ -191,6 +195,7 @@ class ImportRun {
     this.summary = {
       created: 0, updated: 0, unchanged: 0, rejected: 0, duplicates: 0, preset: this.preset.name, delimiter: delimiterName(first.delimiter),
       encoding: first.encoding, written: false, groups_created: [], unknown_columns: this.plan.unknown, duplicate_lines: [], warnings: [],
+      skipped_addresses: 0,
     };
     this.dates = new DateReader(options.dateOrder);
     this.seqAtStart = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'customers'").pluck().get() as number | undefined) ?? 0;
@@ -201,6 +206,7 @@ class ImportRun {
       sourceIdHeader: headerOf(this.plan, 'source_id'),
       reject: (line, record, problems) => this.reject(line, record, problems),
     });
+    this.addresses = this.preset.addresses && new AddressRows(this.preset.addresses, headerOf(this.plan, 'email'));
     options.onHeader?.({
       headers: this.headers, preset: this.preset.name, detected: header.chosen.detected, recognised: header.chosen.recognised,
       delimiter: this.delimiter, encoding: first.encoding, unknownColumns: this.plan.unknown,
@@ -224,11 +230,23 @@ class ImportRun {
     const undecided = this.dates.takeRowPending();
     if (problems.length) {
       this.reject(line, record, problems);
+      // The further addresses of a rejected customer go with it.
+      if (this.addresses && row.email !== undefined) this.writeAll(this.addresses.customerRejected());
       return;
     }
-    const id = this.writer.write(line, record, row);
-    if (id !== undefined) for (const date of undecided) this.undecided.push({ line, id, ...date });
+    const entry = { line, record, row, extra: undecided };
+    const ready = this.addresses ? this.addresses.take(entry) : [entry];
+    if (!Array.isArray(ready)) this.reject(line, record, [ready]);
+    else this.writeAll(ready);
     crashIfReached(this.options.crashAfterRows, this.rows);
+  }
+
+  private writeAll(entries: readonly RowEntry<PendingDate[]>[]): void {
+    const addressOnly = this.preset.addresses === 'file';
+    for (const { line, record, row, extra } of entries) {
+      const id = this.writer.write(line, record, row, { addressOnly });
+      if (id !== undefined) for (const date of extra) this.undecided.push({ line, id, ...date });
+    }
   }
 
   /**
@@ -302,11 +320,12 @@ class ImportRun {
 
   /** Indexes the new customers and says whether to keep the work. */
   finish(): ImportSummary {
+    if (this.addresses) this.writeAll(this.addresses.finish());
     this.settleDates();
     // New customers all have ids above the sequence at the start: index them in one statement.
     indexCustomersInBulk(this.store.db, 'c.id > ?', this.seqAtStart);
     const counts: RowCounts = this.writer.counts;
-    Object.assign(this.summary, counts);
+    Object.assign(this.summary, counts, { skipped_addresses: this.addresses?.skipped ?? 0 });
     this.summary.written = !this.options.dryRun && !(this.summary.rejected > 0 && !this.options.skipInvalid);
     if (this.summary.written) this.bulk?.restore();
     return this.summary;

@@ -32,6 +32,9 @@ export interface ExportContext {
   sharedPhones: ReadonlySet<string>;
 }
 
+/** How a preset's rows carry addresses (see Preset.addresses and addresses.ts). */
+export type AddressLayout = 'continuation' | 'file';
+
 export interface Preset {
   name: PresetName;
   import: readonly ImportColumn[];
@@ -40,9 +43,14 @@ export interface Preset {
   export: readonly ExportColumn[];
   /** The platform refuses customers without an e-mail: an export leaves them out and says how many. */
   requiresEmail?: boolean;
+  /**
+   * Rows that carry addresses (addresses.ts): 'continuation', a row with an empty e-mail is another address of
+   * the customer above; 'file', every row is an address of the existing customer its e-mail names.
+   */
+  addresses?: AddressLayout;
 }
 
-export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce'] as const;
+export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'magento-addresses', 'bigcommerce'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const text = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[field]));
@@ -251,6 +259,7 @@ export const MAGENTO_GROUPS: Record<string, string | null> = { '0': null, '1': n
 const magento: Preset = {
   name: 'magento',
   requiresEmail: true,
+  addresses: 'continuation',
   import: [
     { header: 'email', target: 'email' },
     { header: '_email', target: 'email' },
@@ -269,13 +278,14 @@ const magento: Preset = {
     { header: '_address_street', target: 'street_lines' },
     { header: '_address_telephone', target: 'phone' },
     { header: '_address_vat_id', target: 'tax_id', rank: 1 },
+    { header: '_address_default_billing_', target: 'default_billing' },
   ],
   ignored: [
     '_website', '_store', 'confirmation', 'created_in', 'disable_auto_group_change', 'dob', 'gender', 'middlename',
     'prefix', 'rp_token', 'rp_token_created_at', 'store_id', 'suffix', 'website_id', '_address_fax', '_address_firstname',
     '_address_lastname', '_address_middlename', '_address_prefix', '_address_suffix', '_address_region_id',
     '_address_vat_is_valid', '_address_vat_request_date', '_address_vat_request_id', '_address_vat_request_success',
-    '_address_default_billing_', '_address_default_shipping_', '_entity_id', 'updated_at', 'lock_expires', 'failures_num',
+    '_address_default_shipping_', '_entity_id', 'updated_at', 'lock_expires', 'failures_num', 'default_billing', 'default_shipping',
   ],
   export: [
     { header: 'email', value: text('email') },
@@ -296,6 +306,47 @@ const magento: Preset = {
     { header: '_address_vat_id', value: text('tax_id') },
     { header: '_address_default_billing_', value: (c) => (c.street || c.city ? '1' : '') },
     { header: '_address_default_shipping_', value: (c) => (c.street || c.city ? '1' : '') },
+  ],
+};
+
+/**
+ * Magento's customer_address file: one row per address of a customer already in the store, named by `_email`.
+ * Its firstname and lastname are the addressee's, not the customer's: not read.
+ */
+const magentoAddresses: Preset = {
+  name: 'magento-addresses',
+  requiresEmail: true,
+  addresses: 'file',
+  import: [
+    { header: '_email', target: 'email' },
+    { header: 'company', target: 'company' },
+    { header: 'street', target: 'street_lines' },
+    { header: 'city', target: 'city' },
+    { header: 'region', target: 'region' },
+    { header: 'postcode', target: 'postal_code' },
+    { header: 'country_id', target: 'country' },
+    { header: 'telephone', target: 'phone' },
+    { header: '_address_default_billing_', target: 'default_billing' },
+  ],
+  ignored: [
+    '_website', '_entity_id', 'fax', 'firstname', 'lastname', 'middlename', 'prefix', 'suffix', 'region_id', 'vat_id', 'vat_is_valid',
+    'vat_request_date', 'vat_request_id', 'vat_request_success', '_address_default_shipping_',
+  ],
+  export: [
+    { header: '_website', value: () => 'base' },
+    { header: '_email', value: text('email') },
+    { header: '_entity_id', value: () => '' },
+    { header: 'city', value: text('city') },
+    { header: 'company', value: text('company') },
+    { header: 'country_id', value: text('country') },
+    { header: 'firstname', value: text('first_name') },
+    { header: 'lastname', value: text('last_name') },
+    { header: 'postcode', value: text('postal_code') },
+    { header: 'region', value: text('region') },
+    { header: 'street', value: (c) => [c.street, c.street2].filter(Boolean).join('\n') },
+    { header: 'telephone', value: text('phone') },
+    { header: '_address_default_billing_', value: () => '1' },
+    { header: '_address_default_shipping_', value: () => '1' },
   ],
 };
 
@@ -332,7 +383,7 @@ const bigcommerce: Preset = {
   ],
 };
 
-export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce };
+export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, 'magento-addresses': magentoAddresses, bigcommerce };
 
 export function headerKey(header: string): string {
   return header.trim().toLowerCase();

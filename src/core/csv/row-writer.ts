@@ -38,6 +38,11 @@ export interface RowWriterOptions {
 
 type Stored = Record<string, string | number | null>;
 
+export interface WriteHow {
+  /** The row is the address of a customer who must exist (an address file, addresses.ts). */
+  addressOnly?: boolean;
+}
+
 /** Stored columns an import sets, besides id and group (tags live in their own table). */
 const COLUMNS = IMPORTED_COLUMN_FIELDS.map((f) => f.column!);
 /** Positional parameters: binding an object by name per row cost twice as much as the insert itself. */
@@ -72,15 +77,18 @@ export class RowWriter {
   }
 
   /** Writes one row; returns the id of the customer it created or changed, undefined when it was rejected. */
-  write(line: number, record: readonly string[], row: RowValues): number | undefined {
+  write(line: number, record: readonly string[], row: RowValues, how: WriteHow = {}): number | undefined {
     let existing: Stored | undefined;
     // Into an empty store only a source id can name an earlier row of the file (the e-mail index says the rest).
-    if (!this.insertFirst || typeof row.columns.get('source_id') === 'string') {
+    if (!this.insertFirst || how.addressOnly || typeof row.columns.get('source_id') === 'string') {
       const found = this.findExisting(row);
       if (typeof found === 'string') return this.rejectKey(line, record, row, found);
       existing = found;
     }
     if (!existing) {
+      if (how.addressOnly) {
+        return this.rejectKey(line, record, row, 'no customer has this e-mail: an address file adds addresses to customers already in the store; import the customers first');
+      }
       if (this.options.mode === 'update') {
         const what = row.email !== undefined ? 'no customer has this e-mail' : row.columns.get('source_id') ? 'no customer has this source id' : 'the row has no e-mail or source id to find a customer by';
         return this.rejectKey(line, record, row, `${what} (--mode update changes existing customers only; use --mode upsert to create them)`);

@@ -1,0 +1,74 @@
+/**
+ * Files with several addresses per customer (Magento's customers-and-addresses file, Magento's address file):
+ * one address is kept, the customer's own name is never taken from an address row.
+ */
+import { describe, expect, it } from 'vitest';
+import { json, storeCli } from './helpers/run-cli.js';
+
+const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
+
+type Customer = Record<string, unknown>;
+const ADDRESS = 'email,name,company,street,street2,city,postal_code,country,phone';
+
+describe("Magento's customers-and-addresses file", () => {
+  it('reads a row without e-mail as another address of the customer above: the default billing one is kept', async () => {
+    const { cli } = storeCli();
+    const r = await cli('import', fixture('magento-composite-continuation.csv'), '--date-format', 'MDY', '--json');
+    expect(json(r)).toMatchObject({ preset: 'magento', created: 2, rejected: 0, skipped_addresses: 3 });
+    expect(json<Customer[]>(await cli('list', '--json', '--fields', `${ADDRESS},group,created_at`))).toEqual([
+      {
+        email: 'pieter.jansen@example.nl', name: 'Pieter Jansen', company: 'Jansen Advies', street: 'Markt 1', street2: null, city: 'Delft',
+        postal_code: '2611 AB', country: 'NL', phone: '+31 15 200 0002', group: null, created_at: '2012-05-06T15:53:00Z',
+      },
+      {
+        email: 'marta.kowalska@example.pl', name: 'Marta Kowalska', company: null, street: 'Rynek Główny 1', street2: null, city: 'Kraków',
+        postal_code: '31-042', country: 'PL', phone: '+48 12 300 0001', group: 'Wholesale', created_at: '2012-05-06T15:53:00Z',
+      },
+    ]);
+    const text = await cli('import', fixture('magento-composite-continuation.csv'), '--date-format', 'MDY');
+    expect(text.stderr).toContain('Imported: 0 created, 0 updated, 2 unchanged, 0 rejected.');
+    expect(text.stderr).toContain('Skipped 3 address rows: one address is kept per customer (the default billing one, else the first); rows of no customer are left out.');
+  });
+
+  it('a row without e-mail at the top of the file continues nobody: rejected with the fix', async () => {
+    const { cli, dir } = storeCli();
+    const { writeFileSync } = await import('node:fs');
+    const file = `${dir}/m.csv`;
+    writeFileSync(file, 'email,firstname,lastname,_address_city,_address_telephone,_website\n,,,Delft,+31 15 200 0002,base\n');
+    const r = await cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 2, column "email", value "": a row without e-mail continues the customer above it, and there is none: give its e-mail');
+  });
+});
+
+describe("Magento's customer_address file", () => {
+  it("sets the address of the customer its _email names, never the customer's name; unknown customers are rejected", async () => {
+    const { cli } = storeCli();
+    await cli('import', fixture('magento-composite-continuation.csv'), '--date-format', 'MDY');
+    const strict = await cli('import', fixture('magento-customer-address.csv'));
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('line 6, column "_email", value "nobody@example.com": no customer has this e-mail: an address file adds addresses to customers already in the store; import the customers first');
+    expect(strict.stderr).toContain('Read as magento-addresses preset');
+    const r = await cli('import', fixture('magento-customer-address.csv'), '--skip-invalid', '--json');
+    expect(json(r)).toMatchObject({ preset: 'magento-addresses', created: 0, updated: 2, rejected: 1, skipped_addresses: 1, unknown_columns: [] });
+    expect(json<Customer[]>(await cli('list', '--json', '--fields', ADDRESS))).toEqual([
+      {
+        email: 'pieter.jansen@example.nl', name: 'Pieter Jansen', company: 'Jansen Advies', street: 'Lange Voorhout 3', street2: '2e verdieping',
+        city: 'Den Haag', postal_code: '2511 CV', country: 'NL', phone: '+31 70 200 0004',
+      },
+      {
+        email: 'marta.kowalska@example.pl', name: 'Marta Kowalska', company: null, street: 'Stary Rynek 2', street2: null, city: 'Poznań',
+        postal_code: '61-001', country: 'PL', phone: null,
+      },
+    ]);
+    expect((await cli('list', '--format', 'count')).stdout).toBe('2\n');
+  });
+
+  it('exports an address file that imports back unchanged', async () => {
+    const { cli, dir } = storeCli();
+    await cli('import', fixture('magento-composite-continuation.csv'), '--date-format', 'MDY');
+    const file = `${dir}/addresses.csv`;
+    await cli('export', '--preset', 'magento-addresses', file);
+    expect(json(await cli('import', file, '--json'))).toMatchObject({ preset: 'magento-addresses', unchanged: 2, updated: 0, skipped_addresses: 0 });
+  });
+});
