@@ -125,6 +125,8 @@ export type FieldPlan = ColumnPlan[];
 export interface Plan {
   fields: FieldPlan[];
   unknown: string[];
+  /** Columns of a first or last name on its own: when one has a value, a whole-name column is not read. */
+  nameParts: number[];
 }
 
 /** Plans the columns of a header for a preset and the user's --map. */
@@ -151,7 +153,8 @@ export function planColumns(headers: string[], preset: Preset, maps: readonly { 
     const field = SPECIAL[c.target]?.feeds ?? c.target;
     fields.set(field, [...(fields.get(field) ?? []), c]);
   }
-  return { fields: [...fields.values()], unknown };
+  const nameParts = columns.filter((c) => c.target === 'first_name' || c.target === 'last_name').map((c) => c.index);
+  return { fields: [...fields.values()], unknown, nameParts };
 }
 
 /** The header of the column feeding a field (e-mail, source id), for messages about a row's value of it. */
@@ -219,7 +222,9 @@ export class DateReader {
 export function readRow(record: readonly string[], plan: Plan, options: ReadOptions, problems: Problem[]): RowValues {
   const row: RowValues = { columns: new Map() };
   for (const candidates of plan.fields) {
-    const col = candidates.find((c) => (record[c.index] ?? '').trim() !== '') ?? candidates[0];
+    // A whole name is read only when the file gives neither part apart ("Dupont" alone is a last name).
+    const named = plan.nameParts.some((i) => (record[i] ?? '').trim() !== '');
+    const col = candidates.find((c) => (record[c.index] ?? '').trim() !== '' && !(named && c.target === 'full_name')) ?? candidates[0];
     // Every platform's file may mark a value as text with an apostrophe (our export does before formulas).
     const raw = unguardFormula(record[col.index] ?? '');
     try {
