@@ -225,8 +225,10 @@ export function readRow(record: readonly string[], plan: Plan, options: ReadOpti
     // A whole name is read only when the file gives neither part apart ("Dupont" alone is a last name).
     const named = plan.nameParts.some((i) => (record[i] ?? '').trim() !== '');
     const col = candidates.find((c) => (record[c.index] ?? '').trim() !== '' && !(named && c.target === 'full_name')) ?? candidates[0];
-    // Every platform's file may mark a value as text with an apostrophe (our export does before formulas).
-    const raw = unguardFormula(record[col.index] ?? '');
+    // Every platform's file may mark a value as text with an apostrophe (our export does before formulas);
+    // codes kept as text (phones, postal codes, ids) never start with one of their own: "'8011 AB".
+    const cell = unguardFormula(record[col.index] ?? '');
+    const raw = cell.startsWith("'") && READABLE_FIELDS.get(col.target)?.keptAsText ? cell.slice(1) : cell;
     try {
       const special = SPECIAL[col.target];
       if (special) special.read(row, raw.trim());
