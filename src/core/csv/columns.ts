@@ -65,6 +65,15 @@ const SPECIAL: Record<string, { feeds: string; read: (row: RowValues, value: str
       row.columns.set('source_id', value === '' || value === '0' ? null : normalizeText(value, 'the source id'));
     },
   },
+  /** Stripe's tax status: exempt and reverse (charge) mean no tax is charged; none means taxed. */
+  stripe_tax_exempt: {
+    feeds: 'tax_exempt',
+    read: (row, value) => {
+      const status = value.toLowerCase();
+      if (!['', 'none', 'exempt', 'reverse'].includes(status)) throw new ValidationError(`"${value}" is not a Stripe tax status (expected none, exempt or reverse)`);
+      row.columns.set('tax_exempt', status === 'exempt' || status === 'reverse' ? 1 : 0);
+    },
+  },
   /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
   street_lines: {
     feeds: 'street',
@@ -226,7 +235,7 @@ function readField(row: RowValues, field: FieldDef, raw: string, header: string,
   const value = raw.trim();
   switch (field.storage) {
     case 'id':
-      if (value !== '') row.id = parseCount(value, 'the id');
+      if (value !== '') row.id = readOwnId(value);
       return;
     case 'group':
       row.group = value === '' ? null : normalizeGroupName(value);
@@ -240,6 +249,17 @@ function readField(row: RowValues, field: FieldDef, raw: string, header: string,
       if (field.name === 'email') row.email = stored as string;
     }
   }
+}
+
+/**
+ * This store's own id, from a native file. Another platform's id (Stripe's cus_...) is refused, never
+ * taken for one of ours, with the ways to keep it as the source id.
+ */
+function readOwnId(value: string): number {
+  if (/^\d+$/.test(value)) return parseCount(value, 'the id');
+  throw new ValidationError(
+    `"${value}" is not one of this store's ids (whole numbers); another platform's id, such as Stripe's cus_..., is a source id: pass --preset stripe, or --map 'id=source_id'`,
+  );
 }
 
 /** A cell's stored value for a column field; undefined leaves the column as it is (an empty timestamp). */

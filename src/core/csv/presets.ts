@@ -7,7 +7,7 @@ import { type Item, NATIVE_FIELDS } from '../fields.js';
 
 /**
  * What an imported column becomes: a field's name (fields.ts), or one of the special readings of
- * columns.ts (full_name, password, magento_group, tax_exempt_category, group_or_general, street_lines, id_or_guest).
+ * columns.ts (its SPECIAL table: full_name, password, magento_group, ...).
  */
 export type ImportTarget = string;
 
@@ -31,7 +31,7 @@ export interface Preset {
   export: readonly ExportColumn[];
 }
 
-export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce'] as const;
+export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce', 'stripe'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const text = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[field]));
@@ -317,10 +317,63 @@ const bigcommerce: Preset = {
   ],
 };
 
-export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce };
+/** A timestamp as Stripe's dashboard writes it: "2023-09-08 00:33" (UTC, to the minute). */
+const minutes = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[field]).slice(0, 16).replace('T', ' '));
 
+/**
+ * Stripe's dashboard customer export. Its `id` (cus_...) is Stripe's: kept as the source id, never read as
+ * this store's id. Metadata columns ("<key> (metadata)") are reported as unknown.
+ */
+const stripe: Preset = {
+  name: 'stripe',
+  import: [
+    { header: 'id', target: 'source_id' },
+    { header: 'Email', target: 'email' },
+    { header: 'Name', target: 'full_name' },
+    { header: 'Description', target: 'note' },
+    { header: 'Created (UTC)', target: 'created_at' },
+    { header: 'Phone', target: 'phone' },
+    { header: 'Address Line1', target: 'street' },
+    { header: 'Address Line2', target: 'street2' },
+    { header: 'Address City', target: 'city' },
+    { header: 'Address State', target: 'region' },
+    { header: 'Address Country', target: 'country' },
+    { header: 'Address Zip', target: 'postal_code' },
+    { header: 'Address Postal Code', target: 'postal_code' },
+    { header: 'Business Vat ID', target: 'tax_id' },
+    { header: 'Tax Exempt', target: 'stripe_tax_exempt' },
+    { header: 'Total Spend', target: 'total_spent' },
+    { header: 'Payment Count', target: 'order_count' },
+  ],
+  ignored: [
+    'Delinquent', 'Plan', 'Status', 'Refunded Volume', 'Dispute Losses', 'Currency', 'Account Balance', 'Default Source', 'Coupon',
+    'Discount', 'Card ID', 'Card Last4', 'Card Brand', 'Card Funding', 'Card Exp Month', 'Card Exp Year', 'Card Name', 'Shipping Name',
+    'Shipping Phone', 'Shipping Address Line1', 'Shipping Address Line2', 'Shipping Address City', 'Shipping Address State',
+    'Shipping Address Country', 'Shipping Address Postal Code', 'Shipping Address Zip',
+  ],
+  export: [
+    { header: 'id', value: text('source_id') },
+    { header: 'Description', value: text('note') },
+    { header: 'Email', value: text('email') },
+    { header: 'Name', value: text('name') },
+    { header: 'Created (UTC)', value: minutes('created_at') },
+    { header: 'Phone', value: text('phone') },
+    { header: 'Address Line1', value: text('street') },
+    { header: 'Address Line2', value: text('street2') },
+    { header: 'Address City', value: text('city') },
+    { header: 'Address State', value: text('region') },
+    { header: 'Address Country', value: text('country') },
+    { header: 'Address Zip', value: text('postal_code') },
+    { header: 'Business Vat ID', value: text('tax_id') },
+    { header: 'Tax Exempt', value: (c) => (c.tax_exempt ? 'exempt' : 'none') },
+  ],
+};
+
+export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce, stripe };
+
+/** A header as presets match it: ignoring case, surrounding spaces and doubled spaces ("Active  (0/1)"). */
 export function headerKey(header: string): string {
-  return header.trim().toLowerCase();
+  return header.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 export interface Detection {
@@ -329,19 +382,21 @@ export interface Detection {
 }
 
 /**
- * The preset that recognises most of the header's columns; it must recognise an e-mail column.
- * Ties go to the earlier preset in PRESET_NAMES (native first).
+ * The preset that recognises most of the header's columns; it must recognise an e-mail column. On a tie,
+ * the preset whose header names match in their exact case wins ("id,Email" is Stripe's, "id,email" this
+ * tool's), then the earlier one in PRESET_NAMES (native first).
  */
 export function detectPreset(headers: readonly string[]): Detection | undefined {
-  let best: Detection | undefined;
+  let best: (Detection & { exact: number }) | undefined;
   for (const name of PRESET_NAMES) {
     const preset = PRESETS[name];
+    const names = [...preset.import.map((c) => c.header), ...preset.ignored];
     const known = new Map(preset.import.map((c) => [headerKey(c.header), c.target]));
-    const ignored = new Set(preset.ignored.map(headerKey));
-    const keys = headers.map(headerKey);
-    if (!keys.some((k) => known.get(k) === 'email')) continue;
-    const recognised = keys.filter((k) => known.has(k) || ignored.has(k)).length;
-    if (!best || recognised > best.recognised) best = { preset, recognised };
+    const keys = new Set(names.map(headerKey));
+    if (!headers.some((h) => known.get(headerKey(h)) === 'email')) continue;
+    const recognised = headers.filter((h) => keys.has(headerKey(h))).length;
+    const exact = headers.filter((h) => names.includes(h.trim())).length;
+    if (!best || recognised > best.recognised || (recognised === best.recognised && exact > best.exact)) best = { preset, recognised, exact };
   }
-  return best;
+  return best && { preset: best.preset, recognised: best.recognised };
 }

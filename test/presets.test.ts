@@ -1,0 +1,70 @@
+/**
+ * The presets of the platforms merchants leave (Stripe, PrestaShop, Mailchimp, Squarespace, Wix) and of the
+ * spreadsheets they make: detected from the header, read value by value. Export and import back: export.test.ts.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Customer, importFixture } from './helpers/fixtures.js';
+import { json, storeCli } from './helpers/run-cli.js';
+
+/** Imports the text as a file of that name into the store (a fresh one by default), with --json. */
+async function importText(content: string, args: string[] = [], s = storeCli()) {
+  const file = join(s.dir, 'file.csv');
+  writeFileSync(file, content);
+  const r = await s.cli('import', file, '--json', ...args);
+  return { ...s, r, summary: r.code === 0 ? JSON.parse(r.stdout) : undefined };
+}
+
+describe('Stripe', () => {
+  it("is detected; cus_... is kept as the source id, the store gives its own ids; names, notes, dates, VAT ids", async () => {
+    const { summary, list, byEmail } = await importFixture('stripe-customers.csv');
+    expect(summary).toMatchObject({ preset: 'stripe', created: 5, rejected: 0, unknown_columns: ['tag (metadata)'] });
+    expect(list.map((c) => c.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(byEmail('claire.moreau@example.fr')).toMatchObject({
+      source_id: 'cus_PqR8sT2uVw3XyZ', first_name: 'Claire', last_name: 'Moreau', note: 'Wholesale account - invoice monthly',
+      created_at: '2023-09-08T00:33:00Z', phone: '+33 6 98 76 54 32', street: '14 rue Oberkampf', city: 'Paris', country: 'FR',
+      postal_code: '75011', tax_id: 'FR40123456789', total_spent: '1520.00', order_count: 12, accepts_marketing: false,
+    });
+    expect(byEmail('lotte.jansen@example.nl')).toMatchObject({ street2: '2e verdieping', postal_code: '1016 GV', note: 'Bought at the Utrecht fair' });
+    expect(byEmail('marco.deluca@example.it')).toMatchObject({ first_name: 'Marco', last_name: 'De Luca', postal_code: '00186', region: 'RM' });
+    expect(byEmail('noname@example.com')).toMatchObject({ first_name: null, last_name: null, source_id: 'cus_Qw5eRt8YuI1oPa' });
+  });
+
+  it('a re-import finds each customer by its Stripe id, even after an e-mail change', async () => {
+    const s = (await importFixture('stripe-customers.csv'));
+    expect(json(await s.cli('import', join(__dirname, '..', 'fixtures', 'stripe-customers.csv'), '--json'))).toMatchObject({ created: 0, unchanged: 5 });
+    const { summary } = await importText('id,Email,Name\ncus_Ab3dEf6GhIj9Kl,tom@baker.example,Tom Baker\n', [], s);
+    expect(summary).toMatchObject({ preset: 'stripe', created: 0, updated: 1 });
+    expect(json<Customer>(await s.cli('show', '2', '--json'))).toMatchObject({ email: 'tom@baker.example', source_id: 'cus_Ab3dEf6GhIj9Kl' });
+  });
+
+  it.each([
+    ['id,Email', 'cus_Ab3dEf6GhIj9Kl,tom.baker@example.co.uk'],
+    ['id,Email,Name', 'cus_Ab3dEf6GhIj9Kl,tom.baker@example.co.uk,Tom Baker'],
+    ['id,Email,Phone', 'cus_Ab3dEf6GhIj9Kl,tom.baker@example.co.uk,+44 20 7946 0000'],
+    ['id,Name,Email,Created (UTC)', 'cus_Ab3dEf6GhIj9Kl,Tom Baker,tom.baker@example.co.uk,2024-01-15 14:02'],
+  ])('a partial Stripe header (%s), which native or Ecwid read as well, is Stripe: its id is never taken for ours', async (header, row) => {
+    const { summary } = await importText(`${header}\n${row}\n`);
+    expect(summary).toMatchObject({ preset: 'stripe', created: 1, rejected: 0 });
+  });
+
+  it("a native file's own ids are still ours; a cus_... id there is refused with the way to keep it", async () => {
+    const s = storeCli();
+    expect((await importText('id,email\n7,a@example.com\n', [], s)).summary).toMatchObject({ preset: 'native', created: 1 });
+    expect(json<Customer>(await s.cli('show', 'a@example.com', '--json')).id).toBe(7);
+    const { r } = await importText('id,email\ncus_Ab3dEf6GhIj9Kl,b@example.com\n', [], s);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`line 2, column "id", value "cus_Ab3dEf6GhIj9Kl": "cus_Ab3dEf6GhIj9Kl" is not one of this store's ids (whole numbers); another platform's id, such as Stripe's cus_..., is a source id: pass --preset stripe, or --map 'id=source_id'`);
+    expect((await importText('id,email\ncus_Ab3dEf6GhIj9Kl,b@example.com\n', ['--preset', 'stripe'], s)).summary).toMatchObject({ created: 1 });
+    expect(json<Customer>(await s.cli('show', 'b@example.com', '--json'))).toMatchObject({ id: 8, source_id: 'cus_Ab3dEf6GhIj9Kl' });
+  });
+
+  it('tax status: exempt and reverse charge are tax-exempt, none is not, anything else is refused', async () => {
+    const { summary, cli } = await importText('id,Email,Tax Exempt\ncus_1,a@example.com,exempt\ncus_2,b@example.com,reverse\ncus_3,c@example.com,none\n');
+    expect(summary).toMatchObject({ preset: 'stripe', created: 3 });
+    expect((await cli('list', '--tax-exempt', '--format', 'ids')).stdout).toBe('1\n2\n');
+    const bad = await importText('id,Email,Tax Exempt\ncus_1,a@example.com,maybe\n');
+    expect(bad.r.stderr).toContain('line 2, column "Tax Exempt", value "maybe": "maybe" is not a Stripe tax status (expected none, exempt or reverse)');
+  });
+});
