@@ -68,3 +68,53 @@ describe('Stripe', () => {
     expect(bad.r.stderr).toContain('line 2, column "Tax Exempt", value "maybe": "maybe" is not a Stripe tax status (expected none, exempt or reverse)');
   });
 });
+
+describe('PrestaShop', () => {
+  it('customers import file (;): names, newsletter, registration date, groups beyond the built-in ones, passwords hashed', async () => {
+    const { summary, byEmail, cli, db } = await importFixture('prestashop-customers.csv');
+    expect(summary).toMatchObject({ preset: 'prestashop', delimiter: ';', created: 3, rejected: 0, unknown_columns: [], groups_created: ['Grossistes'] });
+    expect(byEmail('amelie.girard@example.fr')).toMatchObject({
+      source_id: '1', first_name: 'Amélie', last_name: 'Girard', accepts_marketing: true, created_at: '2019-05-04T00:00:00Z', group: null, tags: [],
+    });
+    // Opt-in is consent to partners' offers, not to the store's e-mails.
+    expect(byEmail('luc.bernard@example.fr')).toMatchObject({ accepts_marketing: false, group: 'Grossistes' });
+    expect(byEmail('ines.haddad@example.fr')).toMatchObject({ first_name: 'Inès', group: 'Grossistes', tags: ['VIP'] });
+    const { default: Database } = await import('better-sqlite3');
+    const raw = new Database(db, { readonly: true });
+    expect(raw.prepare('SELECT email FROM customers WHERE password_hash LIKE ? ORDER BY id').pluck().all('scrypt$%')).toEqual(['amelie.girard@example.fr', 'ines.haddad@example.fr']);
+    raw.close();
+    expect(json(await cli('import', join(__dirname, '..', 'fixtures', 'prestashop-customers.csv'), '--json'))).toMatchObject({ unchanged: 1, updated: 2 });
+  });
+
+  it('back-office export: amounts formatted for reading, registration date-times, the default group', async () => {
+    const { summary, byEmail } = await importFixture('prestashop-back-office-export.csv');
+    expect(summary).toMatchObject({ preset: 'prestashop', created: 3, rejected: 0, unknown_columns: [] });
+    expect(byEmail('amelie.girard@example.fr')).toMatchObject({ source_id: '12', total_spent: '1254.90', accepts_marketing: true, group: null, created_at: '2019-05-04T10:22:31Z' });
+    expect(byEmail('luc.bernard@example.fr')).toMatchObject({ total_spent: '89.50', company: 'Bernard & Fils', group: 'Grossistes', accepts_marketing: false });
+    expect(byEmail('ines.haddad@example.fr')).toMatchObject({ total_spent: '0.00', group: null });
+  });
+
+  it.each([
+    ['"€1,254.90"', '1254.90'], ['"1 254,90 €"', '1254.90'], ['$12', '12.00'], ['"1,234"', '1234.00'], ['"-3,5 €"', '-3.50'],
+  ])('reads the amount %s as %s, whatever the locale', async (cell, amount) => {
+    const { summary, cli } = await importText(`ID,Email address,Sales\n1,a@example.com,${cell}\n`);
+    expect(summary.preset).toBe('prestashop');
+    expect(json<Customer>(await cli('show', '1', '--json')).total_spent).toBe(amount);
+  });
+
+  it('an amount it cannot read is refused with its line and column', async () => {
+    const { r } = await importText('ID,Email address,Sales\n1,a@example.com,n/a\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 2, column "Sales", value "n/a": "n/a" is not an amount (expected a number such as 1 254,90 € or €1,254.90)');
+  });
+
+  it('export writes the import file in the order of the import form, with ";", and no ids or passwords', async () => {
+    const { cli } = await importFixture('prestashop-customers.csv');
+    const out = (await cli('export', '--preset', 'prestashop')).stdout.split('\r\n');
+    expect(out[0]).toBe('Customer ID;Active (0/1);Titles ID (Mr = 1, Ms = 2, else 0);Email *;Password *;Birthday (yyyy-mm-dd);Last Name *;First Name *;Newsletter (0/1);Opt-in (0/1);Registration date (yyyy-mm-dd);Groups (x,y,z...);Default group ID');
+    expect(out.slice(1, 3)).toEqual([
+      ';1;0;amelie.girard@example.fr;;;Girard;Amélie;1;0;2019-05-04;Customer;',
+      ';1;0;luc.bernard@example.fr;;;Bernard;Luc;0;0;2020-10-21;Customer, Grossistes;',
+    ]);
+  });
+});

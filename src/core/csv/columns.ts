@@ -9,7 +9,7 @@ import {
   type DateOrder, normalizeEmail, normalizeGroupName, normalizeTags, normalizeText, parseAmount, parseBoolean, parseCount, parseSlashDate,
   parseTimestamp, slashDateOrders,
 } from '../values.js';
-import { headerKey, type ImportTarget, MAGENTO_GROUPS, type Preset } from './presets.js';
+import { headerKey, type ImportTarget, MAGENTO_GROUPS, type Preset, PRESTASHOP_GENERAL_GROUPS } from './presets.js';
 import { unguardFormula } from './text.js';
 
 /**
@@ -74,6 +74,29 @@ const SPECIAL: Record<string, { feeds: string; read: (row: RowValues, value: str
       row.columns.set('tax_exempt', status === 'exempt' || status === 'reverse' ? 1 : 0);
     },
   },
+  /** A platform's customer id where an empty cell keeps the stored one (PrestaShop's import file, as our export writes it). */
+  kept_source_id: {
+    feeds: 'source_id',
+    read: (row, value) => {
+      if (value !== '') row.columns.set('source_id', normalizeText(value, 'the source id'));
+    },
+  },
+  /** PrestaShop's groups ("Customer, Wholesale"): the first besides its built-in ones is the group, any further ones tags. */
+  prestashop_groups: {
+    feeds: 'group',
+    read: (row, value) => {
+      const names = value.split(',').map((n) => n.trim()).filter((n) => n !== '' && !PRESTASHOP_GENERAL_GROUPS.has(n.toLowerCase()));
+      row.group = names.length ? normalizeGroupName(names[0]) : null;
+      if (names.length > 1) row.tags = normalizeTags(names.slice(1));
+    },
+  },
+  /** An amount formatted for reading, in any locale ("€1,254.90", "1 254,90 €"): its last "." or "," before one or two digits is the decimal mark. */
+  formatted_amount: {
+    feeds: 'total_spent',
+    read: (row, value) => {
+      row.columns.set(READABLE_FIELDS.get('total_spent')!.column!, readFormattedAmount(value));
+    },
+  },
   /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
   street_lines: {
     feeds: 'street',
@@ -84,6 +107,15 @@ const SPECIAL: Record<string, { feeds: string; read: (row: RowValues, value: str
     },
   },
 };
+
+function readFormattedAmount(value: string): number {
+  if (value === '') return 0;
+  const digits = value.replace(/[^\d.,+-]/g, '');
+  const decimals = /[.,](\d{1,2})$/.exec(digits);
+  const whole = (decimals ? digits.slice(0, decimals.index) : digits).replace(/[.,]/g, '');
+  if (!/\d/.test(whole + (decimals?.[1] ?? ''))) throw new ValidationError(`"${value}" is not an amount (expected a number such as 1 254,90 € or €1,254.90)`);
+  return parseAmount(decimals ? `${whole || '0'}.${decimals[1]}` : whole);
+}
 
 /** Fields a column can be read as: every field but the derived ones (the name is read as full_name). */
 const READABLE_FIELDS = new Map(FIELDS.filter((f) => f.storage !== 'derived').map((f) => [f.name, f]));

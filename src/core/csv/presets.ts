@@ -25,13 +25,15 @@ export interface ExportColumn {
 
 export interface Preset {
   name: PresetName;
+  /** The delimiter the platform's own files use, which export writes unless told otherwise (a comma if none). */
+  delimiter?: string;
   import: readonly ImportColumn[];
   /** Headers the platform writes that have no place here: not reported as unknown. */
   ignored: readonly string[];
   export: readonly ExportColumn[];
 }
 
-export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce', 'stripe'] as const;
+export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce', 'stripe', 'prestashop'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const text = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[field]));
@@ -369,7 +371,63 @@ const stripe: Preset = {
   ],
 };
 
-export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce, stripe };
+/** PrestaShop's built-in groups, in English and French: everyone is in one of them, so none means no group here. */
+export const PRESTASHOP_GENERAL_GROUPS: ReadonlySet<string> = new Set(['visitor', 'guest', 'customer', 'visiteur', 'invité', 'client']);
+
+/**
+ * PrestaShop's customers import file (the back office's sample, and the labels of its import form) and the
+ * back office's customer list export. Export writes the import file, in the column order of the import
+ * form, so that no column needs matching by hand; without ids or passwords, which this store cannot give.
+ */
+const prestashop: Preset = {
+  name: 'prestashop',
+  delimiter: ';',
+  import: [
+    { header: 'Customer ID', target: 'kept_source_id' },
+    { header: 'ID', target: 'source_id' },
+    { header: 'Email *', target: 'email' },
+    { header: 'Email*', target: 'email' },
+    { header: 'Email address', target: 'email' },
+    { header: 'Password *', target: 'password' },
+    { header: 'Password*', target: 'password' },
+    { header: 'First Name *', target: 'first_name' },
+    { header: 'First name*', target: 'first_name' },
+    { header: 'First name', target: 'first_name' },
+    { header: 'Last Name *', target: 'last_name' },
+    { header: 'Last name*', target: 'last_name' },
+    { header: 'Last name', target: 'last_name' },
+    { header: 'Newsletter (0/1)', target: 'accepts_marketing' },
+    { header: 'Newsletter', target: 'accepts_marketing' },
+    { header: 'Registration date (yyyy-mm-dd)', target: 'created_at' },
+    { header: 'Registration', target: 'created_at' },
+    { header: 'Groups (x,y,z...)', target: 'prestashop_groups' },
+    { header: 'Group', target: 'prestashop_groups' },
+    { header: 'Company', target: 'company' },
+    { header: 'Sales', target: 'formatted_amount' },
+  ],
+  // "Opt-in" / "Partner offers" is consent to offers of PrestaShop's partners, not to the store's own e-mails.
+  ignored: [
+    'Active (0/1)', 'Titles ID (Mr = 1, Ms = 2, else 0)', 'Birthday (yyyy-mm-dd)', 'Birth date (yyyy-mm-dd)', 'Opt-in (0/1)',
+    'Partner offers (0/1)', 'Default group ID', 'ID / Name of the store', 'Social title', 'Enabled', 'Partner offers', 'Last visit',
+  ],
+  export: [
+    { header: 'Customer ID', value: nothing },
+    { header: 'Active (0/1)', value: () => '1' },
+    { header: 'Titles ID (Mr = 1, Ms = 2, else 0)', value: () => '0' },
+    { header: 'Email *', value: text('email') },
+    { header: 'Password *', value: nothing },
+    { header: 'Birthday (yyyy-mm-dd)', value: nothing },
+    { header: 'Last Name *', value: text('last_name') },
+    { header: 'First Name *', value: text('first_name') },
+    { header: 'Newsletter (0/1)', value: (c) => (c.accepts_marketing ? '1' : '0') },
+    { header: 'Opt-in (0/1)', value: () => '0' },
+    { header: 'Registration date (yyyy-mm-dd)', value: (c) => String(c.created_at ?? '').slice(0, 10) },
+    { header: 'Groups (x,y,z...)', value: (c) => ['Customer', c.group].filter(Boolean).join(', ') },
+    { header: 'Default group ID', value: nothing },
+  ],
+};
+
+export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce, stripe, prestashop };
 
 /** A header as presets match it: ignoring case, surrounding spaces and doubled spaces ("Active  (0/1)"). */
 export function headerKey(header: string): string {
