@@ -118,3 +118,44 @@ describe('PrestaShop', () => {
     ]);
   });
 });
+
+describe('Mailchimp', () => {
+  const file = (name: string) => join(__dirname, '..', 'fixtures', name);
+
+  it('subscribed file: consent, names, phones, tags written as "VIP","Blog", opt-in time as created_at', async () => {
+    const { summary, byEmail } = await importFixture('mailchimp-subscribed.csv');
+    expect(summary).toMatchObject({ preset: 'mailchimp', created: 3, rejected: 0, unknown_columns: [] });
+    expect(byEmail('anna.schmitt@example.de')).toMatchObject({
+      first_name: 'Anna', last_name: 'Schmitt', phone: '+49 30 1234567', accepts_marketing: true, tags: ['Blog', 'VIP'],
+      note: 'Met at the Berlin market', created_at: '2021-03-02T10:11:12Z', country: null, region: null,
+    });
+    expect(byEmail('pedro.alves@example.pt')).toMatchObject({ accepts_marketing: true, tags: [], created_at: '2026-03-01T10:00:00Z' });
+    expect(byEmail('sophie.dubois@example.be')).toMatchObject({ accepts_marketing: true, tags: ['Blog'] });
+  });
+
+  it('unsubscribed and cleaned files: no row consents, even one whose unsubscribe cells are empty, even one that consented before', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'karel.novak@example.cz', '--accepts-marketing');
+    await s.cli('add', '--email', 'old.address@example.org', '--accepts-marketing');
+    expect(json(await s.cli('import', file('mailchimp-unsubscribed.csv'), '--json'))).toMatchObject({ preset: 'mailchimp', created: 1, updated: 1, rejected: 0, unknown_columns: [] });
+    expect(json(await s.cli('import', file('mailchimp-cleaned.csv'), '--json'))).toMatchObject({ preset: 'mailchimp', updated: 1, rejected: 0, unknown_columns: [] });
+    expect((await s.cli('list', '--accepts-marketing', '--format', 'count')).stdout).toBe('0\n');
+    expect(json<Customer>(await s.cli('show', 'elif.yilmaz@example.com', '--json'))).toMatchObject({ last_name: 'Yılmaz', accepts_marketing: false });
+    expect(json<Customer>(await s.cli('show', 'karel.novak@example.cz', '--json'))).toMatchObject({ last_name: 'Novák', tags: ['Customer'] });
+    // The subscribed file gives consent back to those in it, and to no one else.
+    await s.cli('import', file('mailchimp-subscribed.csv'));
+    expect((await s.cli('list', '--accepts-marketing', '--format', 'count')).stdout).toBe('3\n');
+  });
+
+  it('a tag with a comma inside its quotes is refused with the way to fix it', async () => {
+    const { r } = await importText('Email Address,MEMBER_RATING,TAGS\na@example.com,2,"""Paris, France"""\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 2, column "TAGS", value ""Paris, France"": tag "Paris, France" contains a comma; give each tag separately');
+  });
+
+  it('export writes the merge fields and the tags as Mailchimp writes them', async () => {
+    const { cli } = await importFixture('mailchimp-subscribed.csv');
+    const out = await cli('export', '--preset', 'mailchimp', '--accepts-marketing');
+    expect(out.stdout.split('\r\n').slice(0, 2)).toEqual(['Email Address,First Name,Last Name,Phone Number,TAGS', 'anna.schmitt@example.de,Anna,Schmitt,+49 30 1234567,"""Blog"",""VIP"""']);
+  });
+});

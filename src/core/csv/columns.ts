@@ -12,11 +12,19 @@ import {
 import { headerKey, type ImportTarget, MAGENTO_GROUPS, type Preset, PRESTASHOP_GENERAL_GROUPS } from './presets.js';
 import { unguardFormula } from './text.js';
 
-/**
- * Readings of a column that are not one field as it is (the platforms' own conventions), each with the
- * field it feeds: the columns feeding one field are tried best first.
- */
-const SPECIAL: Record<string, { feeds: string; read: (row: RowValues, value: string) => void }> = {
+/** A reading of a cell, and the field it feeds: the columns feeding one field are tried best first. */
+interface Reading {
+  feeds: string;
+  read: (row: RowValues, value: string) => void;
+}
+
+/** A column whose reading depends on the file's other columns: the target it becomes, given their targets. */
+interface Depending {
+  becomes: (others: ReadonlySet<ImportTarget>) => ImportTarget;
+}
+
+/** Readings of a column that are not one field as it is: the platforms' own conventions. */
+const SPECIAL: Record<string, Reading | Depending> = {
   /** A whole name, split at its first space into first and last name ("Bram van den Berg"). */
   full_name: {
     feeds: 'first_name',
@@ -95,6 +103,28 @@ const SPECIAL: Record<string, { feeds: string; read: (row: RowValues, value: str
     feeds: 'total_spent',
     read: (row, value) => {
       row.columns.set(READABLE_FIELDS.get('total_spent')!.column!, readFormattedAmount(value));
+    },
+  },
+  /** A column only Mailchimp's unsubscribed and cleaned files have (UNSUB_TIME, CLEAN_TIME, ...): no consent, whatever its value. */
+  unsubscribed_file: {
+    feeds: 'accepts_marketing',
+    read: (row) => row.columns.set('accepts_marketing', 0),
+  },
+  /** What audience_member becomes in a file without unsubscribed_file columns (Mailchimp's subscribed file): consent. */
+  subscribed_file: {
+    feeds: 'accepts_marketing',
+    read: (row) => row.columns.set('accepts_marketing', 1),
+  },
+  /** A column every Mailchimp audience file has (MEMBER_RATING, LEID, ...): consent comes from which file it is. */
+  audience_member: {
+    becomes: (others) => (others.has('unsubscribed_file') ? 'unsubscribed_file' : 'subscribed_file'),
+  },
+  /** Tags in one cell, separated by commas or semicolons, each maybe double-quoted (Mailchimp's "VIP","Blog"; Wix's labels). */
+  tag_list: {
+    feeds: 'tags',
+    read: (row, value) => {
+      const tags = [...value.matchAll(/"((?:[^"]|"")*)"|[^,;]+/g)].map((m) => (m[1] === undefined ? m[0] : m[1].replace(/""/g, '"')));
+      row.tags = normalizeTags(tags.filter((t) => t.trim() !== ''));
     },
   },
   /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
@@ -177,13 +207,24 @@ export function planColumns(headers: string[], preset: Preset, maps: readonly { 
     if (column) columns.push({ index, header, target: column.target, rank: column.rank ?? 0 });
     else if (!ignored.has(key) && key !== '') unknown.push(header);
   });
+  const others = new Set(columns.filter((c) => !isDepending(c.target)).map((c) => c.target));
+  for (const c of columns) {
+    const special = SPECIAL[c.target];
+    if (special && 'becomes' in special) c.target = special.becomes(others);
+  }
   columns.sort((a, b) => a.rank - b.rank || a.index - b.index);
   const fields = new Map<string, FieldPlan>();
   for (const c of columns) {
-    const field = SPECIAL[c.target]?.feeds ?? c.target;
+    const special = SPECIAL[c.target];
+    const field = special && 'feeds' in special ? special.feeds : c.target;
     fields.set(field, [...(fields.get(field) ?? []), c]);
   }
   return { fields: [...fields.values()], unknown };
+}
+
+function isDepending(target: ImportTarget): boolean {
+  const special = SPECIAL[target];
+  return special !== undefined && 'becomes' in special;
 }
 
 /** The header of the e-mail column, for messages about the e-mail of a row. */
@@ -248,7 +289,8 @@ export function readRow(record: readonly string[], plan: Plan, options: ReadOpti
     // Every platform's file may mark a value as text with an apostrophe (our export does before formulas).
     const raw = unguardFormula(record[col.index] ?? '');
     try {
-      const special = SPECIAL[col.target];
+      // A plan's targets are readings or fields: depending ones became one of those.
+      const special = SPECIAL[col.target] as Reading | undefined;
       if (special) special.read(row, raw.trim());
       else readField(row, READABLE_FIELDS.get(col.target)!, raw, col.header, options);
     } catch (error) {

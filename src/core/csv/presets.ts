@@ -33,7 +33,7 @@ export interface Preset {
   export: readonly ExportColumn[];
 }
 
-export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce', 'stripe', 'prestashop'] as const;
+export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce', 'stripe', 'prestashop', 'mailchimp'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const text = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[field]));
@@ -427,7 +427,39 @@ const prestashop: Preset = {
   ],
 };
 
-export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce, stripe, prestashop };
+/**
+ * Mailchimp's audience export: one file per status. Consent is which file a row is in: the unsubscribed and
+ * cleaned files have UNSUB_... or CLEAN_... columns, and none of their rows consents, whatever its cells.
+ * Export writes the merge fields Mailchimp's import reads; the status is chosen there, for the whole file.
+ */
+const mailchimp: Preset = {
+  name: 'mailchimp',
+  import: [
+    { header: 'Email Address', target: 'email' },
+    { header: 'First Name', target: 'first_name' },
+    { header: 'Last Name', target: 'last_name' },
+    { header: 'Phone Number', target: 'phone' },
+    // One cell for the whole address, kept as the street line as it is.
+    { header: 'Address', target: 'street' },
+    { header: 'NOTES', target: 'note' },
+    { header: 'TAGS', target: 'tag_list' },
+    { header: 'OPTIN_TIME', target: 'created_at' },
+    ...['MEMBER_RATING', 'LAST_CHANGED', 'LEID', 'EUID'].map((header) => ({ header, target: 'audience_member' })),
+    ...['UNSUB_TIME', 'UNSUB_CAMPAIGN_TITLE', 'UNSUB_CAMPAIGN_ID', 'UNSUB_REASON', 'UNSUB_REASON_OTHER', 'CLEAN_TIME', 'CLEAN_CAMPAIGN_TITLE', 'CLEAN_CAMPAIGN_ID']
+      .map((header) => ({ header, target: 'unsubscribed_file' })),
+  ],
+  // CC and REGION are where the subscriber's IP address was, not their address.
+  ignored: ['OPTIN_IP', 'CONFIRM_TIME', 'CONFIRM_IP', 'LATITUDE', 'LONGITUDE', 'GMTOFF', 'DSTOFF', 'TIMEZONE', 'CC', 'REGION', 'Birthday'],
+  export: [
+    { header: 'Email Address', value: text('email') },
+    { header: 'First Name', value: text('first_name') },
+    { header: 'Last Name', value: text('last_name') },
+    { header: 'Phone Number', value: text('phone') },
+    { header: 'TAGS', value: (c) => (c.tags as string[]).map((t) => `"${t.replace(/"/g, '""')}"`).join(',') },
+  ],
+};
+
+export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce, stripe, prestashop, mailchimp };
 
 /** A header as presets match it: ignoring case, surrounding spaces and doubled spaces ("Active  (0/1)"). */
 export function headerKey(header: string): string {
