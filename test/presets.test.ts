@@ -159,3 +159,38 @@ describe('Mailchimp', () => {
     expect(out.stdout.split('\r\n').slice(0, 2)).toEqual(['Email Address,First Name,Last Name,Phone Number,TAGS', 'anna.schmitt@example.de,Anna,Schmitt,+49 30 1234567,"""Blog"",""VIP"""']);
   });
 });
+
+describe('Squarespace', () => {
+  it('profiles export: billing address, order statistics, tags, consent; shipping addresses are not read', async () => {
+    const { summary, byEmail } = await importFixture('squarespace-profiles.csv');
+    expect(summary).toMatchObject({ preset: 'squarespace', created: 2, rejected: 0, unknown_columns: [] });
+    expect(byEmail('grace.miller@example.com')).toMatchObject({
+      first_name: 'Grace', last_name: 'Miller', created_at: '2022-03-14T10:20:00Z', order_count: 5, total_spent: '342.75', tags: ['ceramics', 'repeat buyer'],
+      street: '88 Elm Street', street2: 'Apt 4B', city: 'Portland', postal_code: '97205', region: 'OR', country: 'US', phone: '+1 503 555 0142', accepts_marketing: true,
+    });
+    expect(byEmail('hugo.lefort@example.fr')).toMatchObject({ street: null, city: null, country: null, phone: '+33 5 56 00 00 00', accepts_marketing: false, tags: [] });
+  });
+});
+
+describe('Wix', () => {
+  it('contacts export: the first e-mail, phone and address; consent per channel from the subscriber statuses; labels as tags', async () => {
+    const { summary, byEmail } = await importFixture('wix-contacts.csv');
+    // Language is reported: the form of its values is not known.
+    expect(summary).toMatchObject({ preset: 'wix', created: 3, rejected: 0, unknown_columns: ['Language'] });
+    expect(byEmail('noa.levi@example.com')).toMatchObject({
+      first_name: 'Noa', phone: '+972 52 123 4567', street: '12 Herzl St', city: 'Tel Aviv', postal_code: '6100000', country: 'IL',
+      tags: ['Customers', 'VIP'], created_at: '2023-04-12T09:15:37Z', accepts_marketing: true, accepts_sms_marketing: false,
+    });
+    expect(byEmail('lars.eriksen@example.no')).toMatchObject({
+      phone: '+47 912 34 567', street: 'Karl Johans gate 1', street2: '3. etasje', city: 'Oslo', postal_code: '0154', company: 'Eriksen AS',
+      accepts_marketing: false, accepts_sms_marketing: true,
+    });
+    expect(byEmail('ava.brown@example.co.uk')).toMatchObject({ accepts_marketing: false, accepts_sms_marketing: false, tags: [] });
+  });
+
+  it('a subscriber status it does not know is refused, naming the ones it reads', async () => {
+    const { r } = await importText('Email 1,Email subscriber status\na@example.com,Maybe later\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 2, column "Email subscriber status", value "Maybe later": "Maybe later" is not a subscriber status (expected Subscribed, Unsubscribed, Never subscribed or Pending)');
+  });
+});

@@ -127,6 +127,16 @@ const SPECIAL: Record<string, Reading | Depending> = {
       row.tags = normalizeTags(tags.filter((t) => t.trim() !== ''));
     },
   },
+  /** Wix's e-mail subscriber status: only Subscribed is consent. */
+  email_subscriber_status: {
+    feeds: 'accepts_marketing',
+    read: (row, value) => row.columns.set('accepts_marketing', readSubscriberStatus(value)),
+  },
+  /** Wix's SMS subscriber status: only Subscribed is consent. */
+  sms_subscriber_status: {
+    feeds: 'accepts_sms_marketing',
+    read: (row, value) => row.columns.set('accepts_sms_marketing', readSubscriberStatus(value)),
+  },
   /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
   street_lines: {
     feeds: 'street',
@@ -137,6 +147,13 @@ const SPECIAL: Record<string, Reading | Depending> = {
     },
   },
 };
+
+function readSubscriberStatus(value: string): number {
+  const status = value.toLowerCase();
+  if (status === 'subscribed') return 1;
+  if (['', 'unsubscribed', 'never subscribed', 'pending'].includes(status)) return 0;
+  throw new ValidationError(`"${value}" is not a subscriber status (expected Subscribed, Unsubscribed, Never subscribed or Pending)`);
+}
 
 function readFormattedAmount(value: string): number {
   if (value === '') return 0;

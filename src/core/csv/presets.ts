@@ -33,7 +33,7 @@ export interface Preset {
   export: readonly ExportColumn[];
 }
 
-export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce', 'stripe', 'prestashop', 'mailchimp'] as const;
+export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce', 'stripe', 'prestashop', 'mailchimp', 'squarespace', 'wix'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const text = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[field]));
@@ -459,7 +459,108 @@ const mailchimp: Preset = {
   ],
 };
 
-export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce, stripe, prestashop, mailchimp };
+/**
+ * Squarespace's profiles export (Contacts > Export all contacts). The billing address is kept; shipping
+ * addresses are not read, as for WooCommerce.
+ */
+const squarespace: Preset = {
+  name: 'squarespace',
+  import: [
+    { header: 'Email', target: 'email' },
+    { header: 'First Name', target: 'first_name' },
+    { header: 'Last Name', target: 'last_name' },
+    { header: 'Created On', target: 'created_at' },
+    { header: 'Order Count', target: 'order_count' },
+    { header: 'Total Spent', target: 'total_spent' },
+    { header: 'Tags', target: 'tag_list' },
+    { header: 'Accepts Marketing', target: 'accepts_marketing' },
+    { header: 'Billing Address 1', target: 'street' },
+    { header: 'Billing Address 2', target: 'street2' },
+    { header: 'Billing City', target: 'city' },
+    { header: 'Billing Zip', target: 'postal_code' },
+    { header: 'Billing Province/State', target: 'region' },
+    { header: 'Billing Country', target: 'country' },
+    { header: 'Billing Phone Number', target: 'phone' },
+    { header: 'Shipping Phone Number', target: 'phone', rank: 1 },
+  ],
+  ignored: [
+    'Last Order Date', 'Member Since', 'Subscriber Since', 'Subscriber Source', 'Mailing Lists', 'Member Areas', 'Donation Count',
+    'Last Donation Date', 'Total Donation Amount', 'Has Account', 'Customer Since', 'Billing Name', 'Shipping Name', 'Shipping Address 1',
+    'Shipping Address 2', 'Shipping City', 'Shipping Zip', 'Shipping Province/State', 'Shipping Country',
+  ],
+  export: [
+    { header: 'Email', value: text('email') },
+    { header: 'First Name', value: text('first_name') },
+    { header: 'Last Name', value: text('last_name') },
+    { header: 'Created On', value: text('created_at') },
+    { header: 'Order Count', value: text('order_count') },
+    { header: 'Total Spent', value: text('total_spent') },
+    { header: 'Tags', value: tags },
+    { header: 'Billing Address 1', value: text('street') },
+    { header: 'Billing Address 2', value: text('street2') },
+    { header: 'Billing City', value: text('city') },
+    { header: 'Billing Zip', value: text('postal_code') },
+    { header: 'Billing Province/State', value: text('region') },
+    { header: 'Billing Country', value: text('country') },
+    { header: 'Billing Phone Number', value: text('phone') },
+    { header: 'Accepts Marketing', value: (c) => (c.accepts_marketing ? 'Yes' : 'No') },
+  ],
+};
+
+/** Wix's numbered columns beyond the first (Email 2, Address 3 - City, ...): the first e-mail and address are kept. */
+const WIX_ADDRESS_PARTS = ['Type', 'Street', 'Street Line 2', 'City', 'State/Region', 'Zip', 'Country'];
+const wixMore = (from: number) => Array.from({ length: 10 - from + 1 }, (_, i) => i + from);
+
+const wixSubscribed = (field: string) => (c: Item) => (c[field] ? 'Subscribed' : 'Unsubscribed');
+
+/**
+ * Wix's contacts export (Wix Stores customers are contacts). Consent is per channel: "Subscribed" only.
+ * Phones 2 to 4 stand in for an empty Phone 1.
+ */
+const wix: Preset = {
+  name: 'wix',
+  import: [
+    { header: 'First Name', target: 'first_name' },
+    { header: 'Last Name', target: 'last_name' },
+    { header: 'Email 1', target: 'email' },
+    ...[1, 2, 3, 4].map((n) => ({ header: `Phone ${n}`, target: 'phone', rank: n - 1 })),
+    { header: 'Address 1 - Street', target: 'street' },
+    { header: 'Address 1 - Street Line 2', target: 'street2' },
+    { header: 'Address 1 - City', target: 'city' },
+    { header: 'Address 1 - State/Region', target: 'region' },
+    { header: 'Address 1 - Zip', target: 'postal_code' },
+    { header: 'Address 1 - Country', target: 'country' },
+    { header: 'Company', target: 'company' },
+    { header: 'Labels', target: 'tag_list' },
+    { header: 'Created At (UTC+0)', target: 'created_at' },
+    { header: 'Email subscriber status', target: 'email_subscriber_status' },
+    { header: 'SMS subscriber status', target: 'sms_subscriber_status' },
+  ],
+  ignored: [
+    'Address 1 - Type', 'Last Activity', 'Last Activity Date (UTC+0)', 'Source', 'Message', 'Subject',
+    ...wixMore(2).map((n) => `Email ${n}`), ...wixMore(5).map((n) => `Phone ${n}`),
+    ...wixMore(2).flatMap((n) => WIX_ADDRESS_PARTS.map((part) => `Address ${n} - ${part}`)),
+  ],
+  export: [
+    { header: 'First Name', value: text('first_name') },
+    { header: 'Last Name', value: text('last_name') },
+    { header: 'Email 1', value: text('email') },
+    { header: 'Phone 1', value: text('phone') },
+    { header: 'Address 1 - Street', value: text('street') },
+    { header: 'Address 1 - Street Line 2', value: text('street2') },
+    { header: 'Address 1 - City', value: text('city') },
+    { header: 'Address 1 - State/Region', value: text('region') },
+    { header: 'Address 1 - Zip', value: text('postal_code') },
+    { header: 'Address 1 - Country', value: text('country') },
+    { header: 'Company', value: text('company') },
+    { header: 'Labels', value: tags },
+    { header: 'Created At (UTC+0)', value: text('created_at') },
+    { header: 'Email subscriber status', value: wixSubscribed('accepts_marketing') },
+    { header: 'SMS subscriber status', value: wixSubscribed('accepts_sms_marketing') },
+  ],
+};
+
+export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce, stripe, prestashop, mailchimp, squarespace, wix };
 
 /** A header as presets match it: ignoring case, surrounding spaces and doubled spaces ("Active  (0/1)"). */
 export function headerKey(header: string): string {
