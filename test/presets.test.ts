@@ -194,3 +194,54 @@ describe('Wix', () => {
     expect(r.stderr).toContain('line 2, column "Email subscriber status", value "Maybe later": "Maybe later" is not a subscriber status (expected Subscribed, Unsubscribed, Never subscribed or Pending)');
   });
 });
+
+describe('generic: a spreadsheet a merchant made', () => {
+  it('French, from Excel on Windows (;, Windows-1252): Prénom and Nom, Oui/Non, country names, leading zeros', async () => {
+    const { summary, byEmail } = await importFixture('generic-fr-excel.csv');
+    expect(summary).toMatchObject({ preset: 'generic', delimiter: ';', encoding: 'windows-1252', created: 3, rejected: 0, unknown_columns: [] });
+    expect(byEmail('elodie.marchand@example.fr')).toMatchObject({
+      first_name: 'Élodie', last_name: 'Marchand', phone: '06 11 22 33 44', company: 'Fleurs & Cie', street: '7 rue de la Paix', postal_code: '06000',
+      city: 'Nice', country: 'FR', accepts_marketing: true, note: 'Cliente fidèle',
+    });
+    expect(byEmail('jerome.lefebvre@example.be')).toMatchObject({ last_name: 'Lefèbvre', city: 'Liège', country: 'BE', accepts_marketing: false });
+    expect(byEmail('chloe.petit@example.fr')).toMatchObject({ accepts_marketing: true, note: 'Préfère le retrait en boutique' });
+  });
+
+  it('First Name;Last Name;E-mail;Phone;Country;Newsletter imports without --map', async () => {
+    const { summary, cli } = await importText('First Name;Last Name;E-mail;Phone;Country;Newsletter\nAmy;Clark;amy.clark@example.com;+1 415 555 0100;US;yes\n');
+    expect(summary).toMatchObject({ preset: 'generic', created: 1, unknown_columns: [] });
+    expect(json<Customer>(await cli('show', '1', '--json'))).toMatchObject({ first_name: 'Amy', last_name: 'Clark', phone: '+1 415 555 0100', country: 'US', accepts_marketing: true });
+  });
+
+  it('Nom alone is the whole name (Nom;E-mail;Mot de passe of French platforms); its password is hashed', async () => {
+    const { summary, cli, db } = await importText('Nom;E-mail;Mot de passe\nMarie-Claire Duval;mc.duval@example.fr;Secret-2025\nDupont;dupont@example.fr;\n');
+    expect(summary).toMatchObject({ preset: 'generic', created: 2 });
+    expect(json<Customer>(await cli('show', '1', '--json'))).toMatchObject({ first_name: 'Marie-Claire', last_name: 'Duval' });
+    expect(json<Customer>(await cli('show', '2', '--json'))).toMatchObject({ first_name: 'Dupont', last_name: null });
+    const { default: Database } = await import('better-sqlite3');
+    const raw = new Database(db, { readonly: true });
+    expect(raw.prepare('SELECT password_hash FROM customers ORDER BY id').pluck().all()).toEqual([expect.stringMatching(/^scrypt\$/), null]);
+    raw.close();
+  });
+
+  it.each([
+    ['it', 'Nome;Cognome;Email;Telefono;Azienda;Indirizzo;CAP;Città;Paese;Newsletter', 'Giorgio;Ricci;g.ricci@example.it;+39 02 1234 5678;Ricci Srl;Via Roma 1;00184;Roma;Italia;Sì'],
+    ['nl', 'Voornaam;Achternaam;E-mailadres;Telefoon;Bedrijf;Adres;Postcode;Plaats;Land;Nieuwsbrief', 'Giorgio;Ricci;g.ricci@example.it;+39 02 1234 5678;Ricci Srl;Via Roma 1;00184;Roma;IT;Ja'],
+    ['de', 'Vorname;Name;E-Mail;Telefon;Firma;Straße;PLZ;Ort;Land;Newsletter', 'Giorgio;Ricci;g.ricci@example.it;+39 02 1234 5678;Ricci Srl;Via Roma 1;00184;Roma;IT;WAHR'],
+    ['es', 'Nombre;Apellidos;Correo electrónico;Teléfono;Empresa;Dirección;Código postal;Ciudad;País;Suscrito', 'Giorgio;Ricci;g.ricci@example.it;+39 02 1234 5678;Ricci Srl;Via Roma 1;00184;Roma;IT;Sí'],
+  ])('headers in %s, with that language\'s yes', async (_lang, header, row) => {
+    const { summary, cli } = await importText(`${header}\n${row}\n`);
+    expect(summary).toMatchObject({ preset: 'generic', created: 1, unknown_columns: [] });
+    expect(json<Customer>(await cli('show', '1', '--json'))).toMatchObject({
+      first_name: 'Giorgio', last_name: 'Ricci', phone: '+39 02 1234 5678', company: 'Ricci Srl', street: 'Via Roma 1', postal_code: '00184', city: 'Roma',
+      country: 'IT', accepts_marketing: true,
+    });
+  });
+
+  it('Nome or Nombre alone is the whole name; Name beside First Name is the last name', async () => {
+    const it = await importText('Nome;Email\nGiulia Neri;giulia@example.it\n');
+    expect(json<Customer>(await it.cli('show', '1', '--json'))).toMatchObject({ first_name: 'Giulia', last_name: 'Neri' });
+    const en = await importText('First Name,Name,Email\nAmy,Clark,amy@example.com\n');
+    expect(json<Customer>(await en.cli('show', '1', '--json'))).toMatchObject({ first_name: 'Amy', last_name: 'Clark' });
+  });
+});

@@ -137,6 +137,14 @@ const SPECIAL: Record<string, Reading | Depending> = {
     feeds: 'accepts_sms_marketing',
     read: (row, value) => row.columns.set('accepts_sms_marketing', readSubscriberStatus(value)),
   },
+  /** A name column: the last name beside a first-name column, else the whole name (French "Nom", "Name"). */
+  last_or_full_name: {
+    becomes: (others) => (others.has('first_name') ? 'last_name' : 'full_name'),
+  },
+  /** A name column: the first name beside a last-name column, else the whole name (Italian "Nome", Spanish "Nombre"). */
+  first_or_full_name: {
+    becomes: (others) => (others.has('last_name') ? 'first_name' : 'full_name'),
+  },
   /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
   street_lines: {
     feeds: 'street',

@@ -33,7 +33,7 @@ export interface Preset {
   export: readonly ExportColumn[];
 }
 
-export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce', 'stripe', 'prestashop', 'mailchimp', 'squarespace', 'wix'] as const;
+export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'bigcommerce', 'stripe', 'prestashop', 'mailchimp', 'squarespace', 'wix', 'generic'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const text = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[field]));
@@ -560,7 +560,62 @@ const wix: Preset = {
   ],
 };
 
-export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce, stripe, prestashop, mailchimp, squarespace, wix };
+/** Columns that feed one target, under any of these headers. */
+const headers = (target: string, names: readonly string[], rank?: number): ImportColumn[] => names.map((header) => ({ header, target, rank }));
+
+/**
+ * A spreadsheet a merchant made, with headers in English, French, Italian, Dutch, German or Spanish (the
+ * words of docs/formats-research.md, section 8). "Nom" and "Name" are the last name beside a first-name
+ * column, else the whole name; "Nome" and "Nombre" the first name beside a last-name column, else the whole
+ * name. Export writes the English headers.
+ */
+const generic: Preset = {
+  name: 'generic',
+  import: [
+    ...headers('email', ['Email', 'E-mail', 'Email Address', 'E-mail address', 'Adresse e-mail', 'Adresse email', 'Courriel', 'Mail', 'E-mailadres',
+      'E-Mail-Adresse', 'Correo', 'Correo electrónico']),
+    ...headers('first_name', ['First Name', 'Firstname', 'Prénom', 'Prenom', 'Voornaam', 'Vorname']),
+    ...headers('last_name', ['Last Name', 'Lastname', 'Surname', 'Nom de famille', 'Cognome', 'Achternaam', 'Nachname', 'Apellidos', 'Apellido']),
+    ...headers('full_name', ['Full Name', 'Nom complet', 'Nome e cognome', 'Nome Cognome', 'Naam', 'Nombre completo'], 1),
+    ...headers('last_or_full_name', ['Name', 'Nom'], 1),
+    ...headers('first_or_full_name', ['Nome', 'Nombre'], 1),
+    ...headers('phone', ['Phone', 'Phone Number', 'Telephone', 'Téléphone', 'Telefono', 'Telefoon', 'Telefoonnummer', 'Telefon', 'Teléfono']),
+    ...headers('phone', ['Mobile', 'Portable', 'Cellulare', 'Mobiel', 'Mobil', 'Handy', 'Móvil'], 1),
+    ...headers('company', ['Company', 'Société', 'Entreprise', 'Azienda', 'Società', 'Ragione sociale', 'Bedrijf', 'Bedrijfsnaam', 'Firma',
+      'Unternehmen', 'Empresa']),
+    ...headers('street', ['Address', 'Address 1', 'Street', 'Adresse', 'Rue', 'Indirizzo', 'Via', 'Adres', 'Straat', 'Straatnaam', 'Straße', 'Strasse',
+      'Dirección', 'Calle']),
+    ...headers('street2', ['Address 2']),
+    ...headers('postal_code', ['Zip', 'Zip Code', 'Postal Code', 'Postcode', 'Code postal', 'CP', 'CAP', 'PLZ', 'Postleitzahl', 'Código postal']),
+    ...headers('city', ['City', 'Ville', 'Città', 'Plaats', 'Woonplaats', 'Plaatsnaam', 'Ort', 'Stadt', 'Ciudad', 'Localidad', 'Población']),
+    ...headers('region', ['Region', 'State', 'Province']),
+    ...headers('country', ['Country', 'Pays', 'Paese', 'Nazione', 'Land', 'País']),
+    ...headers('accepts_marketing', ['Accepts Marketing', 'Newsletter', 'Subscribed', 'Opt-in', 'Optin', 'Abonné', 'Consenso', 'Iscritto', 'Nieuwsbrief',
+      'Aangemeld', 'Einwilligung', 'Empfängt E-Mail', 'Boletín', 'Suscrito']),
+    ...headers('password', ['Password', 'Mot de passe', 'mdp', 'Wachtwoord', 'Passwort', 'Kennwort', 'Contraseña']),
+    ...headers('tag_list', ['Tags', 'Tag', 'Labels', 'Étiquettes', 'Etichette', 'Schlagwörter', 'Etiquetas']),
+    ...headers('note', ['Notes', 'Note', 'Remarques', 'Commentaire', 'Notities', 'Opmerking', 'Notizen', 'Notiz', 'Bemerkung', 'Notas', 'Observaciones']),
+  ],
+  ignored: [],
+  export: [
+    { header: 'Email', value: text('email') },
+    { header: 'First Name', value: text('first_name') },
+    { header: 'Last Name', value: text('last_name') },
+    { header: 'Phone', value: text('phone') },
+    { header: 'Company', value: text('company') },
+    { header: 'Address', value: text('street') },
+    { header: 'Address 2', value: text('street2') },
+    { header: 'Postal Code', value: text('postal_code') },
+    { header: 'City', value: text('city') },
+    { header: 'Region', value: text('region') },
+    { header: 'Country', value: text('country') },
+    { header: 'Newsletter', value: yesNo('accepts_marketing') },
+    { header: 'Tags', value: tags },
+    { header: 'Notes', value: text('note') },
+  ],
+};
+
+export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, bigcommerce, stripe, prestashop, mailchimp, squarespace, wix, generic };
 
 /** A header as presets match it: ignoring case, surrounding spaces and doubled spaces ("Active  (0/1)"). */
 export function headerKey(header: string): string {
