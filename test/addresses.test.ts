@@ -72,3 +72,4 @@ describe("Magento's customer_address file", () => {
     expect(json(await cli('import', file, '--json'))).toMatchObject({ preset: 'magento-addresses', unchanged: 2, updated: 0, skipped_addresses: 0 });
   });
 });
+

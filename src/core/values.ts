@@ -191,12 +191,13 @@ export function normalizeGroupName(raw: string): string {
   return name;
 }
 
-const TRUE_WORDS = new Set(['yes', 'y', 'true', 't', '1', 'oui', 'o', 'sì', 'si', 'ja', 'j', 'x', 'on']);
-const FALSE_WORDS = new Set(['no', 'n', 'false', 'f', '0', 'non', 'nee', 'nein', 'off', '']);
+// With the TRUE and FALSE that Excel writes in French, German, Italian, Dutch and Spanish.
+const TRUE_WORDS = new Set(['yes', 'y', 'true', 't', '1', 'oui', 'o', 'sì', 'si', 'sí', 'ja', 'j', 'x', 'on', 'vrai', 'wahr', 'vero', 'waar', 'verdadero']);
+const FALSE_WORDS = new Set(['no', 'n', 'false', 'f', '0', 'non', 'nee', 'nein', 'off', '', 'faux', 'falsch', 'falso', 'onwaar']);
 
-/** yes/no, true/false, 1/0, y/n and oui/non, sì/no, ja/nee (and nein). Empty is false. */
+/** yes/no, true/false, 1/0, y/n and oui/non, sì/no, sí/no, ja/nee, ja/nein (and Excel's VRAI/FAUX, ...). Empty is false. */
 export function parseBoolean(raw: string): boolean {
-  const word = raw.trim().toLowerCase();
+  const word = raw.trim().normalize('NFC').toLowerCase();
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
   throw new ValidationError(`"${raw}" is not a yes/no value (expected yes/no, true/false, 1/0, y/n, oui/non, sì/no, ja/nee)`);

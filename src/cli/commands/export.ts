@@ -3,7 +3,7 @@ import { renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { splitList } from '../../common/pick.js';
-import { PRESET_NAMES, type PresetName } from '../../core/csv/presets.js';
+import { PRESET_NAMES, PRESETS, type PresetName } from '../../core/csv/presets.js';
 import { describeDelimiter, parseDelimiterOption } from '../../core/csv/text.js';
 import type { Context } from '../context.js';
 import { openForWriting, writeWithBackpressure } from '../files.js';
@@ -14,7 +14,7 @@ import { plural } from './selection.js';
 interface ExportFlags extends FilterFlags {
   preset: PresetName;
   columns?: string;
-  delimiter: string;
+  delimiter?: string;
   bom?: boolean;
   header: boolean;
 }
@@ -27,7 +27,7 @@ export function registerExportCommand(program: Command, ctx: Context): void {
   addFilterOptions(cmd)
     .addOption(new Option('--preset <name>', "write this platform's headers and conventions").choices([...PRESET_NAMES]).default('native'))
     .option('--columns <list>', 'comma-separated columns to write, in this order')
-    .option('--delimiter <d>', '",", ";", tab or "|"', parser((raw) => parseDelimiterOption(raw, false)), ',')
+    .option('--delimiter <d>', '",", ";", tab or "|" (default: the platform\'s own, else ",")', parser((raw) => parseDelimiterOption(raw, false)))
     .option('--bom', 'start with a UTF-8 byte-order mark (for Excel)')
     .option('--no-header', 'leave out the header line')
     .addHelpText(
@@ -49,7 +49,7 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
   asUsageError(() => exportColumns(flags.preset, columns)); // a bad --columns fails before anything is opened or written
   const store = await ctx.store({ create: false });
   const filter = filterFromFlags(flags);
-  const options = { preset: flags.preset, columns, delimiter: flags.delimiter, bom: Boolean(flags.bom), header: flags.header !== false };
+  const options = { preset: flags.preset, columns, delimiter: flags.delimiter ?? PRESETS[flags.preset].delimiter ?? ',', bom: Boolean(flags.bom), header: flags.header !== false };
   if (file === '-') {
     const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(ctx.io.stdout, chunk));
     ctx.say(`Exported ${plural(result.count, 'customer')}.`);

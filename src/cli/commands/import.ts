@@ -43,7 +43,7 @@ function parseDateOrder(raw: string): DateOrder {
 export function registerImportCommand(program: Command, ctx: Context): void {
   program
     .command('import')
-    .description('import customers from a CSV file (Shopify, Ecwid, WooCommerce, Magento, BigCommerce or native)')
+    .description('import customers from a CSV file of another platform (see --preset), a spreadsheet, or this tool')
     .argument('<file>', 'the CSV file, or - for standard input')
     .addOption(new Option('--preset <name>', "the file's layout").choices(['auto', ...PRESET_NAMES]).default('auto'))
     .option('--delimiter <d>', 'auto, ",", ";", tab or "|"', parser((raw) => parseDelimiterOption(raw, true)), 'auto')

@@ -9,14 +9,22 @@ import {
   type DateOrder, normalizeGroupName, normalizeTags, normalizeText, parseAmount, parseBoolean, parseCount, parseSlashDate,
   parseTimestamp, slashDateOrders,
 } from '../values.js';
-import { headerKey, type ImportTarget, MAGENTO_GROUPS, type Preset } from './presets.js';
+import { headerKey, type ImportTarget, MAGENTO_GROUPS, type Preset, PRESTASHOP_GENERAL_GROUPS } from './presets.js';
 import { unguardFormula } from './text.js';
 
-/**
- * Readings of a column that are not one field as it is (the platforms' own conventions), each with the
- * field it feeds: the columns feeding one field are tried best first.
- */
-const SPECIAL: Record<string, { feeds: string; read: (row: RowValues, value: string) => void }> = {
+/** A reading of a cell, and the field it feeds: the columns feeding one field are tried best first. */
+interface Reading {
+  feeds: string;
+  read: (row: RowValues, value: string) => void;
+}
+
+/** A column whose reading depends on the file's other columns: the target it becomes, given their targets. */
+interface Depending {
+  becomes: (others: ReadonlySet<ImportTarget>) => ImportTarget;
+}
+
+/** Readings of a column that are not one field as it is: the platforms' own conventions. */
+const SPECIAL: Record<string, Reading | Depending> = {
   /** A whole name, split at its first space into first and last name ("Bram van den Berg"). */
   full_name: {
     feeds: 'first_name',
@@ -72,6 +80,78 @@ const SPECIAL: Record<string, { feeds: string; read: (row: RowValues, value: str
       row.defaultBilling = value !== '' && parseBoolean(value);
     },
   },
+  /** Stripe's tax status: exempt and reverse (charge) mean no tax is charged; none means taxed. */
+  stripe_tax_exempt: {
+    feeds: 'tax_exempt',
+    read: (row, value) => {
+      const status = value.toLowerCase();
+      if (!['', 'none', 'exempt', 'reverse'].includes(status)) throw new ValidationError(`"${value}" is not a Stripe tax status (expected none, exempt or reverse)`);
+      row.columns.set('tax_exempt', status === 'exempt' || status === 'reverse' ? 1 : 0);
+    },
+  },
+  /** A platform's customer id where an empty cell keeps the stored one (PrestaShop's import file, as our export writes it). */
+  kept_source_id: {
+    feeds: 'source_id',
+    read: (row, value) => {
+      if (value !== '') row.columns.set('source_id', normalizeText(value, 'the source id'));
+    },
+  },
+  /** PrestaShop's groups ("Customer, Wholesale"): the first besides its built-in ones is the group, any further ones tags. */
+  prestashop_groups: {
+    feeds: 'group',
+    read: (row, value) => {
+      const names = value.split(',').map((n) => n.trim()).filter((n) => n !== '' && !PRESTASHOP_GENERAL_GROUPS.has(n.toLowerCase()));
+      row.group = names.length ? normalizeGroupName(names[0]) : null;
+      if (names.length > 1) row.tags = normalizeTags(names.slice(1));
+    },
+  },
+  /** An amount formatted for reading, in any locale ("€1,254.90", "1 254,90 €"): its last "." or "," before one or two digits is the decimal mark. */
+  formatted_amount: {
+    feeds: 'total_spent',
+    read: (row, value) => {
+      row.columns.set(READABLE_FIELDS.get('total_spent')!.column!, readFormattedAmount(value));
+    },
+  },
+  /** A column only Mailchimp's unsubscribed and cleaned files have (UNSUB_TIME, CLEAN_TIME, ...): no consent, whatever its value. */
+  unsubscribed_file: {
+    feeds: 'accepts_marketing',
+    read: (row) => row.columns.set('accepts_marketing', 0),
+  },
+  /** What audience_member becomes in a file without unsubscribed_file columns (Mailchimp's subscribed file): consent. */
+  subscribed_file: {
+    feeds: 'accepts_marketing',
+    read: (row) => row.columns.set('accepts_marketing', 1),
+  },
+  /** A column every Mailchimp audience file has (MEMBER_RATING, LEID, ...): consent comes from which file it is. */
+  audience_member: {
+    becomes: (others) => (others.has('unsubscribed_file') ? 'unsubscribed_file' : 'subscribed_file'),
+  },
+  /** Tags in one cell, separated by commas or semicolons, each maybe double-quoted (Mailchimp's "VIP","Blog"; Wix's labels). */
+  tag_list: {
+    feeds: 'tags',
+    read: (row, value) => {
+      const tags = [...value.matchAll(/"((?:[^"]|"")*)"|[^,;]+/g)].map((m) => (m[1] === undefined ? m[0] : m[1].replace(/""/g, '"')));
+      row.tags = normalizeTags(tags.filter((t) => t.trim() !== ''));
+    },
+  },
+  /** Wix's e-mail subscriber status: only Subscribed is consent. */
+  email_subscriber_status: {
+    feeds: 'accepts_marketing',
+    read: (row, value) => row.columns.set('accepts_marketing', readSubscriberStatus(value)),
+  },
+  /** Wix's SMS subscriber status: only Subscribed is consent. */
+  sms_subscriber_status: {
+    feeds: 'accepts_sms_marketing',
+    read: (row, value) => row.columns.set('accepts_sms_marketing', readSubscriberStatus(value)),
+  },
+  /** A name column: the last name beside a first-name column, else the whole name (French "Nom", "Name"). */
+  last_or_full_name: {
+    becomes: (others) => (others.has('first_name') ? 'last_name' : 'full_name'),
+  },
+  /** A name column: the first name beside a last-name column, else the whole name (Italian "Nome", Spanish "Nombre"). */
+  first_or_full_name: {
+    becomes: (others) => (others.has('last_name') ? 'first_name' : 'full_name'),
+  },
   /** A street address on one or more lines: the first is the street, the rest the second line (Magento, Ecwid). */
   street_lines: {
     feeds: 'street',
@@ -82,6 +162,22 @@ const SPECIAL: Record<string, { feeds: string; read: (row: RowValues, value: str
     },
   },
 };
+
+function readSubscriberStatus(value: string): number {
+  const status = value.toLowerCase();
+  if (status === 'subscribed') return 1;
+  if (['', 'unsubscribed', 'never subscribed', 'pending'].includes(status)) return 0;
+  throw new ValidationError(`"${value}" is not a subscriber status (expected Subscribed, Unsubscribed, Never subscribed or Pending)`);
+}
+
+function readFormattedAmount(value: string): number {
+  if (value === '') return 0;
+  const digits = value.replace(/[^\d.,+-]/g, '');
+  const decimals = /[.,](\d{1,2})$/.exec(digits);
+  const whole = (decimals ? digits.slice(0, decimals.index) : digits).replace(/[.,]/g, '');
+  if (!/\d/.test(whole + (decimals?.[1] ?? ''))) throw new ValidationError(`"${value}" is not an amount (expected a number such as 1 254,90 € or €1,254.90)`);
+  return parseAmount(decimals ? `${whole || '0'}.${decimals[1]}` : whole);
+}
 
 /** Fields a column can be read as: every field but the derived ones (the name is read as full_name). */
 const READABLE_FIELDS = new Map(FIELDS.filter((f) => f.storage !== 'derived').map((f) => [f.name, f]));
@@ -147,14 +243,25 @@ export function planColumns(headers: string[], preset: Preset, maps: readonly { 
     if (column) columns.push({ index, header, target: column.target, rank: column.rank ?? 0 });
     else if (!ignored.has(key) && key !== '') unknown.push(header);
   });
+  const others = new Set(columns.filter((c) => !isDepending(c.target)).map((c) => c.target));
+  for (const c of columns) {
+    const special = SPECIAL[c.target];
+    if (special && 'becomes' in special) c.target = special.becomes(others);
+  }
   columns.sort((a, b) => a.rank - b.rank || a.index - b.index);
   const fields = new Map<string, FieldPlan>();
   for (const c of columns) {
-    const field = SPECIAL[c.target]?.feeds ?? c.target;
+    const special = SPECIAL[c.target];
+    const field = special && 'feeds' in special ? special.feeds : c.target;
     fields.set(field, [...(fields.get(field) ?? []), c]);
   }
   const nameParts = columns.filter((c) => c.target === 'first_name' || c.target === 'last_name').map((c) => c.index);
   return { fields: [...fields.values()], unknown, nameParts };
+}
+
+function isDepending(target: ImportTarget): boolean {
+  const special = SPECIAL[target];
+  return special !== undefined && 'becomes' in special;
 }
 
 /** The header of the column feeding a field (e-mail, source id), for messages about a row's value of it. */
@@ -230,7 +337,8 @@ export function readRow(record: readonly string[], plan: Plan, options: ReadOpti
     const cell = unguardFormula(record[col.index] ?? '');
     const raw = cell.startsWith("'") && READABLE_FIELDS.get(col.target)?.keptAsText ? cell.slice(1) : cell;
     try {
-      const special = SPECIAL[col.target];
+      // A plan's targets are readings or fields: depending ones became one of those.
+      const special = SPECIAL[col.target] as Reading | undefined;
       if (special) special.read(row, raw.trim());
       else readField(row, READABLE_FIELDS.get(col.target)!, raw, col.header, options);
     } catch (error) {
@@ -249,7 +357,7 @@ function readField(row: RowValues, field: FieldDef, raw: string, header: string,
   const value = raw.trim();
   switch (field.storage) {
     case 'id':
-      if (value !== '') row.id = parseCount(value, 'the id');
+      if (value !== '') row.id = readOwnId(value);
       return;
     case 'group':
       row.group = value === '' ? null : normalizeGroupName(value);
@@ -263,6 +371,17 @@ function readField(row: RowValues, field: FieldDef, raw: string, header: string,
       if (field.name === 'email') row.email = stored as string;
     }
   }
+}
+
+/**
+ * This store's own id, from a native file. Another platform's id (Stripe's cus_...) is refused, never
+ * taken for one of ours, with the ways to keep it as the source id.
+ */
+function readOwnId(value: string): number {
+  if (/^\d+$/.test(value)) return parseCount(value, 'the id');
+  throw new ValidationError(
+    `"${value}" is not one of this store's ids (whole numbers); another platform's id, such as Stripe's cus_..., is a source id: pass --preset stripe, or --map 'id=source_id'`,
+  );
 }
 
 /** A cell's stored value for a column field; undefined leaves the column as it is (an empty timestamp). */

@@ -8,7 +8,7 @@ import { e164 } from '../values.js';
 
 /**
  * What an imported column becomes: a field's name (fields.ts), or one of the special readings of
- * columns.ts (full_name, password, magento_group, tax_exempt_category, group_or_general, street_lines, id_or_guest).
+ * columns.ts (its SPECIAL table: full_name, password, magento_group, ...).
  */
 export type ImportTarget = string;
 
@@ -37,6 +37,8 @@ export type AddressLayout = 'continuation' | 'file';
 
 export interface Preset {
   name: PresetName;
+  /** The delimiter the platform's own files use, which export writes unless told otherwise (a comma if none). */
+  delimiter?: string;
   import: readonly ImportColumn[];
   /** Headers the platform writes that have no place here: not reported as unknown. */
   ignored: readonly string[];
@@ -50,13 +52,17 @@ export interface Preset {
   addresses?: AddressLayout;
 }
 
-export const PRESET_NAMES = ['native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'magento-addresses', 'bigcommerce'] as const;
+export const PRESET_NAMES = [
+  'native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'magento-addresses', 'bigcommerce', 'stripe', 'prestashop',
+  'mailchimp', 'squarespace', 'wix', 'generic',
+] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const text = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[field]));
 const yesNo = (field: string) => (c: Item) => (c[field] ? 'yes' : 'no');
 const trueFalse = (field: string) => (c: Item) => (c[field] ? 'true' : 'false');
 const tags = (c: Item) => (c.tags as string[]).join(', ');
+const nothing = () => '';
 
 /** Native: the field names; export writes every exported field and import reads them back. */
 const native: Preset = {
@@ -383,10 +389,312 @@ const bigcommerce: Preset = {
   ],
 };
 
-export const PRESETS: Record<PresetName, Preset> = { native, shopify, ecwid, woocommerce, magento, 'magento-addresses': magentoAddresses, bigcommerce };
+/** A timestamp as Stripe's dashboard writes it: "2023-09-08 00:33" (UTC, to the minute). */
+const minutes = (field: string) => (c: Item) => (c[field] == null ? '' : String(c[field]).slice(0, 16).replace('T', ' '));
 
+/**
+ * Stripe's dashboard customer export. Its `id` (cus_...) is Stripe's: kept as the source id, never read as
+ * this store's id. Metadata columns ("<key> (metadata)") are reported as unknown.
+ */
+const stripe: Preset = {
+  name: 'stripe',
+  import: [
+    { header: 'id', target: 'source_id' },
+    { header: 'Email', target: 'email' },
+    { header: 'Name', target: 'full_name' },
+    { header: 'Description', target: 'note' },
+    { header: 'Created (UTC)', target: 'created_at' },
+    { header: 'Phone', target: 'phone' },
+    { header: 'Address Line1', target: 'street' },
+    { header: 'Address Line2', target: 'street2' },
+    { header: 'Address City', target: 'city' },
+    { header: 'Address State', target: 'region' },
+    { header: 'Address Country', target: 'country' },
+    { header: 'Address Zip', target: 'postal_code' },
+    { header: 'Address Postal Code', target: 'postal_code' },
+    { header: 'Business Vat ID', target: 'tax_id' },
+    { header: 'Tax Exempt', target: 'stripe_tax_exempt' },
+    { header: 'Total Spend', target: 'total_spent' },
+    { header: 'Payment Count', target: 'order_count' },
+  ],
+  ignored: [
+    'Delinquent', 'Plan', 'Status', 'Refunded Volume', 'Dispute Losses', 'Currency', 'Account Balance', 'Default Source', 'Coupon',
+    'Discount', 'Card ID', 'Card Last4', 'Card Brand', 'Card Funding', 'Card Exp Month', 'Card Exp Year', 'Card Name', 'Shipping Name',
+    'Shipping Phone', 'Shipping Address Line1', 'Shipping Address Line2', 'Shipping Address City', 'Shipping Address State',
+    'Shipping Address Country', 'Shipping Address Postal Code', 'Shipping Address Zip',
+  ],
+  export: [
+    { header: 'id', value: text('source_id') },
+    { header: 'Description', value: text('note') },
+    { header: 'Email', value: text('email') },
+    { header: 'Name', value: text('name') },
+    { header: 'Created (UTC)', value: minutes('created_at') },
+    { header: 'Phone', value: text('phone') },
+    { header: 'Address Line1', value: text('street') },
+    { header: 'Address Line2', value: text('street2') },
+    { header: 'Address City', value: text('city') },
+    { header: 'Address State', value: text('region') },
+    { header: 'Address Country', value: text('country') },
+    { header: 'Address Zip', value: text('postal_code') },
+    { header: 'Business Vat ID', value: text('tax_id') },
+    { header: 'Tax Exempt', value: (c) => (c.tax_exempt ? 'exempt' : 'none') },
+  ],
+};
+
+/** PrestaShop's built-in groups, in English and French: everyone is in one of them, so none means no group here. */
+export const PRESTASHOP_GENERAL_GROUPS: ReadonlySet<string> = new Set(['visitor', 'guest', 'customer', 'visiteur', 'invité', 'client']);
+
+/**
+ * PrestaShop's customers import file (the back office's sample, and the labels of its import form) and the
+ * back office's customer list export. Export writes the import file, in the column order of the import
+ * form, so that no column needs matching by hand; without ids or passwords, which this store cannot give.
+ */
+const prestashop: Preset = {
+  name: 'prestashop',
+  requiresEmail: true,
+  delimiter: ';',
+  import: [
+    { header: 'Customer ID', target: 'kept_source_id' },
+    { header: 'ID', target: 'source_id' },
+    { header: 'Email *', target: 'email' },
+    { header: 'Email*', target: 'email' },
+    { header: 'Email address', target: 'email' },
+    { header: 'Password *', target: 'password' },
+    { header: 'Password*', target: 'password' },
+    { header: 'First Name *', target: 'first_name' },
+    { header: 'First name*', target: 'first_name' },
+    { header: 'First name', target: 'first_name' },
+    { header: 'Last Name *', target: 'last_name' },
+    { header: 'Last name*', target: 'last_name' },
+    { header: 'Last name', target: 'last_name' },
+    { header: 'Newsletter (0/1)', target: 'accepts_marketing' },
+    { header: 'Newsletter', target: 'accepts_marketing' },
+    { header: 'Registration date (yyyy-mm-dd)', target: 'created_at' },
+    { header: 'Registration', target: 'created_at' },
+    { header: 'Groups (x,y,z...)', target: 'prestashop_groups' },
+    { header: 'Group', target: 'prestashop_groups' },
+    { header: 'Company', target: 'company' },
+    { header: 'Sales', target: 'formatted_amount' },
+  ],
+  // "Opt-in" / "Partner offers" is consent to offers of PrestaShop's partners, not to the store's own e-mails.
+  ignored: [
+    'Active (0/1)', 'Titles ID (Mr = 1, Ms = 2, else 0)', 'Birthday (yyyy-mm-dd)', 'Birth date (yyyy-mm-dd)', 'Opt-in (0/1)',
+    'Partner offers (0/1)', 'Default group ID', 'ID / Name of the store', 'Social title', 'Enabled', 'Partner offers', 'Last visit',
+  ],
+  export: [
+    { header: 'Customer ID', value: nothing },
+    { header: 'Active (0/1)', value: () => '1' },
+    { header: 'Titles ID (Mr = 1, Ms = 2, else 0)', value: () => '0' },
+    { header: 'Email *', value: text('email') },
+    { header: 'Password *', value: nothing },
+    { header: 'Birthday (yyyy-mm-dd)', value: nothing },
+    { header: 'Last Name *', value: text('last_name') },
+    { header: 'First Name *', value: text('first_name') },
+    { header: 'Newsletter (0/1)', value: (c) => (c.accepts_marketing ? '1' : '0') },
+    { header: 'Opt-in (0/1)', value: () => '0' },
+    { header: 'Registration date (yyyy-mm-dd)', value: (c) => String(c.created_at ?? '').slice(0, 10) },
+    { header: 'Groups (x,y,z...)', value: (c) => ['Customer', c.group].filter(Boolean).join(', ') },
+    { header: 'Default group ID', value: nothing },
+  ],
+};
+
+/**
+ * Mailchimp's audience export: one file per status. Consent is which file a row is in: the unsubscribed and
+ * cleaned files have UNSUB_... or CLEAN_... columns, and none of their rows consents, whatever its cells.
+ * Export writes the merge fields Mailchimp's import reads; the status is chosen there, for the whole file.
+ */
+const mailchimp: Preset = {
+  name: 'mailchimp',
+  requiresEmail: true,
+  import: [
+    { header: 'Email Address', target: 'email' },
+    { header: 'First Name', target: 'first_name' },
+    { header: 'Last Name', target: 'last_name' },
+    { header: 'Phone Number', target: 'phone' },
+    // One cell for the whole address, kept as the street line as it is.
+    { header: 'Address', target: 'street' },
+    { header: 'NOTES', target: 'note' },
+    { header: 'TAGS', target: 'tag_list' },
+    { header: 'OPTIN_TIME', target: 'created_at' },
+    ...['MEMBER_RATING', 'LAST_CHANGED', 'LEID', 'EUID'].map((header) => ({ header, target: 'audience_member' })),
+    ...['UNSUB_TIME', 'UNSUB_CAMPAIGN_TITLE', 'UNSUB_CAMPAIGN_ID', 'UNSUB_REASON', 'UNSUB_REASON_OTHER', 'CLEAN_TIME', 'CLEAN_CAMPAIGN_TITLE', 'CLEAN_CAMPAIGN_ID']
+      .map((header) => ({ header, target: 'unsubscribed_file' })),
+  ],
+  // CC and REGION are where the subscriber's IP address was, not their address.
+  ignored: ['OPTIN_IP', 'CONFIRM_TIME', 'CONFIRM_IP', 'LATITUDE', 'LONGITUDE', 'GMTOFF', 'DSTOFF', 'TIMEZONE', 'CC', 'REGION', 'Birthday'],
+  export: [
+    { header: 'Email Address', value: text('email') },
+    { header: 'First Name', value: text('first_name') },
+    { header: 'Last Name', value: text('last_name') },
+    { header: 'Phone Number', value: text('phone') },
+    { header: 'TAGS', value: (c) => (c.tags as string[]).map((t) => `"${t.replace(/"/g, '""')}"`).join(',') },
+  ],
+};
+
+/**
+ * Squarespace's profiles export (Contacts > Export all contacts). The billing address is kept; shipping
+ * addresses are not read, as for WooCommerce.
+ */
+const squarespace: Preset = {
+  name: 'squarespace',
+  requiresEmail: true,
+  import: [
+    { header: 'Email', target: 'email' },
+    { header: 'First Name', target: 'first_name' },
+    { header: 'Last Name', target: 'last_name' },
+    { header: 'Created On', target: 'created_at' },
+    { header: 'Order Count', target: 'order_count' },
+    { header: 'Total Spent', target: 'total_spent' },
+    { header: 'Tags', target: 'tag_list' },
+    { header: 'Accepts Marketing', target: 'accepts_marketing' },
+    { header: 'Billing Address 1', target: 'street' },
+    { header: 'Billing Address 2', target: 'street2' },
+    { header: 'Billing City', target: 'city' },
+    { header: 'Billing Zip', target: 'postal_code' },
+    { header: 'Billing Province/State', target: 'region' },
+    { header: 'Billing Country', target: 'country' },
+    { header: 'Billing Phone Number', target: 'phone' },
+    { header: 'Shipping Phone Number', target: 'phone', rank: 1 },
+  ],
+  ignored: [
+    'Last Order Date', 'Member Since', 'Subscriber Since', 'Subscriber Source', 'Mailing Lists', 'Member Areas', 'Donation Count',
+    'Last Donation Date', 'Total Donation Amount', 'Has Account', 'Customer Since', 'Billing Name', 'Shipping Name', 'Shipping Address 1',
+    'Shipping Address 2', 'Shipping City', 'Shipping Zip', 'Shipping Province/State', 'Shipping Country',
+  ],
+  export: [
+    { header: 'Email', value: text('email') },
+    { header: 'First Name', value: text('first_name') },
+    { header: 'Last Name', value: text('last_name') },
+    { header: 'Created On', value: text('created_at') },
+    { header: 'Order Count', value: text('order_count') },
+    { header: 'Total Spent', value: text('total_spent') },
+    { header: 'Tags', value: tags },
+    { header: 'Billing Address 1', value: text('street') },
+    { header: 'Billing Address 2', value: text('street2') },
+    { header: 'Billing City', value: text('city') },
+    { header: 'Billing Zip', value: text('postal_code') },
+    { header: 'Billing Province/State', value: text('region') },
+    { header: 'Billing Country', value: text('country') },
+    { header: 'Billing Phone Number', value: text('phone') },
+    { header: 'Accepts Marketing', value: (c) => (c.accepts_marketing ? 'Yes' : 'No') },
+  ],
+};
+
+/** Wix's numbered columns beyond the first (Email 2, Address 3 - City, ...): the first e-mail and address are kept. */
+const WIX_ADDRESS_PARTS = ['Type', 'Street', 'Street Line 2', 'City', 'State/Region', 'Zip', 'Country'];
+const wixMore = (from: number) => Array.from({ length: 10 - from + 1 }, (_, i) => i + from);
+
+const wixSubscribed = (field: string) => (c: Item) => (c[field] ? 'Subscribed' : 'Unsubscribed');
+
+/**
+ * Wix's contacts export (Wix Stores customers are contacts). Consent is per channel: "Subscribed" only.
+ * Phones 2 to 4 stand in for an empty Phone 1.
+ */
+const wix: Preset = {
+  name: 'wix',
+  import: [
+    { header: 'First Name', target: 'first_name' },
+    { header: 'Last Name', target: 'last_name' },
+    { header: 'Email 1', target: 'email' },
+    ...[1, 2, 3, 4].map((n) => ({ header: `Phone ${n}`, target: 'phone', rank: n - 1 })),
+    { header: 'Address 1 - Street', target: 'street' },
+    { header: 'Address 1 - Street Line 2', target: 'street2' },
+    { header: 'Address 1 - City', target: 'city' },
+    { header: 'Address 1 - State/Region', target: 'region' },
+    { header: 'Address 1 - Zip', target: 'postal_code' },
+    { header: 'Address 1 - Country', target: 'country' },
+    { header: 'Company', target: 'company' },
+    { header: 'Labels', target: 'tag_list' },
+    { header: 'Created At (UTC+0)', target: 'created_at' },
+    { header: 'Email subscriber status', target: 'email_subscriber_status' },
+    { header: 'SMS subscriber status', target: 'sms_subscriber_status' },
+  ],
+  ignored: [
+    'Address 1 - Type', 'Last Activity', 'Last Activity Date (UTC+0)', 'Source', 'Message', 'Subject',
+    ...wixMore(2).map((n) => `Email ${n}`), ...wixMore(5).map((n) => `Phone ${n}`),
+    ...wixMore(2).flatMap((n) => WIX_ADDRESS_PARTS.map((part) => `Address ${n} - ${part}`)),
+  ],
+  export: [
+    { header: 'First Name', value: text('first_name') },
+    { header: 'Last Name', value: text('last_name') },
+    { header: 'Email 1', value: text('email') },
+    { header: 'Phone 1', value: text('phone') },
+    { header: 'Address 1 - Street', value: text('street') },
+    { header: 'Address 1 - Street Line 2', value: text('street2') },
+    { header: 'Address 1 - City', value: text('city') },
+    { header: 'Address 1 - State/Region', value: text('region') },
+    { header: 'Address 1 - Zip', value: text('postal_code') },
+    { header: 'Address 1 - Country', value: text('country') },
+    { header: 'Company', value: text('company') },
+    { header: 'Labels', value: tags },
+    { header: 'Created At (UTC+0)', value: text('created_at') },
+    { header: 'Email subscriber status', value: wixSubscribed('accepts_marketing') },
+    { header: 'SMS subscriber status', value: wixSubscribed('accepts_sms_marketing') },
+  ],
+};
+
+/** Columns that feed one target, under any of these headers. */
+const headers = (target: string, names: readonly string[], rank?: number): ImportColumn[] => names.map((header) => ({ header, target, rank }));
+
+/**
+ * A spreadsheet a merchant made, with headers in English, French, Italian, Dutch, German or Spanish (the
+ * words of docs/formats-research.md, section 8). "Nom" and "Name" are the last name beside a first-name
+ * column, else the whole name; "Nome" and "Nombre" the first name beside a last-name column, else the whole
+ * name. Export writes the English headers.
+ */
+const generic: Preset = {
+  name: 'generic',
+  import: [
+    ...headers('email', ['Email', 'E-mail', 'Email Address', 'E-mail address', 'Adresse e-mail', 'Adresse email', 'Courriel', 'Mail', 'E-mailadres',
+      'E-Mail-Adresse', 'Correo', 'Correo electrónico']),
+    ...headers('first_name', ['First Name', 'Firstname', 'Prénom', 'Prenom', 'Voornaam', 'Vorname']),
+    ...headers('last_name', ['Last Name', 'Lastname', 'Surname', 'Nom de famille', 'Cognome', 'Achternaam', 'Nachname', 'Apellidos', 'Apellido']),
+    ...headers('full_name', ['Full Name', 'Nom complet', 'Nome e cognome', 'Nome Cognome', 'Naam', 'Nombre completo'], 1),
+    ...headers('last_or_full_name', ['Name', 'Nom'], 1),
+    ...headers('first_or_full_name', ['Nome', 'Nombre'], 1),
+    ...headers('phone', ['Phone', 'Phone Number', 'Telephone', 'Téléphone', 'Telefono', 'Telefoon', 'Telefoonnummer', 'Telefon', 'Teléfono']),
+    ...headers('phone', ['Mobile', 'Portable', 'Cellulare', 'Mobiel', 'Mobil', 'Handy', 'Móvil'], 1),
+    ...headers('company', ['Company', 'Société', 'Entreprise', 'Azienda', 'Società', 'Ragione sociale', 'Bedrijf', 'Bedrijfsnaam', 'Firma',
+      'Unternehmen', 'Empresa']),
+    ...headers('street', ['Address', 'Address 1', 'Street', 'Adresse', 'Rue', 'Indirizzo', 'Via', 'Adres', 'Straat', 'Straatnaam', 'Straße', 'Strasse',
+      'Dirección', 'Calle']),
+    ...headers('street2', ['Address 2']),
+    ...headers('postal_code', ['Zip', 'Zip Code', 'Postal Code', 'Postcode', 'Code postal', 'CP', 'CAP', 'PLZ', 'Postleitzahl', 'Código postal']),
+    ...headers('city', ['City', 'Ville', 'Città', 'Plaats', 'Woonplaats', 'Plaatsnaam', 'Ort', 'Stadt', 'Ciudad', 'Localidad', 'Población']),
+    ...headers('region', ['Region', 'State', 'Province']),
+    ...headers('country', ['Country', 'Pays', 'Paese', 'Nazione', 'Land', 'País']),
+    ...headers('accepts_marketing', ['Accepts Marketing', 'Newsletter', 'Subscribed', 'Opt-in', 'Optin', 'Abonné', 'Consenso', 'Iscritto', 'Nieuwsbrief',
+      'Aangemeld', 'Einwilligung', 'Empfängt E-Mail', 'Boletín', 'Suscrito']),
+    ...headers('password', ['Password', 'Mot de passe', 'mdp', 'Wachtwoord', 'Passwort', 'Kennwort', 'Contraseña']),
+    ...headers('tag_list', ['Tags', 'Tag', 'Labels', 'Étiquettes', 'Etichette', 'Schlagwörter', 'Etiquetas']),
+    ...headers('note', ['Notes', 'Note', 'Remarques', 'Commentaire', 'Notities', 'Opmerking', 'Notizen', 'Notiz', 'Bemerkung', 'Notas', 'Observaciones']),
+  ],
+  ignored: [],
+  export: [
+    { header: 'Email', value: text('email') },
+    { header: 'First Name', value: text('first_name') },
+    { header: 'Last Name', value: text('last_name') },
+    { header: 'Phone', value: text('phone') },
+    { header: 'Company', value: text('company') },
+    { header: 'Address', value: text('street') },
+    { header: 'Address 2', value: text('street2') },
+    { header: 'Postal Code', value: text('postal_code') },
+    { header: 'City', value: text('city') },
+    { header: 'Region', value: text('region') },
+    { header: 'Country', value: text('country') },
+    { header: 'Newsletter', value: yesNo('accepts_marketing') },
+    { header: 'Tags', value: tags },
+    { header: 'Notes', value: text('note') },
+  ],
+};
+
+export const PRESETS: Record<PresetName, Preset> = {
+  native, shopify, ecwid, woocommerce, magento, 'magento-addresses': magentoAddresses, bigcommerce, stripe, prestashop, mailchimp, squarespace, wix, generic,
+};
+
+/** A header as presets match it: ignoring case, surrounding spaces and doubled spaces ("Active  (0/1)"). */
 export function headerKey(header: string): string {
-  return header.trim().toLowerCase();
+  return header.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 export interface Detection {
@@ -395,19 +703,21 @@ export interface Detection {
 }
 
 /**
- * The preset that recognises most of the header's columns; it must recognise an e-mail column.
- * Ties go to the earlier preset in PRESET_NAMES (native first).
+ * The preset that recognises most of the header's columns; it must recognise an e-mail column. On a tie,
+ * the preset whose header names match in their exact case wins ("id,Email" is Stripe's, "id,email" this
+ * tool's), then the earlier one in PRESET_NAMES (native first).
  */
 export function detectPreset(headers: readonly string[]): Detection | undefined {
-  let best: Detection | undefined;
+  let best: (Detection & { exact: number }) | undefined;
   for (const name of PRESET_NAMES) {
     const preset = PRESETS[name];
+    const names = [...preset.import.map((c) => c.header), ...preset.ignored];
     const known = new Map(preset.import.map((c) => [headerKey(c.header), c.target]));
-    const ignored = new Set(preset.ignored.map(headerKey));
-    const keys = headers.map(headerKey);
-    if (!keys.some((k) => known.get(k) === 'email')) continue;
-    const recognised = keys.filter((k) => known.has(k) || ignored.has(k)).length;
-    if (!best || recognised > best.recognised) best = { preset, recognised };
+    const keys = new Set(names.map(headerKey));
+    if (!headers.some((h) => known.get(headerKey(h)) === 'email')) continue;
+    const recognised = headers.filter((h) => keys.has(headerKey(h))).length;
+    const exact = headers.filter((h) => names.includes(h.trim())).length;
+    if (!best || recognised > best.recognised || (recognised === best.recognised && exact > best.exact)) best = { preset, recognised, exact };
   }
-  return best;
+  return best && { preset: best.preset, recognised: best.recognised };
 }
