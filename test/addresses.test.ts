@@ -73,3 +73,26 @@ describe("Magento's customer_address file", () => {
   });
 });
 
+describe("PrestaShop's addresses file", () => {
+  it("sets the first address of each customer; suppliers' rows are skipped; country names are read", async () => {
+    const { cli, dir } = storeCli();
+    const { writeFileSync } = await import('node:fs');
+    const customers = `${dir}/customers.csv`;
+    writeFileSync(customers, 'email,first_name,last_name\nlucie.martin@example.fr,Lucie,Martin\ntom.baker@example.co.uk,Tom,Baker\n');
+    await cli('import', customers);
+    const r = await cli('import', fixture('prestashop-addresses.csv'), '--json');
+    expect(json(r)).toMatchObject({ preset: 'prestashop-addresses', delimiter: ';', updated: 2, rejected: 0, skipped_addresses: 2, unknown_columns: [] });
+    expect(json<Customer[]>(await cli('list', '--json', '--fields', ADDRESS))).toEqual([
+      {
+        email: 'lucie.martin@example.fr', name: 'Lucie Martin', company: null, street: '8 rue Victor Hugo', street2: null, city: 'Lyon',
+        postal_code: '69002', country: 'FR', phone: '04 72 00 00 10',
+      },
+      {
+        email: 'tom.baker@example.co.uk', name: 'Tom Baker', company: null, street: '10 Downing Street', street2: null, city: 'London',
+        postal_code: 'SW1A 2AA', country: 'GB', phone: '+44 7700 900010',
+      },
+    ]);
+    const exported = await cli('export', '--preset', 'prestashop-addresses', '--columns', 'Customer e-mail*,City*,Country*', '-');
+    expect(exported.stdout).toBe('Customer e-mail*;City*;Country*\r\nlucie.martin@example.fr;Lyon;France\r\ntom.baker@example.co.uk;London;United Kingdom\r\n');
+  });
+});

@@ -53,7 +53,7 @@ export interface Preset {
 }
 
 export const PRESET_NAMES = [
-  'native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'magento-addresses', 'bigcommerce', 'stripe', 'prestashop',
+  'native', 'shopify', 'ecwid', 'woocommerce', 'magento', 'magento-addresses', 'bigcommerce', 'stripe', 'prestashop', 'prestashop-addresses',
   'mailchimp', 'squarespace', 'wix', 'generic',
 ] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -498,6 +498,64 @@ const prestashop: Preset = {
   ],
 };
 
+/** A country's English name, as PrestaShop's address import matches countries by name ("United States"). */
+const englishCountryName = (c: Item) => (c.country == null ? '' : (new Intl.DisplayNames(['en'], { type: 'region' }).of(String(c.country)) ?? String(c.country)));
+
+/**
+ * PrestaShop's addresses import file: one row per address, its customer named by e-mail (a customer already in
+ * the store). Rows without an e-mail are suppliers' or brands' addresses: skipped. The addressee's names are
+ * not the customer's: not read.
+ */
+const prestashopAddresses: Preset = {
+  name: 'prestashop-addresses',
+  requiresEmail: true,
+  delimiter: ';',
+  addresses: 'file',
+  import: [
+    { header: 'Customer e-mail*', target: 'email' },
+    { header: 'Customer email*', target: 'email' },
+    { header: 'Company', target: 'company' },
+    { header: 'Address 1*', target: 'street' },
+    { header: 'Address*', target: 'street' },
+    { header: 'Address 2', target: 'street2' },
+    { header: 'Address (2)', target: 'street2' },
+    { header: 'Zipcode*', target: 'postal_code' },
+    { header: 'Zip/Postal code*', target: 'postal_code' },
+    { header: 'City*', target: 'city' },
+    { header: 'Country*', target: 'country' },
+    { header: 'State', target: 'region' },
+    { header: 'Phone', target: 'phone' },
+    { header: 'Mobile Phone', target: 'phone', rank: 1 },
+  ],
+  ignored: [
+    'Address ID', 'Alias*', 'Active (0/1)', 'Customer ID', 'Manufacturer', 'Brand', 'Supplier', 'Lastname*', 'Firstname*', 'Last name*',
+    'First name*', 'Other', 'VAT number', 'DNI', 'Identification number',
+  ],
+  export: [
+    { header: 'Address ID', value: nothing },
+    { header: 'Alias*', value: () => 'Address' },
+    { header: 'Active (0/1)', value: () => '1' },
+    { header: 'Customer e-mail*', value: text('email') },
+    { header: 'Customer ID', value: nothing },
+    { header: 'Manufacturer', value: nothing },
+    { header: 'Supplier', value: nothing },
+    { header: 'Company', value: text('company') },
+    { header: 'Lastname*', value: text('last_name') },
+    { header: 'Firstname*', value: text('first_name') },
+    { header: 'Address 1*', value: text('street') },
+    { header: 'Address 2', value: text('street2') },
+    { header: 'Zipcode*', value: text('postal_code') },
+    { header: 'City*', value: text('city') },
+    { header: 'Country*', value: englishCountryName },
+    { header: 'State', value: text('region') },
+    { header: 'Other', value: nothing },
+    { header: 'Phone', value: text('phone') },
+    { header: 'Mobile Phone', value: nothing },
+    { header: 'VAT number', value: nothing },
+    { header: 'DNI', value: nothing },
+  ],
+};
+
 /**
  * Mailchimp's audience export: one file per status. Consent is which file a row is in: the unsubscribed and
  * cleaned files have UNSUB_... or CLEAN_... columns, and none of their rows consents, whatever its cells.
@@ -689,7 +747,7 @@ const generic: Preset = {
 };
 
 export const PRESETS: Record<PresetName, Preset> = {
-  native, shopify, ecwid, woocommerce, magento, 'magento-addresses': magentoAddresses, bigcommerce, stripe, prestashop, mailchimp, squarespace, wix, generic,
+  native, shopify, ecwid, woocommerce, magento, 'magento-addresses': magentoAddresses, bigcommerce, stripe, prestashop, 'prestashop-addresses': prestashopAddresses, mailchimp, squarespace, wix, generic,
 };
 
 /** A header as presets match it: ignoring case, surrounding spaces and doubled spaces ("Active  (0/1)"). */
