@@ -319,6 +319,18 @@ describe('rejected rows', () => {
     expect(wide.subarray(2).toString('utf16le').split('\r\n')[1]).toMatch(/^not-an-email\t雪\t2\temail\t/);
   });
 
+  it('a row shorter than the header is rejected, never read as blank values', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'short.csv');
+    writeFileSync(file, 'email,first_name,phone,city,order_count,total_spent\nhelene.dupont@example.fr,Hélène,+33 6 12 34 56 78,Paris,14,1250.40\n');
+    await s.cli('import', file);
+    writeFileSync(file, 'email,first_name,phone,city,order_count,total_spent\nhelene.dupont@example.fr,Hélène\n');
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 2, column "(column 3)", value "": the row has 2 fields but the header has 6: "phone", "city", "order_count", "total_spent" are missing; was the row cut short, or a delimiter lost?');
+    expect(json(await s.cli('show', 'helene.dupont@example.fr', '--json'))).toMatchObject({ phone: '+33 6 12 34 56 78', city: 'Paris', order_count: 14, total_spent: '1250.40' });
+  });
+
   it('a header without an e-mail column names the columns and the fix', async () => {
     const s = storeCli();
     const file = join(s.dir, 'no-email.csv');

@@ -298,6 +298,14 @@ class ImportRun {
     if (record.length > headers.length && record.slice(headers.length).some((c) => c.trim() !== '')) {
       problems.push({ column: `(column ${headers.length + 1})`, value: record[headers.length], reason: `the row has ${record.length} fields but the header has ${headers.length}; a delimiter inside a value needs quotes` });
     }
+    // A short row would blank every column it lacks (a phone, a total spent): refused, never guessed.
+    if (record.length < headers.length) {
+      const missing = headers.slice(record.length);
+      problems.push({
+        column: `(column ${record.length + 1})`, value: '',
+        reason: `the row has ${record.length} ${record.length === 1 ? 'field' : 'fields'} but the header has ${headers.length}: ${missing.map((h) => `"${h}"`).slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''} ${missing.length === 1 ? 'is' : 'are'} missing; was the row cut short, or a delimiter lost?`,
+      });
+    }
     const garbled = this.misread ? record.findIndex((cell) => cell.includes('\ufffd')) : -1;
     if (garbled >= 0) {
       problems.push({ column: headers[garbled] ?? `(column ${garbled + 1})`, value: record[garbled], reason: `the text is not valid ${this.summary.encoding}; pass --encoding windows-1252 (or the file's encoding)` });
