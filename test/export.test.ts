@@ -1,9 +1,11 @@
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PRESET_NAMES, PRESETS } from '../src/core/csv/presets.js';
 import { json, storeCli } from './helpers/run-cli.js';
+import { spawnCli } from './helpers/spawn-cli.js';
 
 const fixture = (name: string) => join(__dirname, '..', 'fixtures', name);
 
@@ -54,6 +56,26 @@ describe('export', () => {
     await s.cli('add', '--email', 'a@example.com', '--note', '=HYPERLINK("http://evil.example")', '--company', '@SUM(A1)', '--phone', '+33 6 12 34 56 78', '--city', '-15', '--street', "'=already quoted");
     const r = await s.cli('export', '--columns', 'note,company,phone,city,street');
     expect(r.stdout).toBe(`note,company,phone,city,street\r\n"'=HYPERLINK(""http://evil.example"")",'@SUM(A1),+33 6 12 34 56 78,-15,''=already quoted\r\n`);
+  });
+
+  it('never writes over the store; writes into a FIFO without replacing it', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'a@example.com');
+    const r = await s.cli('export', s.db);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write ${s.db}: it is the store`);
+    expect((await s.cli('db', 'check')).code).toBe(0);
+    const fifo = join(s.dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = new Promise<string>((resolve) => {
+      let text = '';
+      createReadStream(fifo, 'utf8').on('data', (c) => (text += c)).on('end', () => resolve(text));
+    });
+    // A separate process: opening a FIFO for writing blocks until the reader here has opened it.
+    const written = await spawnCli(['--db', s.db, 'export', fifo, '--columns', 'email']);
+    expect(written.code).toBe(0);
+    expect(await reader).toBe('email\r\na@example.com\r\n');
+    expect(statSync(fifo).isFIFO()).toBe(true);
   });
 
   it('writes a file only when the whole export succeeded', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { findWorker } from '../src/cli/commands/import.js';
 import { isImportTarget } from '../src/core/csv/columns.js';
 import { PRESETS } from '../src/core/csv/presets.js';
 import { json, storeCli } from './helpers/run-cli.js';
+import { spawnCli } from './helpers/spawn-cli.js';
 
 const fixture = (name: string) => join(__dirname, '..', 'fixtures', name);
 type Customer = Record<string, unknown>;
@@ -317,6 +318,29 @@ describe('rejected rows', () => {
     const wide = readFileSync(errors);
     expect(wide.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfe]));
     expect(wide.subarray(2).toString('utf16le').split('\r\n')[1]).toMatch(/^not-an-email\t雪\t2\temail\t/);
+  });
+
+  it('--errors never writes over the store, its journal or the file being imported (symlinks followed)', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'keep@example.com');
+    const input = join(s.dir, 'in.csv');
+    writeFileSync(input, 'email\nnot-an-email\n');
+    const before = readFileSync(input, 'utf8');
+    symlinkSync(s.db, join(s.dir, 'link.db'));
+    linkSync(input, join(s.dir, 'hard.csv'));
+    const targets = [[s.db, 'the store'], [join(s.dir, 'link.db'), 'the store'], [`${s.db}-wal`, "the store's journal"], [input, 'the file being imported'], [join(s.dir, 'hard.csv'), 'the file being imported']];
+    for (const [target, what] of targets) {
+      const r = await s.cli('import', input, '--errors', target);
+      expect(r.code, target).toBe(2);
+      expect(r.stderr).toContain(`cannot write ${target}: it is ${what}`);
+    }
+    // Standard input redirected from the very file (a separate process, whose fd 0 is that file).
+    const piped = await spawnCli(['--db', s.db, 'import', '-', '--errors', input], { stdinFile: input });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toContain(`cannot write ${input}: it is the file being imported`);
+    expect(readFileSync(input, 'utf8')).toBe(before);
+    expect((await s.cli('db', 'check')).code).toBe(0);
+    expect((await s.cli('list', '--format', 'ids')).stdout).toBe('1\n');
   });
 
   it('a row shorter than the header is rejected, never read as blank values', async () => {

@@ -2,8 +2,8 @@
  * Files named on the command line: an input that cannot be read, or an output that cannot be written, is a
  * usage error (exit 2) said before any work starts, the same for every command.
  */
-import { accessSync, constants, createWriteStream, existsSync, openSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, createWriteStream, existsSync, fstatSync, openSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../common/errors.js';
 
 /** Checks that an input file can be read; returns its size. */
@@ -31,6 +31,59 @@ export function checkOutputFile(path: string): void {
     why = describeWriteError(error);
   }
   if (why) throw new UsageError(`cannot write ${path}: ${why}`);
+}
+
+/** A path as the file system resolves it (symlinks followed), also for a file not created yet. */
+function realPath(path: string): string {
+  const full = resolve(path);
+  try {
+    return realpathSync(full);
+  } catch {
+    try {
+      return join(realpathSync(dirname(full)), basename(full));
+    } catch {
+      return full;
+    }
+  }
+}
+
+/** A file the command reads or keeps: by path, or by an open descriptor (standard input redirected from a file). */
+export type KeptFile = { what: string } & ({ path: string } | { fd: number });
+
+/**
+ * Refuses an output that is one of the files the command reads or keeps: the input, the store or its
+ * -wal/-shm files (writing there would destroy them before, or while, they are read). Compared by path after
+ * symlinks, and for files that exist by device and inode (hard links, standard input).
+ */
+export function checkNotClobbering(output: string, kept: KeptFile[]): void {
+  const target = realPath(output);
+  const targetId = fileId(() => statSync(output));
+  const named = kept.flatMap((k) => ('path' in k && k.what === 'the store' ? [k, { path: `${k.path}-wal`, what: "the store's journal" }, { path: `${k.path}-shm`, what: "the store's journal" }] : [k]));
+  const hit = named.find((k) => {
+    const id = fileId(() => ('path' in k ? statSync(k.path) : fstatSync(k.fd)));
+    return ('path' in k && realPath(k.path) === target) || (id !== undefined && id === targetId);
+  });
+  if (hit) throw new UsageError(`cannot write ${output}: it is ${hit.what}`, ['Name another file.']);
+}
+
+/** A regular file's device and inode, or undefined (no such file, a pipe, a terminal). */
+function fileId(stat: () => Stats): string | undefined {
+  try {
+    const s = stat();
+    return s.isFile() ? `${s.dev}:${s.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A FIFO, a terminal or /dev/stdout: written to directly, never replaced by a file of the same name. */
+export function isSpecialFile(path: string): boolean {
+  try {
+    const stat = statSync(path);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Opens a file for writing now, so a bad path is a clear error before any work (not a crash later). */

@@ -6,7 +6,7 @@ import { splitList } from '../../common/pick.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../../core/csv/presets.js';
 import { describeDelimiter, parseDelimiterOption } from '../../core/csv/text.js';
 import type { Context } from '../context.js';
-import { openForWriting, writeWithBackpressure } from '../files.js';
+import { checkNotClobbering, isSpecialFile, openForWriting, writeWithBackpressure } from '../files.js';
 import { addFilterOptions, type FilterFlags, filterFromFlags } from '../options.js';
 import { asUsageError, parser } from '../usage.js';
 import { plural } from './selection.js';
@@ -47,12 +47,16 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
   const { exportColumns, exportCustomers } = await import('../../core/csv/export.js');
   const columns = flags.columns === undefined ? undefined : splitList(flags.columns);
   asUsageError(() => exportColumns(flags.preset, columns)); // a bad --columns fails before anything is opened or written
+  if (file !== '-') checkNotClobbering(file, [{ path: ctx.storePath, what: 'the store' }]);
   const store = await ctx.store({ create: false });
   const filter = filterFromFlags(flags);
   const options = { preset: flags.preset, columns, delimiter: flags.delimiter ?? PRESETS[flags.preset].delimiter ?? ',', bom: Boolean(flags.bom), header: flags.header !== false };
-  if (file === '-') {
-    const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(ctx.io.stdout, chunk));
-    ctx.say(`Exported ${plural(result.count, 'customer')}.`);
+  if (file === '-' || isSpecialFile(file)) {
+    // A FIFO or a device is written to as it is: there is nothing to replace, and no partial file to keep.
+    const out = file === '-' ? ctx.io.stdout : openForWriting(file);
+    const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
+    if (out !== ctx.io.stdout) await new Promise<void>((resolve) => out.end(resolve));
+    ctx.say(`Exported ${plural(result.count, 'customer')}${file === '-' ? '' : ` to ${file}`}.`);
     sayLeftOut(ctx, result.withoutEmail, options.preset);
     return;
   }

@@ -15,7 +15,7 @@ import {
 } from '../../core/csv/text.js';
 import { type DateOrder, normalizeGroupName } from '../../core/values.js';
 import type { Context } from '../context.js';
-import { checkInputFile, checkOutputFile, openForWriting } from '../files.js';
+import { checkInputFile, checkNotClobbering, checkOutputFile, openForWriting } from '../files.js';
 import { Progress } from '../render/progress.js';
 import { parser, repeatable } from '../usage.js';
 import { plural } from './selection.js';
@@ -89,6 +89,10 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
   const size = file === '-' ? undefined : checkInputFile(file).size;
   if (file === '-' && ctx.io.stdin.isTTY) throw new UsageError('import - reads the CSV from standard input, which is a terminal; pipe a file in or name it');
   const dryRun = Boolean(flags.dryRun);
+  if (flags.errors) {
+    const input = file !== '-' ? { path: file } : ctx.io.stdin === process.stdin ? { fd: 0 } : undefined;
+    checkNotClobbering(flags.errors, [{ path: ctx.storePath, what: 'the store' }, ...(input ? [{ ...input, what: 'the file being imported' }] : [])]);
+  }
   const rejections = new Rejections(ctx, flags.errors);
   const { importCustomers } = await import('../../core/csv/import.js');
   // The --errors file is written in the input's encoding, known only when the header is read (synchronously).
