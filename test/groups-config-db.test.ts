@@ -156,6 +156,7 @@ describe('the store', () => {
     raw.exec('ALTER TABLE customers DROP COLUMN accepts_sms_marketing');
     raw.exec('DROP INDEX customers_source_id');
     raw.exec('ALTER TABLE customers DROP COLUMN source_id');
+    raw.exec('ALTER TABLE customers DROP COLUMN source');
     raw.pragma('user_version = 1');
     raw.close();
     expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');

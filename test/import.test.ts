@@ -424,6 +424,41 @@ describe('rejected rows', () => {
   });
 });
 
+describe('source ids of several platforms', () => {
+  it("two platforms' customer 12 are two customers; each re-import finds its own", async () => {
+    const s = storeCli();
+    const woo = join(s.dir, 'woo.csv');
+    writeFileSync(woo, 'customer_id,user_email,billing_first_name,billing_last_name,billing_phone,billing_city\n12,wendy@example.com,Wendy,Woo,+44 7700 900001,Leeds\n13,,Walter,Woo,+44 7700 900002,York\n');
+    const ps = join(s.dir, 'ps.csv');
+    writeFileSync(ps, 'Customer ID;Email *;First Name *;Last Name *\n12;pierre@example.fr;Pierre;Presta\n13;paul@example.fr;Paul;Presta\n');
+    expect(json(await s.cli('import', woo, '--json'))).toMatchObject({ preset: 'woocommerce', created: 2 });
+    expect(json(await s.cli('import', ps, '--json'))).toMatchObject({ preset: 'prestashop', created: 2, updated: 0 });
+    expect(json<Record<string, unknown>[]>(await s.cli('list', '--json', '--fields', 'email,name,source_id,source'))).toEqual([
+      { email: 'wendy@example.com', name: 'Wendy Woo', source_id: '12', source: 'woocommerce' },
+      { email: null, name: 'Walter Woo', source_id: '13', source: 'woocommerce' },
+      { email: 'pierre@example.fr', name: 'Pierre Presta', source_id: '12', source: 'prestashop' },
+      { email: 'paul@example.fr', name: 'Paul Presta', source_id: '13', source: 'prestashop' },
+    ]);
+    expect(json(await s.cli('import', woo, '--json'))).toMatchObject({ created: 0, unchanged: 2 });
+    expect(json(await s.cli('import', ps, '--json'))).toMatchObject({ created: 0, unchanged: 2 });
+    expect((await s.cli('db', 'check')).code).toBe(0);
+  });
+
+  it('a source id two customers of one platform share is a rejection, and db check reports it', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'one@example.com', '--first-name', 'One', '--source-id', '77');
+    await s.cli('add', '--phone', '+32 470 111111', '--first-name', 'Two', '--source-id', '77');
+    const file = join(s.dir, 'y.csv');
+    writeFileSync(file, 'Customer ID,First Name,Last Name,Email,Phone\n77,Updated,,,+32 470 999999\n');
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 2, column "Customer ID", value "77": customers 1 and 2 both have source id 77; correct one of them first');
+    const check = await s.cli('db', 'check');
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('1 source ids that more than one customer of one platform has');
+  });
+});
+
 describe('modes, duplicates, groups, mapping', () => {
   it('upsert creates, updates the columns the file has, and counts the unchanged', async () => {
     const s = storeCli();

@@ -112,7 +112,7 @@ describe('output formats', () => {
     const { cli } = storeCli();
     await cli('add', '--email', 'a@example.com', '--note', 'tab\there\nand a newline', '--tag', 'x', '--tag', 'y');
     const lines = (await cli('list')).stdout.split('\n');
-    expect(lines[0].split('\t')).toHaveLength(26);
+    expect(lines[0].split('\t')).toHaveLength(27);
     expect(lines[0]).toMatch(/^id\temail\tfirst_name\t/);
     const header = lines[0].split('\t');
     expect(lines[1].split('\t')[header.indexOf('note')]).toBe('tab\\there\\nand a newline');

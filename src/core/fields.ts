@@ -142,7 +142,10 @@ export const FIELDS: readonly FieldDef[] = [
   // Not in the edit form (label: undefined): set by imports, or by a script with --source-id.
   text('source_id', "the customer's id on the platform it came from (Shopify Customer ID, ...)", '', {
     keptAsText: true, arg: 'id', label: undefined, doc: "the customer's id on the platform it came from; a re-import finds the customer by it",
+    // A file without this customer's id (another platform's, or a guest row) does not erase it.
+    emptyKeeps: true,
   }),
+  imported('source', 'text', { normalize: (raw) => normalizeText(raw, 'the source'), doc: 'the platform source_id belongs to (shopify, woocommerce, ...), set by the import that read it' }),
   imported('order_count', 'int', { doc: 'number of orders, as the platform it came from counted them' }),
   imported('total_spent', 'money', { column: 'total_spent_minor', sql: 'c.total_spent_minor', doc: 'amount spent, exact to the cent ("59.90")' }),
   imported('created_at', 'timestamp', { emptyKeeps: true, doc: 'when the customer was created (ISO 8601, UTC)' }),

@@ -25,6 +25,10 @@ const INVARIANTS: readonly [string, string][] = [
   ],
   ['country codes that are not two upper-case letters', "SELECT count(*) FROM customers WHERE country IS NOT NULL AND (length(country) <> 2 OR country <> upper(country))"],
   ['empty text stored instead of no value', `SELECT count(*) FROM customers WHERE ${TEXT_COLUMNS.map((c) => `${c} = ''`).join(' OR ')}`],
+  [
+    'source ids that more than one customer of one platform has',
+    "SELECT count(*) FROM (SELECT 1 FROM customers WHERE source_id IS NOT NULL GROUP BY source_id, coalesce(source, '') HAVING count(*) > 1)",
+  ],
   ['tags of customers that do not exist', 'SELECT count(*) FROM customer_tags WHERE customer_id NOT IN (SELECT id FROM customers)'],
   ['customers in groups that do not exist', 'SELECT count(*) FROM customers WHERE group_id IS NOT NULL AND group_id NOT IN (SELECT id FROM groups)'],
   ['timestamps not in the form YYYY-MM-DDTHH:MM:SSZ', "SELECT count(*) FROM customers WHERE created_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' OR updated_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"],

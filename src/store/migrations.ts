@@ -131,6 +131,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX customers_created_at ON customers (created_at);
   CREATE INDEX customers_source_id ON customers (source_id);
   `,
+  // 6: which platform a source id is an id of: two platforms' ids may be the same number
+  `
+  ALTER TABLE customers ADD COLUMN source TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

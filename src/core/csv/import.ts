@@ -10,7 +10,7 @@ import { indexCustomersInBulk } from '../../store/search-index.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
 import { AddressRows, type RowEntry } from './addresses.js';
 import { DateReader, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
-import { detectPreset, type ImportTarget, type Preset, PRESETS, type PresetName } from './presets.js';
+import { detectPreset, type ImportTarget, platformOf, type Preset, PRESETS, type PresetName } from './presets.js';
 import { CsvSyntaxError, type RecordBatch } from './read.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
 import { delimiterName, type Encoding } from './text.js';
@@ -171,6 +171,7 @@ class ImportRun {
   private readonly preset: Preset;
   private readonly writer: RowWriter;
   private readonly addresses: AddressRows<PendingDate[]> | undefined;
+  private readonly platform: string | null;
   private misread = false;
   private readonly dates: DateReader;
   /** Rows whose dates were read before the file said day-first or month-first. */
@@ -206,6 +207,7 @@ class ImportRun {
       sourceIdHeader: headerOf(this.plan, 'source_id'),
       reject: (line, record, problems) => this.reject(line, record, problems),
     });
+    this.platform = platformOf(this.preset);
     this.addresses = this.preset.addresses && new AddressRows(this.preset.addresses, headerOf(this.plan, 'email'));
     options.onHeader?.({
       headers: this.headers, preset: this.preset.name, detected: header.chosen.detected, recognised: header.chosen.recognised,
@@ -234,6 +236,8 @@ class ImportRun {
       if (this.addresses && row.email !== undefined) this.writeAll(this.addresses.customerRejected());
       return;
     }
+    // A source id is an id on the file's platform: two platforms may both have a customer 12.
+    if (this.platform !== null && row.columns.has('source_id')) row.columns.set('source', row.columns.get('source_id') === null ? null : this.platform);
     const entry = { line, record, row, extra: undecided };
     const ready = this.addresses ? this.addresses.take(entry) : [entry];
     if (!Array.isArray(ready)) this.reject(line, record, [ready]);

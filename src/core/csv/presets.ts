@@ -63,6 +63,8 @@ const yesNo = (field: string) => (c: Item) => (c[field] ? 'yes' : 'no');
 const trueFalse = (field: string) => (c: Item) => (c[field] ? 'true' : 'false');
 const tags = (c: Item) => (c.tags as string[]).join(', ');
 const nothing = () => '';
+/** The customer's id on this platform: its source id, unless that is another platform's. */
+const sourceIdOn = (platform: string) => (c: Item) => (c.source == null || c.source === platform ? text('source_id')(c) : '');
 
 /** Native: the field names; export writes every exported field and import reads them back. */
 const native: Preset = {
@@ -111,7 +113,7 @@ const shopify: Preset = {
   ],
   ignored: [],
   export: [
-    { header: 'Customer ID', value: text('source_id') },
+    { header: 'Customer ID', value: sourceIdOn('shopify') },
     { header: 'First Name', value: text('first_name') },
     { header: 'Last Name', value: text('last_name') },
     { header: 'Email', value: text('email') },
@@ -424,7 +426,7 @@ const stripe: Preset = {
     'Shipping Address Country', 'Shipping Address Postal Code', 'Shipping Address Zip',
   ],
   export: [
-    { header: 'id', value: text('source_id') },
+    { header: 'id', value: sourceIdOn('stripe') },
     { header: 'Description', value: text('note') },
     { header: 'Email', value: text('email') },
     { header: 'Name', value: text('name') },
@@ -751,6 +753,11 @@ export const PRESETS: Record<PresetName, Preset> = {
 };
 
 /** A header as presets match it: ignoring case, surrounding spaces and doubled spaces ("Active  (0/1)"). */
+/** The platform a preset's files come from, whose ids its source id column holds (none for native and generic files). */
+export function platformOf(preset: Preset): string | null {
+  return preset.name === 'native' || preset.name === 'generic' ? null : preset.name.replace(/-addresses$/, '');
+}
+
 export function headerKey(header: string): string {
   return header.trim().replace(/\s+/g, ' ').toLowerCase();
 }

@@ -71,7 +71,10 @@ export class RowWriter {
     this.insertFirst = options.seqAtStart === 0 && options.mode !== 'update';
     this.insert = db.prepare(`INSERT INTO customers (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`);
     this.find = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE email = ?`);
-    this.findBySource = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE source_id = ? ORDER BY id LIMIT 1`);
+    // A source id of no known platform (or of a store before platforms were recorded) matches any platform's.
+    this.findBySource = db.prepare(
+      `SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE source_id = ? AND (? IS NULL OR source IS NULL OR source = ?) ORDER BY id LIMIT 2`,
+    );
     this.findAnonymous = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE id = ? AND email IS NULL AND source_id IS NULL`);
     this.idTaken = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
   }
@@ -136,7 +139,9 @@ export class RowWriter {
    */
   private findExisting(row: RowValues): Stored | undefined | string {
     const sourceId = row.columns.get('source_id');
-    const bySource = typeof sourceId === 'string' ? (this.findBySource.get(sourceId) as Stored | undefined) : undefined;
+    const sources = typeof sourceId === 'string' ? (this.findBySource.all(sourceId, row.columns.get('source') ?? null, row.columns.get('source') ?? null) as Stored[]) : [];
+    if (sources.length > 1) return `customers ${sources[0].id} and ${sources[1].id} both have source id ${sourceId}; correct one of them first`;
+    const bySource = sources[0];
     const byEmail = row.email === undefined ? undefined : (this.find.get(row.email) as Stored | undefined);
     if (bySource && byEmail && bySource.id !== byEmail.id) {
       return `customer ${bySource.id} has source id ${sourceId} but customer ${byEmail.id} has this e-mail; merge or correct them first`;
@@ -175,6 +180,8 @@ export class RowWriter {
     for (const [column, value] of row.columns) {
       if (column !== 'created_at' && column !== 'updated_at' && existing[column] !== value) changes.set(column, value);
     }
+    // The same source id, its platform not recorded yet (an older import or --source-id): not a change.
+    if (existing.source === null && !changes.has('source_id')) changes.delete('source');
     const group = this.options.group ?? row.group;
     if (group !== undefined) {
       const groupId = group === null ? null : this.groupId(group);
