@@ -84,6 +84,21 @@ describe('importing customers without an e-mail', () => {
     expect(json<Customer>(await cli('show', '1', '--json'))).toMatchObject({ email: 'camille.laurent@example.fr' });
   });
 
+  it('a native file finds a customer by id only with its creation time: never another store\'s customer', async () => {
+    const a = storeCli();
+    const b = storeCli();
+    await a.cli('add', '--phone', '+32 470 000001', '--first-name', 'Alice', { now: new Date('2026-03-01T10:00:00Z') });
+    await b.cli('add', '--phone', '+49 170 000009', '--first-name', 'Zed', '--note', 'VIP do not lose', { now: new Date('2026-03-02T09:00:00Z') });
+    const file = join(a.dir, 'a.csv');
+    await a.cli('export', file);
+    expect(json(await b.cli('import', file, '--json'))).toMatchObject({ created: 1, updated: 0 });
+    expect(json<Customer>(await b.cli('show', '1', '--json'))).toMatchObject({ first_name: 'Zed', note: 'VIP do not lose' });
+    // In its own store, an e-mail written into the file reaches the phone-only customer.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('1,,Alice', '1,alice@example.com,Alice'));
+    expect(json(await a.cli('import', file, '--json'))).toMatchObject({ created: 0, updated: 1 });
+    expect(json<Customer>(await a.cli('show', '1', '--json'))).toMatchObject({ email: 'alice@example.com', first_name: 'Alice' });
+  });
+
   it('a native export of customers without e-mail or source id imports back unchanged', async () => {
     const { cli, dir } = storeCli();
     await cli('add', '--phone', '+33 6 00 00 00 01', '--first-name', 'Zoé');

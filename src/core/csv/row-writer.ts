@@ -63,7 +63,7 @@ export class RowWriter {
   private readonly insert;
   private readonly find;
   private readonly findBySource;
-  private readonly findAnonymous;
+  private readonly findSame;
   private readonly idTaken;
 
   constructor(private readonly db: Db, private readonly options: RowWriterOptions) {
@@ -75,7 +75,7 @@ export class RowWriter {
     this.findBySource = db.prepare(
       `SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE source_id = ? AND (? IS NULL OR source IS NULL OR source = ?) ORDER BY id LIMIT 2`,
     );
-    this.findAnonymous = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE id = ? AND email IS NULL AND source_id IS NULL`);
+    this.findSame = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE id = ? AND created_at = ?`);
     this.idTaken = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
   }
 
@@ -133,9 +133,9 @@ export class RowWriter {
 
   /**
    * The customer a row is about: the one with its id on the former platform (so a customer whose e-mail
-   * changed there is still found), else the one with its e-mail; in a native file, a row with neither is
-   * the customer with its id, if that customer has neither either. When two customers match, the reason to
-   * reject the row.
+   * changed there is still found), else the one with its e-mail; else, in a native file, the customer with
+   * the row's id and creation time (that customer, exported from this store: an id alone could be another
+   * store's customer). When two customers match, the reason to reject the row.
    */
   private findExisting(row: RowValues): Stored | undefined | string {
     const sourceId = row.columns.get('source_id');
@@ -146,8 +146,9 @@ export class RowWriter {
     if (bySource && byEmail && bySource.id !== byEmail.id) {
       return `customer ${bySource.id} has source id ${sourceId} but customer ${byEmail.id} has this e-mail; merge or correct them first`;
     }
-    if (!bySource && !byEmail && row.email === undefined && sourceId == null && row.id !== undefined) {
-      return this.findAnonymous.get(row.id) as Stored | undefined;
+    const createdAt = row.columns.get('created_at');
+    if (!bySource && !byEmail && row.id !== undefined && typeof createdAt === 'string') {
+      return this.findSame.get(row.id, createdAt) as Stored | undefined;
     }
     return bySource ?? byEmail;
   }
