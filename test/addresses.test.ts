@@ -41,6 +41,42 @@ describe("Magento's customers-and-addresses file", () => {
   });
 });
 
+describe('addresses of a rejected customer, and empty addresses', () => {
+  const HEADER = 'email,_website,_store,firstname,lastname,group_id,_address_city,_address_country_id,_address_postcode,_address_street,_address_telephone,_address_default_billing_\n';
+
+  it("go with the rejected customer, never to the one above it, and into --errors", async () => {
+    const { cli, dir } = storeCli();
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const file = `${dir}/m.csv`;
+    writeFileSync(file, HEADER +
+      'anna@example.nl,base,default,Anna,Smit,1,Amsterdam,NL,1011 AA,Damrak 1,+31 20 000 0001,\n' +
+      'bert(at)example.nl,base,default,Bert,Kok,1,Utrecht,NL,3511 AA,Oudegracht 1,+31 30 000 0001,\n' +
+      ',,,,,,Groningen,NL,9711 AA,Grote Markt 1,+31 50 000 0001,1\n');
+    const r = await cli('import', file, '--skip-invalid', '--errors', `${dir}/errors.csv`);
+    expect(r.stderr).toContain('line 4, column "email", value "": another address of the customer on line 3, which was rejected: fix that row and import both again');
+    expect(json<Customer[]>(await cli('list', '--json', '--fields', 'email,street,city,phone'))).toEqual([
+      { email: 'anna@example.nl', street: 'Damrak 1', city: 'Amsterdam', phone: '+31 20 000 0001' },
+    ]);
+    const errors = readFileSync(`${dir}/errors.csv`, 'utf8').split('\r\n');
+    expect(errors[1]).toMatch(/^bert\(at\)example\.nl,/);
+    expect(errors[2]).toMatch(/^,,,,,,Groningen,/);
+  });
+
+  it('an empty first address gives way to a real one; an address without phone or company keeps the customer\'s', async () => {
+    const { cli, dir } = storeCli();
+    const { writeFileSync } = await import('node:fs');
+    const file = `${dir}/m.csv`;
+    writeFileSync(file, HEADER + 'dora@example.nl,base,default,Dora,Vos,1,,,,,+31 38 000 0001,\n,,,,,,Zwolle,NL,8011 AB,Melkmarkt 1,,\n');
+    expect(json(await cli('import', file, '--json'))).toMatchObject({ created: 1, skipped_addresses: 1 });
+    expect(json<Customer>(await cli('show', 'dora@example.nl', '--json'))).toMatchObject({ street: 'Melkmarkt 1', city: 'Zwolle', phone: '+31 38 000 0001' });
+    await cli('edit', 'dora@example.nl', '--company', 'Vos BV');
+    const addresses = `${dir}/a.csv`;
+    writeFileSync(addresses, '_website,_email,city,company,country_id,postcode,street,telephone\nbase,dora@example.nl,Kampen,,NL,8261 AA,Oudestraat 2,\n');
+    expect(json(await cli('import', addresses, '--json'))).toMatchObject({ preset: 'magento-addresses', updated: 1 });
+    expect(json<Customer>(await cli('show', 'dora@example.nl', '--json'))).toMatchObject({ street: 'Oudestraat 2', city: 'Kampen', phone: '+31 38 000 0001', company: 'Vos BV' });
+  });
+});
+
 describe("Magento's customer_address file", () => {
   it("sets the address of the customer its _email names, never the customer's name; unknown customers are rejected", async () => {
     const { cli } = storeCli();
@@ -58,7 +94,7 @@ describe("Magento's customer_address file", () => {
       },
       {
         email: 'marta.kowalska@example.pl', name: 'Marta Kowalska', company: null, street: 'Stary Rynek 2', street2: null, city: 'Poznań',
-        postal_code: '61-001', country: 'PL', phone: null,
+        postal_code: '61-001', country: 'PL', phone: '+48 12 300 0001',
       },
     ]);
     expect((await cli('list', '--format', 'count')).stdout).toBe('2\n');

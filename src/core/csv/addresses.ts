@@ -21,8 +21,8 @@ export interface RowEntry<Extra> {
 export class AddressRows<Extra> {
   /** Continuation layout: the customer row being read, with the address chosen so far. */
   private pending: RowEntry<Extra> | undefined;
-  /** Continuation layout: the customer row above was rejected, so its further addresses go with it. */
-  private orphaned = false;
+  /** Continuation layout: the line of the customer row above, if it was rejected (its further addresses go with it). */
+  private rejectedLine: number | undefined;
   /** File layout: the address chosen for each customer, by e-mail, in the order of the file. */
   private readonly chosen = new Map<string, RowEntry<Extra>>();
   /** Address rows not kept: further addresses of a customer, addresses of no customer. */
@@ -40,26 +40,25 @@ export class AddressRows<Extra> {
     if (row.email !== undefined) {
       const ready = this.pending ? [this.pending] : [];
       this.pending = entry;
-      this.orphaned = false;
+      this.rejectedLine = undefined;
       return ready;
     }
     if (!this.pending) {
-      if (this.orphaned) {
-        this.skipped++;
-        return [];
-      }
-      return { column: this.emailHeader, value: '', reason: 'a row without e-mail continues the customer above it, and there is none: give its e-mail' };
+      const reason = this.rejectedLine === undefined
+        ? 'a row without e-mail continues the customer above it, and there is none: give its e-mail'
+        : `another address of the customer on line ${this.rejectedLine}, which was rejected: fix that row and import both again`;
+      return { column: this.emailHeader, value: '', reason };
     }
     this.skipped++;
-    if (row.defaultBilling && !this.pending.row.defaultBilling) this.pending = { ...this.pending, row: withAddressOf(this.pending.row, row) };
+    if (preferred(row, this.pending.row)) this.pending = { ...this.pending, row: withAddressOf(this.pending.row, row) };
     return [];
   }
 
-  /** A customer row was rejected: the rows without e-mail that follow it are its addresses, not kept either. */
-  customerRejected(): RowEntry<Extra>[] {
+  /** The customer row on `line` was rejected: the rows without e-mail that follow it are its addresses, rejected with it. */
+  customerRejected(line: number): RowEntry<Extra>[] {
     const ready = this.pending ? [this.pending] : [];
     this.pending = undefined;
-    this.orphaned = true;
+    this.rejectedLine = line;
     return ready;
   }
 
@@ -80,17 +79,32 @@ export class AddressRows<Extra> {
     }
     const earlier = this.chosen.get(email);
     if (earlier) this.skipped++;
-    if (!earlier || (entry.row.defaultBilling && !earlier.row.defaultBilling)) {
+    if (!earlier || preferred(entry.row, earlier.row)) {
       this.chosen.set(email, { ...entry, row: withAddressOf({ email, columns: new Map() }, entry.row) });
     }
   }
 }
 
+/** Whether another address of a customer replaces the one kept so far: it is the default billing one, or that one is empty. */
+function preferred(address: RowValues, kept: RowValues): boolean {
+  if (!hasAddress(address)) return false;
+  return !hasAddress(kept) || (address.defaultBilling === true && !kept.defaultBilling);
+}
+
+function hasAddress(row: RowValues): boolean {
+  return ADDRESS_COLUMNS.some((c) => !KEPT_WHEN_EMPTY.has(c) && row.columns.get(c) != null);
+}
+
+/** An address without a phone or a company leaves the customer's (they are the customer's as much as the address's). */
+const KEPT_WHEN_EMPTY: ReadonlySet<string> = new Set(['phone', 'company']);
+
 /** `row` with the address fields of `address` in place of its own. */
 function withAddressOf(row: RowValues, address: RowValues): RowValues {
   const columns = new Map(row.columns);
   for (const column of ADDRESS_COLUMNS) {
-    if (address.columns.has(column)) columns.set(column, address.columns.get(column)!);
+    const value = address.columns.get(column);
+    if (!address.columns.has(column) || (value == null && KEPT_WHEN_EMPTY.has(column))) continue;
+    columns.set(column, value!);
   }
   return { ...row, columns, defaultBilling: address.defaultBilling };
 }

@@ -264,6 +264,12 @@ function isDepending(target: ImportTarget): boolean {
   return special !== undefined && 'becomes' in special;
 }
 
+/** The row's cell in the best column feeding a field, trimmed ('' when the header has no such column). */
+export function cellOf(plan: Plan, record: readonly string[], field: string): string {
+  const column = plan.fields.find((f) => f[0].target === field)?.[0];
+  return column ? (record[column.index] ?? '').trim() : '';
+}
+
 /** The header of the column feeding a field (e-mail, source id), for messages about a row's value of it. */
 export function headerOf(plan: Plan, field: string): string {
   return plan.fields.find((f) => f[0].target === field)?.[0].header ?? field;

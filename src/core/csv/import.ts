@@ -9,7 +9,7 @@ import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
 import { AddressRows, type RowEntry } from './addresses.js';
-import { DateReader, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
+import { cellOf, DateReader, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
 import { detectPreset, type ImportTarget, platformOf, type Preset, PRESETS, type PresetName } from './presets.js';
 import { CsvSyntaxError, type RecordBatch } from './read.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
@@ -232,8 +232,9 @@ class ImportRun {
     const undecided = this.dates.takeRowPending();
     if (problems.length) {
       this.reject(line, record, problems);
-      // The further addresses of a rejected customer go with it.
-      if (this.addresses && row.email !== undefined) this.writeAll(this.addresses.customerRejected());
+      // The further addresses of a rejected customer go with it (its e-mail cell says it is a customer's row,
+      // even when the e-mail itself was the problem).
+      if (this.addresses && cellOf(this.plan, record, 'email') !== '') this.writeAll(this.addresses.customerRejected(line));
       return;
     }
     // A source id is an id on the file's platform: two platforms may both have a customer 12.
