@@ -128,6 +128,17 @@ describe('exporting customers without an e-mail', () => {
     expect(shopify.stdout.trim().split('\r\n')).toHaveLength(5);
   });
 
+  it('a customer a layout could not name (a company only, in Stripe\'s) is left out, and the file imports back', async () => {
+    const { cli, dir } = storeCli();
+    await cli('add', '--email', 'a@example.com', '--first-name', 'Ann');
+    await cli('add', '--company', 'Atelier Nord');
+    const file = join(dir, 'stripe.csv');
+    const r = await cli('export', '--preset', 'stripe', file);
+    expect(r.stderr).toContain('Exported 1 customer to');
+    expect(r.stderr).toContain('warning: left out 1 customer whose row would name nobody: the stripe layout has no column for what they have (a company only, say).');
+    expect(json(await cli('import', file, '--json'))).toMatchObject({ preset: 'stripe', unchanged: 1, rejected: 0 });
+  });
+
   it('Shopify: Phone only when E.164 and unique in the export; the address phone always', async () => {
     const { cli, dir } = storeCli();
     await cli('add', '--email', 'a@example.com', '--phone', '+33 6 12 34 56 78');

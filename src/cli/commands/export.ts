@@ -3,6 +3,7 @@ import { renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { splitList } from '../../common/pick.js';
+import type { ExportResult } from '../../core/csv/export.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../../core/csv/presets.js';
 import { describeDelimiter, parseDelimiterOption } from '../../core/csv/text.js';
 import type { Context } from '../context.js';
@@ -57,7 +58,7 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
     const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
     if (out !== ctx.io.stdout) await new Promise<void>((resolve) => out.end(resolve));
     ctx.say(`Exported ${plural(result.count, 'customer')}${file === '-' ? '' : ` to ${file}`}.`);
-    sayLeftOut(ctx, result.withoutEmail, options.preset);
+    sayLeftOut(ctx, result, options.preset);
     return;
   }
   // Written beside the target and renamed at the end: a failed export never leaves half a file.
@@ -68,7 +69,7 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     renameSync(partial, file);
     ctx.say(`Exported ${plural(result.count, 'customer')} to ${file} (${options.preset}, delimiter ${describeDelimiter(options.delimiter)}).`);
-    sayLeftOut(ctx, result.withoutEmail, options.preset);
+    sayLeftOut(ctx, result, options.preset);
   } catch (error) {
     out.destroy();
     rmSync(partial, { force: true });
@@ -77,7 +78,11 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
 }
 
 /** Customers a platform cannot take: said on stderr even with --quiet, as a warning is. */
-function sayLeftOut(ctx: Context, withoutEmail: number, preset: string): void {
-  if (withoutEmail === 0) return;
-  ctx.io.stderr.write(`warning: left out ${plural(withoutEmail, 'customer')} without an e-mail address: ${preset} requires one (list them with: customers list --no-email).\n`);
+function sayLeftOut(ctx: Context, result: ExportResult, preset: string): void {
+  if (result.withoutEmail) {
+    ctx.io.stderr.write(`warning: left out ${plural(result.withoutEmail, 'customer')} without an e-mail address: ${preset} requires one (list them with: customers list --no-email).\n`);
+  }
+  if (result.unidentified) {
+    ctx.io.stderr.write(`warning: left out ${plural(result.unidentified, 'customer')} whose row would name nobody: the ${preset} layout has no column for what they have (a company only, say).\n`);
+  }
 }

@@ -5,7 +5,7 @@
 import type { Db } from '../../store/open.js';
 import { listCustomers } from '../customers.js';
 import { pickByName } from '../../common/pick.js';
-import { CUSTOMER_FIELDS } from '../fields.js';
+import { CUSTOMER_FIELDS, IDENTITY_FIELDS, type Item } from '../fields.js';
 import { buildWhere, type CustomerFilter } from '../filters.js';
 import { e164 } from '../values.js';
 import { type ExportColumn, type ExportContext, PRESETS, type PresetName } from './presets.js';
@@ -32,6 +32,8 @@ export interface ExportResult {
   count: number;
   /** Customers left out because the preset's platform requires an e-mail they have not got. */
   withoutEmail: number;
+  /** Customers left out because nothing in the preset's columns would say who they are (a company-only customer in Stripe's). */
+  unidentified: number;
 }
 
 /** Writes the CSV in chunks through `write`. */
@@ -42,15 +44,16 @@ export async function exportCustomers(
   write: (chunk: string) => void | Promise<void>,
 ): Promise<ExportResult> {
   const columns = exportColumns(options.preset, options.columns);
-  const requiresEmail = PRESETS[options.preset].requiresEmail === true;
+  const leftOut = leaveOutRule(options.preset);
   const context: ExportContext = { sharedPhones: columns.some((c) => c.usesSharedPhones) ? sharedPhones(db, filter) : new Set() };
   const d = options.delimiter;
   let buffer = options.bom ? '\ufeff' : '';
   if (options.header) buffer += columns.map((c) => csvCell(c.header, d)).join(d) + '\r\n';
-  const result: ExportResult = { count: 0, withoutEmail: 0 };
+  const result: ExportResult = { count: 0, withoutEmail: 0, unidentified: 0 };
   for (const item of listCustomers(db, { filter, fields: CUSTOMER_FIELDS, reuse: true })) {
-    if (requiresEmail && item.email === null) {
-      result.withoutEmail++;
+    const why = leftOut(item, context);
+    if (why) {
+      result[why]++;
       continue;
     }
     let line = '';
@@ -67,6 +70,23 @@ export async function exportCustomers(
   }
   if (buffer) await write(buffer);
   return result;
+}
+
+/** Import targets that say who a customer is. */
+const IDENTITY_TARGETS: ReadonlySet<string> = new Set([...IDENTITY_FIELDS.map((f) => f.name), 'full_name', 'last_or_full_name', 'first_or_full_name']);
+
+/**
+ * Why a customer is left out of a preset's file: the platform needs an e-mail, or none of the preset's columns
+ * that say who a customer is (e-mail, phone, names, company) would hold anything, so the row would name nobody.
+ */
+function leaveOutRule(preset: PresetName): (item: Item, context: ExportContext) => 'withoutEmail' | 'unidentified' | undefined {
+  const { requiresEmail, import: reads, export: writes } = PRESETS[preset];
+  const targets = new Map(reads.map((c) => [c.header.toLowerCase(), c.target]));
+  const identifying = writes.filter((c) => IDENTITY_TARGETS.has(targets.get(c.header.toLowerCase()) ?? ''));
+  return (item, context) => {
+    if (requiresEmail && item.email === null) return 'withoutEmail';
+    return identifying.some((c) => c.value(item, context) !== '') ? undefined : 'unidentified';
+  };
 }
 
 /** The E.164 phones that more than one selected customer has (grouped by SQLite: no map of every phone here). */
