@@ -424,6 +424,19 @@ describe('rejected rows', () => {
   });
 });
 
+describe('a native file with a whole name', () => {
+  it('reads name as first and last name when the file has no name parts, and ignores it beside them', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'names.csv');
+    writeFileSync(file, 'email,name,phone\nn1@example.com,Nora van Noor,+32 470 123456\n');
+    expect(json(await s.cli('import', file, '--json'))).toMatchObject({ preset: 'native', created: 1, unknown_columns: [] });
+    expect(json(await s.cli('show', 'n1@example.com', '--json'))).toMatchObject({ first_name: 'Nora', last_name: 'van Noor' });
+    writeFileSync(file, 'email,first_name,last_name,name\nn1@example.com,,Noor,Someone Else\n');
+    await s.cli('import', file);
+    expect(json(await s.cli('show', 'n1@example.com', '--json'))).toMatchObject({ first_name: null, last_name: 'Noor' });
+  });
+});
+
 describe('source ids of several platforms', () => {
   it("two platforms' customer 12 are two customers; each re-import finds its own", async () => {
     const s = storeCli();

@@ -69,8 +69,9 @@ const sourceIdOn = (platform: string) => (c: Item) => (c.source == null || c.sou
 /** Native: the field names; export writes every exported field and import reads them back. */
 const native: Preset = {
   name: 'native',
-  import: NATIVE_FIELDS.map((f) => ({ header: f.name, target: f.name })),
-  ignored: ['name'],
+  // `name` (first and last name, as listings show it) is read only from a file without the parts: email,name,phone.
+  import: [...NATIVE_FIELDS.map((f) => ({ header: f.name, target: f.name })), { header: 'name', target: 'full_name', rank: 1 }],
+  ignored: [],
   export: NATIVE_FIELDS.map((f) => ({
     header: f.name,
     value: f.type === 'tags' ? tags : f.type === 'bool' ? trueFalse(f.name) : text(f.name),
