@@ -82,8 +82,13 @@ describe('PrestaShop', () => {
     const { default: Database } = await import('better-sqlite3');
     const raw = new Database(db, { readonly: true });
     expect(raw.prepare('SELECT email FROM customers WHERE password_hash LIKE ? ORDER BY id').pluck().all('scrypt$%')).toEqual(['amelie.girard@example.fr', 'ines.haddad@example.fr']);
+    const hashes = raw.prepare('SELECT password_hash FROM customers ORDER BY id').pluck().all();
     raw.close();
-    expect(json(await cli('import', join(__dirname, '..', 'fixtures', 'prestashop-customers.csv'), '--json'))).toMatchObject({ unchanged: 1, updated: 2 });
+    // Imported again: the passwords are those the stored hashes hold, so nothing changes (no new hash, no new salt).
+    expect(json(await cli('import', join(__dirname, '..', 'fixtures', 'prestashop-customers.csv'), '--json'))).toMatchObject({ unchanged: 3, updated: 0 });
+    const again = new Database(db, { readonly: true });
+    expect(again.prepare('SELECT password_hash FROM customers ORDER BY id').pluck().all()).toEqual(hashes);
+    again.close();
   });
 
   it('back-office export: amounts formatted for reading, registration date-times, the default group', async () => {

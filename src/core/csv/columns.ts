@@ -4,7 +4,6 @@
  */
 import { ValidationError } from '../../common/errors.js';
 import { type FieldDef, FIELDS } from '../fields.js';
-import { hashPassword } from '../passwords.js';
 import {
   type DateOrder, normalizeGroupName, normalizeTags, normalizeText, parseAmount, parseBoolean, parseCount, parseSlashDate,
   parseTimestamp, slashDateOrders,
@@ -42,7 +41,7 @@ const SPECIAL: Record<string, Reading | Depending> = {
   password: {
     feeds: 'password',
     read: (row, value) => {
-      if (value !== '') row.columns.set('password_hash', hashPassword(value));
+      if (value !== '') row.password = value;
     },
   },
   /** Magento's numeric customer group (1 General, 2 Wholesale, 3 Retailer). */
@@ -199,6 +198,8 @@ export interface RowValues {
   id?: number;
   /** The row's address is marked as the default billing one (see addresses.ts). */
   defaultBilling?: boolean;
+  /** A plain-text password, hashed by the writer (kept as it is when the stored hash is already its hash). */
+  password?: string;
 }
 
 export interface Problem {

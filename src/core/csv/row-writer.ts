@@ -7,6 +7,7 @@ import type { Db } from '../../store/open.js';
 import { indexCustomers, unindexCustomers } from '../../store/search-index.js';
 import { IDENTITY_COLUMNS, IMPORTED_COLUMN_FIELDS, SEARCHED_FIELDS } from '../fields.js';
 import { ensureGroup } from '../groups.js';
+import { hashPassword, passwordMatches } from '../passwords.js';
 import { nextTags, tagsOf, writeTags } from '../tags.js';
 import { formatTimestamp } from '../values.js';
 import type { Problem, RowValues } from './columns.js';
@@ -160,6 +161,7 @@ export class RowWriter {
     const created = row.columns.get('created_at') ?? this.stamp;
     values[POSITION.get('created_at')!] = created;
     values[POSITION.get('updated_at')!] = row.columns.get('updated_at') ?? created;
+    if (row.password !== undefined) values[POSITION.get('password_hash')!] = hashPassword(row.password);
     // A file's id is kept when no customer has or ever had it (ids are never reused).
     values[0] = row.id !== undefined && row.id > this.options.seqAtStart && !this.idTaken.get(row.id) ? row.id : null;
     const group = this.options.group ?? row.group;
@@ -183,6 +185,11 @@ export class RowWriter {
     }
     // The same source id, its platform not recorded yet (an older import or --source-id): not a change.
     if (existing.source === null && !changes.has('source_id')) changes.delete('source');
+    // A plain password replaces any hash the file gives, and is hashed again only if it is not the stored one.
+    if (row.password !== undefined) {
+      if (passwordMatches(row.password, existing.password_hash as string | null)) changes.delete('password_hash');
+      else changes.set('password_hash', hashPassword(row.password));
+    }
     const group = this.options.group ?? row.group;
     if (group !== undefined) {
       const groupId = group === null ? null : this.groupId(group);
