@@ -76,7 +76,7 @@ function text(name: string, help: string, label: string, options: Partial<FieldD
   const said = what(name);
   const how = { multiline: rest.multiline };
   // A code kept as text never starts with an apostrophe: it is a spreadsheet's text mark ("'00501").
-  const normalize = rest.keptAsText ? (raw: string) => normalizeText(raw.replace(/^\s*'/, ''), said, how) : (raw: string) => normalizeText(raw, said, how);
+  const normalize = rest.keptAsText ? (raw: string) => normalizeText(raw.replace(/^\s*'+/, ''), said, how) : (raw: string) => normalizeText(raw, said, how);
   return column(name, 'text', { flag: { arg: `<${arg}>`, help }, label, normalize, freeText: true, ...rest });
 }
 

@@ -105,7 +105,8 @@ async function runIssue(ctx: Context, refs: string[], flags: IssueFlags): Promis
     if (issued.length === 0 && skipped === 0) ctx.say('No customers match; no link was issued.');
     else if (issued.length) ctx.say(`Issued ${plural(issued.length, 'login link')}, valid until ${issued[0].expires_at}.`);
     if (skipped) ctx.say(`${plural(skipped, 'customer')} already had an unused link that was e-mailed; not sent again.`);
-    if (noEmail) ctx.say(`${plural(noEmail, 'customer')} without an e-mail address got no link (run without --send to issue theirs).`);
+    // Not "run without --send": that would issue everyone a new link and revoke the ones just e-mailed.
+    if (noEmail) ctx.say(`${plural(noEmail, 'customer')} without an e-mail address got no link (to give them one: the same command with --no-email instead of --send).`);
     if (sent) {
       const failed = [...sent.values()].filter((v) => v !== null).length;
       ctx.say(`E-mailed ${plural(issued.length - failed, 'link')}${failed ? `; ${failed} failed (run the same command again to retry them)` : ''}.`);

@@ -342,7 +342,7 @@ export function readRow(record: readonly string[], plan: Plan, options: ReadOpti
     // Every platform's file may mark a value as text with an apostrophe (our export does before formulas);
     // codes kept as text (phones, postal codes, ids) never start with one of their own: "'8011 AB".
     const cell = unguardFormula(record[col.index] ?? '');
-    const raw = cell.startsWith("'") && READABLE_FIELDS.get(col.target)?.keptAsText ? cell.slice(1) : cell;
+    const raw = cell.startsWith("'") && READABLE_FIELDS.get(col.target)?.keptAsText ? cell.replace(/^'+/, '') : cell;
     try {
       // A plan's targets are readings or fields: depending ones became one of those.
       const special = SPECIAL[col.target] as Reading | undefined;
