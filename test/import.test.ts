@@ -424,6 +424,22 @@ describe('rejected rows', () => {
   });
 });
 
+describe('large ids in a native file', () => {
+  it('a large id is kept and later imports still create customers; one beyond the limit is refused', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'big.csv');
+    writeFileSync(file, 'id,email\n4294967295,big@example.com\n');
+    expect(json(await s.cli('import', file, '--json'))).toMatchObject({ created: 1 });
+    writeFileSync(file, 'email\nnext@example.com\nthird@example.com\n');
+    expect(json(await s.cli('import', file, '--json'))).toMatchObject({ created: 2, rejected: 0 });
+    expect((await s.cli('list', '--format', 'ids')).stdout).toBe('4294967295\n4294967296\n4294967297\n');
+    writeFileSync(file, 'id,email\n5000000000000000,huge@example.com\n');
+    const huge = await s.cli('import', file);
+    expect(huge.code).toBe(1);
+    expect(huge.stderr).toContain("the id 5000000000000000 is above 999,999,999,999,999, the largest this store keeps; leave the id out (--map 'id=')");
+  });
+});
+
 describe('a native file with a whole name', () => {
   it('reads name as first and last name when the file has no name parts, and ignores it beside them', async () => {
     const s = storeCli();

@@ -384,8 +384,17 @@ function readField(row: RowValues, field: FieldDef, raw: string, header: string,
  * This store's own id, from a native file. Another platform's id (Stripe's cus_...) is refused, never
  * taken for one of ours, with the ways to keep it as the source id.
  */
+/** The largest id a file may give: ids above it would leave the store's own numbering no exact room (2^53). */
+export const MAX_OWN_ID = 999_999_999_999_999;
+
 function readOwnId(value: string): number {
-  if (/^\d+$/.test(value)) return parseCount(value, 'the id');
+  if (/^\d+$/.test(value)) {
+    const id = value.length > 16 ? Infinity : Number(value);
+    if (id > MAX_OWN_ID) {
+      throw new ValidationError(`the id ${value} is above ${MAX_OWN_ID.toLocaleString('en-US')}, the largest this store keeps; leave the id out (--map 'id=') and the store numbers the customer`);
+    }
+    return parseCount(value, 'the id');
+  }
   throw new ValidationError(
     `"${value}" is not one of this store's ids (whole numbers); another platform's id, such as Stripe's cus_..., is a source id: pass --preset stripe, or --map 'id=source_id'`,
   );

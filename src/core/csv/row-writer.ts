@@ -244,15 +244,25 @@ function withoutEmpty(row: RowValues): RowValues {
   return { ...row, columns, group: row.group === null ? undefined : row.group, tags: row.tags?.length ? row.tags : undefined };
 }
 
-/** Remembers, for each customer id this import touched, the file line that did: repeats show up here. */
+/**
+ * Remembers, for each customer id this import touched, the file line that did: repeats show up here. Ids up
+ * to a few million in an array (fast, compact); larger ones (a file's own ids can be anything) in a map.
+ */
 class LinesById {
+  private static readonly DENSE = 1 << 22;
   private lines = new Int32Array(1024);
+  private readonly sparse = new Map<number, number>();
   get(id: number): number {
+    if (id >= LinesById.DENSE) return this.sparse.get(id) ?? 0;
     return id < this.lines.length ? this.lines[id] : 0;
   }
   set(id: number, line: number): void {
+    if (id >= LinesById.DENSE) {
+      this.sparse.set(id, line);
+      return;
+    }
     if (id >= this.lines.length) {
-      const grown = new Int32Array(Math.max(id + 1, this.lines.length * 2));
+      const grown = new Int32Array(Math.min(LinesById.DENSE, Math.max(id + 1, this.lines.length * 2)));
       grown.set(this.lines);
       this.lines = grown;
     }
