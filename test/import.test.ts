@@ -343,6 +343,17 @@ describe('rejected rows', () => {
     expect((await s.cli('list', '--format', 'ids')).stdout).toBe('1\n');
   });
 
+  it('--errors leaves passwords out and marks formulas as text', async () => {
+    const s = storeCli();
+    const input = join(s.dir, 'ecwid.csv');
+    writeFileSync(input, 'name,email,password\n=HYPERLINK("http://evil.example/x") Doe,not-an-email,S3cret!pass\n');
+    const errors = join(s.dir, 'errors.csv');
+    expect((await s.cli('import', input, '--errors', errors)).code).toBe(1);
+    const text = readFileSync(errors, 'utf8');
+    expect(text).not.toContain('S3cret!pass');
+    expect(text.split('\r\n')[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/evil\.example\/x""\) Doe",not-an-email,,2,email,".*; the password was left out of this file: type it again"$/);
+  });
+
   it('a row shorter than the header is rejected, never read as blank values', async () => {
     const s = storeCli();
     const file = join(s.dir, 'short.csv');

@@ -108,6 +108,19 @@ describe('sorting and paging', () => {
 });
 
 describe('output formats', () => {
+  it('csv and tsv mark a value a spreadsheet would run as a formula; --raw prints it as stored', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'f@example.com', '--company', '=HYPERLINK("http://evil.example")', '--note', "+cmd|' /C calc'!A0", '--phone', '+33 6 12 34 56 78');
+    for (const format of ['csv', 'tsv']) {
+      const out = (await cli('list', '--format', format, '--fields', 'company,note,phone')).stdout;
+      expect(out, format).toContain("'=HYPERLINK");
+      expect(out, format).toContain("'+cmd|");
+      expect(out, format).toContain('+33 6 12 34 56 78');
+      expect(out, format).not.toContain("'+33");
+    }
+    expect((await cli('list', '--format', 'tsv', '--fields', 'company', '--raw')).stdout).toBe('company\n=HYPERLINK("http://evil.example")\n');
+  });
+
   it('tsv with a header when stdout is not a terminal, all fields, escaped', async () => {
     const { cli } = storeCli();
     await cli('add', '--email', 'a@example.com', '--note', 'tab\there\nand a newline', '--tag', 'x', '--tag', 'y');

@@ -149,12 +149,14 @@ export interface OutputFlags {
   format?: Format;
   json?: boolean;
   fields?: string;
+  raw?: boolean;
 }
 
 export function addOutputOptions(cmd: Command, formats: readonly Format[] = FORMATS): Command {
   cmd.addOption(new Option('--format <format>', 'output format (default: table on a terminal, else tsv)').choices(formats));
   cmd.option('--json', 'same as --format json');
   cmd.option('--fields <list>', 'comma-separated fields to show');
+  cmd.option('--raw', "csv/tsv: values exactly as stored, without the ' that stops a spreadsheet running =, +, -, @ as a formula");
   return cmd;
 }
 

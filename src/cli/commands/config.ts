@@ -25,7 +25,7 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
   addOutputOptions(config.command('list').description('list every setting and its value'), ['table', 'json', 'jsonl', 'csv', 'tsv']).action(
     async (flags: OutputFlags) => {
       const store = await ctx.store({ create: false });
-      await renderItems(ctx, listSettings(store.db), { format: chooseFormat(ctx, flags), columns: chooseColumns(SETTING_COLUMNS, flags.fields), limited: true });
+      await renderItems(ctx, listSettings(store.db), { format: chooseFormat(ctx, flags), columns: chooseColumns(SETTING_COLUMNS, flags.fields), limited: true, raw: flags.raw });
     },
   );
 

@@ -25,7 +25,7 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     async (flags: OutputFlags) => {
       const store = await ctx.store({ create: false });
       const format = chooseFormat(ctx, flags);
-      await renderItems(ctx, listGroups(store.db), { format, columns: chooseColumns(GROUP_COLUMNS, flags.fields), limited: true });
+      await renderItems(ctx, listGroups(store.db), { format, columns: chooseColumns(GROUP_COLUMNS, flags.fields), limited: true, raw: flags.raw });
     },
   );
 

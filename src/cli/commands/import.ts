@@ -7,11 +7,12 @@ import { Option } from 'commander';
 import { crashPointFrom } from '../../common/crash.js';
 import { CustomersError, UsageError } from '../../common/errors.js';
 import { MAP_TARGETS } from '../../core/csv/columns.js';
-import type { ImportMode, ImportSummary, Rejection } from '../../core/csv/import.js';
+import type { HeaderInfo, ImportMode, ImportSummary, Rejection } from '../../core/csv/import.js';
 import { type ImportTarget, PRESET_NAMES, type PresetName } from '../../core/csv/presets.js';
 import type { ReadOptions, RecordBatch } from '../../core/csv/read.js';
 import {
-  csvCell, describeDelimiter, encoderFor, ENCODINGS, type Encoding, FILE_ENCODINGS, parseDelimiterOption, parseEncodingOption, type TextEncoder,
+  csvCell, describeDelimiter, encoderFor, ENCODINGS, type Encoding, FILE_ENCODINGS, guardFormula, parseDelimiterOption, parseEncodingOption,
+  type TextEncoder,
 } from '../../core/csv/text.js';
 import { type DateOrder, normalizeGroupName } from '../../core/values.js';
 import type { Context } from '../context.js';
@@ -107,7 +108,7 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
       dateOrder: flags.dateFormat,
       now: ctx.io.now(),
       crashAfterRows: crashPointFrom(ctx.io.env),
-      onHeader: (h) => rejections.start(h.headers, h.delimiter, encoders.get(h.encoding)!),
+      onHeader: (h) => rejections.start(h, encoders.get(h.encoding)!),
       onRejected: (r, record) => {
         progress.done();
         rejections.add(r, record);
@@ -155,29 +156,36 @@ class Rejections {
   private out: ReturnType<typeof openForWriting> | undefined;
   private delimiter = ',';
   private encoder: TextEncoder | undefined;
+  private secret: ReadonlySet<number> = new Set();
 
   constructor(private readonly ctx: Context, private readonly errorsFile: string | undefined) {
     if (errorsFile) checkOutputFile(errorsFile); // a bad path fails before the import starts
   }
 
   /** Once the header is read (a file that fails on its header leaves no --errors file behind). */
-  start(headers: string[], delimiter: string, encoder: TextEncoder): void {
-    this.delimiter = delimiter;
+  start(header: HeaderInfo, encoder: TextEncoder): void {
+    this.delimiter = header.delimiter;
     this.encoder = encoder;
+    this.secret = new Set(header.secretColumns);
     if (!this.errorsFile) return;
     this.out = openForWriting(this.errorsFile);
     this.out.write(encoder.bom);
-    this.row([...headers, 'line', 'column', 'reason']);
+    this.row([...header.headers, 'line', 'column', 'reason']);
   }
 
+  /** A line of the file: values a spreadsheet would run as formulas are marked as text, as export does. */
   private row(cells: string[]): void {
-    this.out!.write(this.encoder!.encode(cells.map((c) => csvCell(c, this.delimiter)).join(this.delimiter) + '\r\n'));
+    this.out!.write(this.encoder!.encode(cells.map((c) => csvCell(guardFormula(c), this.delimiter)).join(this.delimiter) + '\r\n'));
   }
 
   add(rejection: Rejection, record: readonly string[]): void {
     this.total++;
     if (this.out) {
-      this.row([...record, String(rejection.line), rejection.problems.map((p) => p.column).join('; '), rejection.problems.map((p) => p.reason).join('; ')]);
+      // Passwords stay out of a file that is passed around to be fixed.
+      const hidden = record.some((c, i) => c !== '' && this.secret.has(i));
+      const cells = record.map((c, i) => (this.secret.has(i) ? '' : c));
+      const reasons = rejection.problems.map((p) => p.reason).join('; ') + (hidden ? '; the password was left out of this file: type it again' : '');
+      this.row([...cells, String(rejection.line), rejection.problems.map((p) => p.column).join('; '), reasons]);
     }
     if (this.printed < Rejections.PRINTED) {
       for (const p of rejection.problems) {

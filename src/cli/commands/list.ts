@@ -22,6 +22,8 @@ export interface ListOptions {
   sort?: string;
   limit?: number;
   offset: number;
+  /** --raw: csv/tsv values without the formula guard. */
+  raw?: boolean;
 }
 
 export function registerListCommands(program: Command, ctx: Context): void {
@@ -60,6 +62,7 @@ export function parseListOptions(ctx: Context, flags: ListFlags): ListOptions {
     sort: flags.sort,
     limit: flags.limit,
     offset: flags.offset ?? 0,
+    raw: flags.raw,
   };
 }
 
@@ -82,5 +85,5 @@ async function runListing(ctx: Context, options: ListOptions): Promise<void> {
     limit,
     offset,
   });
-  await renderItems(ctx, items, { format, columns, limited, total: () => countCustomers(store.db, filter) - offset });
+  await renderItems(ctx, items, { format, columns, limited, raw: options.raw, total: () => countCustomers(store.db, filter) - offset });
 }

@@ -205,7 +205,7 @@ function registerList(links: Command, ctx: Context): void {
       status: flags.status,
       now: ctx.io.now(),
     });
-    await renderItems(ctx, rows, { format: chooseFormat(ctx, flags), columns: chooseColumns(LINK_COLUMNS, flags.fields), limited: true });
+    await renderItems(ctx, rows, { format: chooseFormat(ctx, flags), columns: chooseColumns(LINK_COLUMNS, flags.fields), limited: true, raw: flags.raw });
   });
 }
 

@@ -17,6 +17,8 @@ export interface RenderOptions {
   total?: () => number;
   /** True when the user gave --limit: then a table shows every row it got. */
   limited?: boolean;
+  /** csv and tsv values as stored, without the apostrophe that keeps a spreadsheet from running a formula (--raw). */
+  raw?: boolean;
 }
 
 /** A value as text in csv, tsv and tables: booleans true/false, tags comma-separated, no value empty. */

@@ -3,6 +3,7 @@
  * Rows stream in; only a table on a terminal keeps them, and it shows at most TABLE_PAGE of them.
  */
 import { pickByName, splitList } from '../../common/pick.js';
+import { guardFormula } from '../../core/csv/text.js';
 import { asUsageError } from '../usage.js';
 import type { Item } from '../../core/fields.js';
 import type { Context } from '../context.js';
@@ -45,6 +46,8 @@ function tsvCell(text: string): string {
 
 export async function renderItems(ctx: Context, items: Iterable<Item>, options: RenderOptions): Promise<void> {
   const { format, columns } = options;
+  // A csv or tsv file is opened in spreadsheets: a value that would run as a formula is marked as text, as export does.
+  const cell = options.raw ? (item: Item, c: Column) => textOf(item[c.name]) : (item: Item, c: Column) => guardFormula(textOf(item[c.name]));
   const out = new Writer(ctx.io.stdout);
   switch (format) {
     case 'count': {
@@ -70,13 +73,13 @@ export async function renderItems(ctx: Context, items: Iterable<Item>, options: 
       break;
     case 'tsv':
       out.line(columns.map((c) => tsvCell(c.name)).join('\t'));
-      for (const item of items) out.line(columns.map((c) => tsvCell(textOf(item[c.name]))).join('\t'));
+      for (const item of items) out.line(columns.map((c) => tsvCell(cell(item, c))).join('\t'));
       break;
     case 'csv': {
       const { stringify } = await import('csv-stringify/sync');
       let batch: string[][] = [columns.map((c) => c.name)];
       for (const item of items) {
-        batch.push(columns.map((c) => textOf(item[c.name])));
+        batch.push(columns.map((c) => cell(item, c)));
         if (batch.length >= 1000) {
           out.line(stringify(batch, { record_delimiter: 'unix' }).slice(0, -1));
           batch = [];

@@ -53,6 +53,8 @@ export interface HeaderInfo {
   delimiter: string;
   encoding: Encoding;
   unknownColumns: string[];
+  /** Columns holding passwords or password hashes: never written to a file of rejected rows. */
+  secretColumns: number[];
 }
 
 export type DuplicateNote = RowCounts['duplicate_lines'][number];
@@ -212,6 +214,7 @@ class ImportRun {
     options.onHeader?.({
       headers: this.headers, preset: this.preset.name, detected: header.chosen.detected, recognised: header.chosen.recognised,
       delimiter: this.delimiter, encoding: first.encoding, unknownColumns: this.plan.unknown,
+      secretColumns: this.plan.fields.flat().filter((c) => c.target === 'password' || c.target === 'password_hash').map((c) => c.index),
     });
   }
 
