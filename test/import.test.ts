@@ -343,6 +343,28 @@ describe('rejected rows', () => {
     expect((await s.cli('list', '--format', 'ids')).stdout).toBe('1\n');
   });
 
+  it('a value from the file never reaches the terminal raw: escapes shown, huge values cut', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'hostile.csv');
+    writeFileSync(file, `email,country,note\nx@example.com,\u001b[2J\u001b]0;PWNED\u0007,ok\ny@example.com,${'Z'.repeat(60_000)},ok\n`);
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(r.stderr).toContain('value "\\x1b[2J\\x1b]0;PWNED\\x07"');
+    expect(r.stderr).toContain(`value "${'Z'.repeat(200)}… (60,000 characters)"`);
+    expect(r.stderr.length).toBeLessThan(3000);
+    const group = await s.cli('list', '--group', 'a\u001bb');
+    expect(group.stderr).toContain('a\\x1bb');
+    expect(group.stderr).not.toContain('\u001b');
+    // Data written by an older version, or by hand: a table shows it escaped all the same.
+    await s.cli('add', '--email', 'z@example.com');
+    const raw = new Database(s.db);
+    raw.prepare('UPDATE customers SET company = ?').run('Evil\u001b[31mRed');
+    raw.close();
+    const table = await s.cli('show', 'z@example.com', { tty: true, env: { NO_COLOR: '1' } });
+    expect(table.stdout).toContain('Evil\\x1b[31mRed');
+  });
+
   it('--errors leaves passwords out and marks formulas as text', async () => {
     const s = storeCli();
     const input = join(s.dir, 'ecwid.csv');

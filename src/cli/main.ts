@@ -4,11 +4,15 @@
  */
 import { CommanderError } from 'commander';
 import { CancelledError, CustomersError, UsageError } from '../common/errors.js';
+import { escapeControls } from '../common/shown.js';
 import { Context } from './context.js';
 import { colorLevel, type Io, processIo } from './io.js';
 import { createProgram } from './program.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, cancelled: 130 } as const;
+
+/** Longest error message printed whole (it may quote a value from a file). */
+const MESSAGE_MAX = 2000;
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const ctx = new Context(io);
@@ -35,12 +39,14 @@ function report(ctx: Context, error: unknown): number {
     ctx.io.stderr.write(`${error.message}\n`);
     return EXIT.cancelled;
   }
+  // Messages quote values from files and arguments: never raw control characters, never megabytes.
+  const said = (text: string) => escapeControls(text.length > MESSAGE_MAX ? `${text.slice(0, MESSAGE_MAX)}…` : text);
   if (error instanceof CustomersError) {
-    ctx.io.stderr.write(`${label('error:')} ${error.message}\n${error.details.map((d) => `  ${d}\n`).join('')}`);
+    ctx.io.stderr.write(`${label('error:')} ${said(error.message)}\n${error.details.map((d) => `  ${said(d)}\n`).join('')}`);
     return error instanceof UsageError ? EXIT.usage : EXIT.error;
   }
   const err = error as Error;
-  ctx.io.stderr.write(`${label('error:')} ${err?.message ?? String(error)}\n`);
+  ctx.io.stderr.write(`${label('error:')} ${said(err?.message ?? String(error))}\n`);
   if (ctx.io.env.CUSTOMERS_DEBUG) ctx.io.stderr.write(`${err?.stack}\n`);
   return EXIT.error;
 }

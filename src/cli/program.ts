@@ -1,4 +1,5 @@
 /** A fresh commander program per run: no state survives between runs of main() (or tests). */
+import { escapeControls } from '../common/shown.js';
 import { Command, Option } from 'commander';
 import type { Context } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
@@ -50,6 +51,8 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
+      // commander's own errors quote the arguments: no raw control characters from them (the trailing newline stays).
+      outputError: (s, write) => write(s.replace(/[^\n]+/g, (line) => escapeControls(line))),
     })
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { crashPointFrom } from '../../common/crash.js';
 import { CustomersError, UsageError } from '../../common/errors.js';
+import { escapeControls, SHOWN_MAX, shown } from '../../common/shown.js';
 import { MAP_TARGETS } from '../../core/csv/columns.js';
 import type { HeaderInfo, ImportMode, ImportSummary, Rejection } from '../../core/csv/import.js';
 import { type ImportTarget, PRESET_NAMES, type PresetName } from '../../core/csv/presets.js';
@@ -118,7 +119,8 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
     progress.done();
     await rejections.finish();
     if (flags.json) ctx.io.stdout.write(JSON.stringify(jsonSummary(summary)) + '\n');
-    for (const line of summaryText(summary, dryRun, Boolean(flags.skipInvalid))) ctx.say(line);
+    // The summary quotes headers, group names and values of the file.
+    for (const line of summaryText(summary, dryRun, Boolean(flags.skipInvalid))) ctx.say(escapeControls(line));
     if (summary.rejected && (!flags.skipInvalid || dryRun)) throw new RejectedRows();
   } finally {
     progress.done();
@@ -189,7 +191,9 @@ class Rejections {
     }
     if (this.printed < Rejections.PRINTED) {
       for (const p of rejection.problems) {
-        this.ctx.io.stderr.write(`line ${rejection.line}, column "${p.column}", value "${p.value}": ${p.reason}\n`);
+        // The reason may quote the value: a long one is cut there too.
+        const reason = p.value.length > SHOWN_MAX ? p.reason.split(p.value).join(shown(p.value)) : p.reason;
+        this.ctx.io.stderr.write(`line ${rejection.line}, column "${shown(p.column)}", value "${shown(p.value)}": ${escapeControls(reason)}\n`);
       }
       this.printed++;
     }

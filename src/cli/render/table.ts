@@ -1,13 +1,15 @@
 /** Tables for people at a terminal (cli-table3), coloured when the colour level allows. */
 import Table from 'cli-table3';
+import { escapeControls } from '../../common/shown.js';
 import type { Item } from '../../core/fields.js';
 import type { Context } from '../context.js';
 import { type Column, type RenderOptions, TABLE_PAGE, textOf } from './columns.js';
 
+/** A cell for a person at a terminal: control characters in data shown as escapes, never sent raw. */
 function cellText(item: Item, column: Column): string {
   const value = item[column.name];
   if (column.type === 'bool') return value ? 'yes' : '';
-  return textOf(value);
+  return escapeControls(textOf(value));
 }
 
 export async function renderTable(
