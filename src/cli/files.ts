@@ -2,9 +2,9 @@
  * Files named on the command line: an input that cannot be read, or an output that cannot be written, is a
  * usage error (exit 2) said before any work starts, the same for every command.
  */
-import { accessSync, constants, createWriteStream, existsSync, fstatSync, openSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, existsSync, fchmodSync, fstatSync, openSync, realpathSync, rmSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from '../common/errors.js';
+import { CustomersError, UsageError } from '../common/errors.js';
 
 /** Checks that an input file can be read; returns its size. */
 export function checkInputFile(path: string): { size: number } {
@@ -86,15 +86,36 @@ export function isSpecialFile(path: string): boolean {
   }
 }
 
-/** Opens a file for writing now, so a bad path is a clear error before any work (not a crash later). */
-export function openForWriting(path: string, shownAs: string = path): ReturnType<typeof createWriteStream> {
+/** A file being written: its stream, and the first error writing it met (a full disk), if any. */
+export type OutputStream = ReturnType<typeof createWriteStream> & { failure?: Error };
+
+/**
+ * Opens a file for writing now, so a bad path is a clear error before any work (not a crash later). Only its
+ * owner may read it, from the first byte (it holds customer data), also when it existed with another mode.
+ * A write error is kept on the stream for writeWithBackpressure and the end, never an unhandled event.
+ */
+export function openForWriting(path: string, shownAs: string = path): OutputStream {
   let fd: number;
   try {
     fd = openSync(path, 'w', 0o600);
+    if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600);
   } catch (error) {
     throw new UsageError(`cannot write ${shownAs}: ${describeWriteError(error)}`);
   }
-  return createWriteStream('', { fd });
+  const stream: OutputStream = createWriteStream('', { fd });
+  stream.on('error', (error) => (stream.failure ??= new CustomersError(`cannot write ${shownAs}: ${describeFsError(error)}`)));
+  return stream;
+}
+
+/** Ends a file being written; rejects with the first error writing it met. */
+export function finishWriting(out: OutputStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (out.failure) return reject(out.failure);
+    out.end((error?: Error | null) => {
+      if (error && !out.failure) out.emit('error', error);
+      return out.failure ? reject(out.failure) : resolve();
+    });
+  });
 }
 
 export function describeFsError(error: unknown): string {
@@ -102,6 +123,7 @@ export function describeFsError(error: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full (free some space and run the command again)';
   return (error as Error).message;
 }
 
@@ -110,6 +132,44 @@ function describeWriteError(error: unknown): string {
   return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : describeFsError(error);
 }
 
-export async function writeWithBackpressure(out: NodeJS.WritableStream, chunk: string): Promise<void> {
-  if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+export async function writeWithBackpressure(out: NodeJS.WritableStream & { failure?: Error }, chunk: string): Promise<void> {
+  if (out.failure) throw out.failure;
+  if (out.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = (error?: Error) => {
+      out.off('drain', done);
+      out.off('error', done);
+      if (error) reject(out.failure ?? error);
+      else resolve();
+    };
+    out.on('drain', done);
+    out.on('error', done);
+  });
+}
+
+/** Files half written (a partial export, a backup, an --errors file): removed if the process is interrupted. */
+const halfWritten = new Set<string>();
+let listening = false;
+
+/**
+ * Removes the file if SIGINT or SIGTERM ends the process while it is written (which then dies of the signal
+ * as it would have); the returned function says it is complete.
+ */
+export function removeIfInterrupted(path: string): () => void {
+  if (!listening) {
+    listening = true;
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  halfWritten.add(path);
+  return () => {
+    halfWritten.delete(path);
+  };
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const path of halfWritten) rmSync(path, { force: true });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.kill(process.pid, signal);
 }

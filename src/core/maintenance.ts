@@ -2,7 +2,7 @@
  * Looking after the store file: its invariants checked on top of SQLite's integrity check, the search
  * index rebuilt, a consistent copy written while others may be writing.
  */
-import { chmodSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import { ConflictError } from '../common/errors.js';
 import type { Db, Store } from '../store/open.js';
 import { rebuildSearchIndex } from '../store/search-index.js';
@@ -61,8 +61,24 @@ export function reindexStore(store: Store): number {
 }
 
 /** Writes a consistent copy of the store to a new file (mode 0600), even while other processes write. */
-export async function backupStore(store: Store, target: string): Promise<void> {
+/**
+ * Copies the store into a new file, readable only by its owner from the first byte. The copy is made beside
+ * the target and renamed at the end, so a failed or killed backup never leaves a file that looks complete;
+ * `track` is told of the partial file (the CLI removes it if interrupted) and returns the way to untrack it.
+ */
+export async function backupStore(store: Store, target: string, track: (path: string) => () => void = () => () => {}): Promise<void> {
   if (existsSync(target)) throw new ConflictError(`${target} already exists`, ['Choose a new file name, or remove the old one first.']);
-  await store.db.backup(target);
-  chmodSync(target, 0o600);
+  const partial = `${target}.partial-${process.pid}`;
+  const untrack = track(partial);
+  try {
+    closeSync(openSync(partial, 'wx', 0o600));
+    await store.db.backup(partial);
+    renameSync(partial, target);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    rmSync(`${partial}-journal`, { force: true });
+    throw error;
+  } finally {
+    untrack();
+  }
 }

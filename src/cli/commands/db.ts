@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { CustomersError } from '../../common/errors.js';
 import { backupStore, checkStore, reindexStore } from '../../core/maintenance.js';
 import type { Context } from '../context.js';
+import { removeIfInterrupted } from '../files.js';
 import { plural } from './selection.js';
 
 export function registerDbCommands(program: Command, ctx: Context): void {
@@ -40,7 +41,7 @@ export function registerDbCommands(program: Command, ctx: Context): void {
     .action(async (file: string) => {
       const target = resolve(file);
       const store = await ctx.store({ create: false });
-      await backupStore(store, target);
+      await backupStore(store, target, removeIfInterrupted);
       ctx.say(`Backed up ${store.path} to ${target}.`);
     });
 }

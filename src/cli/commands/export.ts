@@ -7,7 +7,7 @@ import type { ExportResult } from '../../core/csv/export.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../../core/csv/presets.js';
 import { describeDelimiter, parseDelimiterOption } from '../../core/csv/text.js';
 import type { Context } from '../context.js';
-import { checkNotClobbering, isSpecialFile, openForWriting, writeWithBackpressure } from '../files.js';
+import { checkNotClobbering, finishWriting, isSpecialFile, openForWriting, removeIfInterrupted, writeWithBackpressure } from '../files.js';
 import { addFilterOptions, type FilterFlags, filterFromFlags } from '../options.js';
 import { asUsageError, parser } from '../usage.js';
 import { plural } from './selection.js';
@@ -54,25 +54,29 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
   const options = { preset: flags.preset, columns, delimiter: flags.delimiter ?? PRESETS[flags.preset].delimiter ?? ',', bom: Boolean(flags.bom), header: flags.header !== false };
   if (file === '-' || isSpecialFile(file)) {
     // A FIFO or a device is written to as it is: there is nothing to replace, and no partial file to keep.
-    const out = file === '-' ? ctx.io.stdout : openForWriting(file);
-    const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
-    if (out !== ctx.io.stdout) await new Promise<void>((resolve) => out.end(resolve));
+    const out = file === '-' ? undefined : openForWriting(file);
+    const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out ?? ctx.io.stdout, chunk));
+    if (out) await finishWriting(out);
     ctx.say(`Exported ${plural(result.count, 'customer')}${file === '-' ? '' : ` to ${file}`}.`);
     sayLeftOut(ctx, result, options.preset);
     return;
   }
   // Written beside the target and renamed at the end: a failed export never leaves half a file.
   const partial = `${file}.partial-${process.pid}`;
+  // Tracked before it exists: an interrupt at any moment after finds it.
+  const complete = removeIfInterrupted(partial);
   const out = openForWriting(partial, file);
   try {
     const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await finishWriting(out);
     renameSync(partial, file);
+    complete();
     ctx.say(`Exported ${plural(result.count, 'customer')} to ${file} (${options.preset}, delimiter ${describeDelimiter(options.delimiter)}).`);
     sayLeftOut(ctx, result, options.preset);
   } catch (error) {
     out.destroy();
     rmSync(partial, { force: true });
+    complete();
     throw error;
   }
 }

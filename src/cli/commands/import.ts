@@ -1,5 +1,5 @@
 /** import: customers from a CSV file of another platform, or of this tool. */
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -17,7 +17,7 @@ import {
 } from '../../core/csv/text.js';
 import { type DateOrder, normalizeGroupName } from '../../core/values.js';
 import type { Context } from '../context.js';
-import { checkInputFile, checkNotClobbering, checkOutputFile, openForWriting } from '../files.js';
+import { checkInputFile, checkNotClobbering, checkOutputFile, finishWriting, isSpecialFile, openForWriting, type OutputStream, removeIfInterrupted } from '../files.js';
 import { Progress } from '../render/progress.js';
 import { parser, repeatable } from '../usage.js';
 import { plural } from './selection.js';
@@ -155,10 +155,12 @@ class Rejections {
   static readonly PRINTED = 100;
   private printed = 0;
   private total = 0;
-  private out: ReturnType<typeof openForWriting> | undefined;
+  private out: OutputStream | undefined;
   private delimiter = ',';
   private encoder: TextEncoder | undefined;
   private secret: ReadonlySet<number> = new Set();
+  private complete: (() => void) | undefined;
+  private special = false;
 
   constructor(private readonly ctx: Context, private readonly errorsFile: string | undefined) {
     if (errorsFile) checkOutputFile(errorsFile); // a bad path fails before the import starts
@@ -170,6 +172,9 @@ class Rejections {
     this.encoder = encoder;
     this.secret = new Set(header.secretColumns);
     if (!this.errorsFile) return;
+    // A FIFO or a device is written into, and never removed.
+    this.special = isSpecialFile(this.errorsFile);
+    if (!this.special) this.complete = removeIfInterrupted(this.errorsFile);
     this.out = openForWriting(this.errorsFile);
     this.out.write(encoder.bom);
     this.row([...header.headers, 'line', 'column', 'reason']);
@@ -203,7 +208,16 @@ class Rejections {
     if (this.total > this.printed) {
       this.ctx.io.stderr.write(`... and ${plural(this.total - this.printed, 'more rejected row')}${this.errorsFile ? ` (all in ${this.errorsFile})` : '; pass --errors FILE to get every one'}\n`);
     }
-    if (this.out) await new Promise((resolve) => this.out!.end(resolve));
+    if (!this.out) return;
+    try {
+      await finishWriting(this.out);
+    } catch (error) {
+      // A half-written list of rejected rows (a full disk) is worse than none.
+      if (!this.special) rmSync(this.errorsFile!, { force: true });
+      throw error;
+    } finally {
+      this.complete?.();
+    }
   }
 }
 

@@ -1,0 +1,64 @@
+/**
+ * Files the tool writes hold customer data: only their owner can read them, from the first byte; nothing
+ * half written is left behind by a full disk or an interrupted command; a full disk is a message.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { storeCli } from './helpers/run-cli.js';
+import { BIN } from './helpers/spawn-cli.js';
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+describe('files written', () => {
+  it('a backup is 0600 and complete, or not there at all', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'a@example.com');
+    const target = join(s.dir, 'backup.db');
+    expect((await s.cli('db', 'backup', target)).code).toBe(0);
+    expect(mode(target)).toBe(0o600);
+    expect(readdirSync(s.dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
+  it('an --errors file that existed readable by all becomes readable by its owner only', async () => {
+    const s = storeCli();
+    const errors = join(s.dir, 'errors.csv');
+    writeFileSync(errors, 'old\n');
+    chmodSync(errors, 0o644);
+    const input = join(s.dir, 'in.csv');
+    writeFileSync(input, 'email\nnot-an-email\n');
+    await s.cli('import', input, '--errors', errors);
+    expect(mode(errors)).toBe(0o600);
+  });
+
+  it('a full disk is a message and exit 1, with no stack trace and nothing half written', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'a@example.com');
+    const r = await s.cli('export', '/dev/full');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('error: cannot write /dev/full: the disk is full (free some space and run the command again)\n');
+    const input = join(s.dir, 'in.csv');
+    writeFileSync(input, 'email\nnot-an-email\n');
+    const errors = await s.cli('import', input, '--errors', '/dev/full');
+    expect(errors.stderr).toContain('error: cannot write /dev/full: the disk is full');
+    expect(existsSync('/dev/full')).toBe(true);
+  });
+
+  it('Ctrl-C during an export leaves no partial file', async () => {
+    const s = storeCli();
+    const input = join(s.dir, 'many.csv');
+    writeFileSync(input, 'email,note\n' + Array.from({ length: 40_000 }, (_, i) => `c${i}@example.com,${'n'.repeat(200)}`).join('\n') + '\n');
+    expect((await s.cli('import', input)).code).toBe(0);
+    const target = join(s.dir, 'out.csv');
+    const child = spawn(process.execPath, [BIN, '--db', s.db, 'export', target], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // Interrupt once the partial file is there (the export is under way).
+    const started = Date.now();
+    while (!readdirSync(s.dir).some((f) => f.includes('.partial-')) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect(readdirSync(s.dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+    expect(existsSync(target)).toBe(false);
+  });
+});
