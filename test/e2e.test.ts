@@ -39,6 +39,15 @@ describe('as a process', () => {
     expect((await spawnCli(['list', '--colour'])).code).toBe(2);
   });
 
+  it('twenty processes creating the same new store at once all succeed', async () => {
+    for (let round = 0; round < 2; round++) {
+      const db = storePath();
+      const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => spawnCli(['--db', db, 'add', '--email', `u${i}@example.com`], { timeoutMs: 60_000 })));
+      expect(runs.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
+      expect((await spawnCli(['--db', db, 'list', '--format', 'count'])).stdout).toBe('20\n');
+    }
+  });
+
   it('never waits for a terminal when stdin is closed', async () => {
     const db = storePath();
     const add = await spawnCli(['--db', db, 'add', '--tag', 'vip']);

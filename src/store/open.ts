@@ -171,11 +171,15 @@ function ensureFile(path: string, create: boolean): boolean {
 
 /** Refuses files that are not ours or were written by a newer version, before anything is written to them. */
 function checkIdentity(db: Db, path: string): void {
-  const applicationId = db.pragma('application_id', { simple: true }) as number;
-  const version = db.pragma('user_version', { simple: true }) as number;
+  // One read transaction: a process creating the store may commit its schema between two separate reads,
+  // which would look like tables without our application id (another program's database).
+  const { applicationId, version, tables } = db.transaction(() => ({
+    applicationId: db.pragma('application_id', { simple: true }) as number,
+    version: db.pragma('user_version', { simple: true }) as number,
+    tables: db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number,
+  }))();
   if (applicationId !== APPLICATION_ID) {
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema").get() as { n: number };
-    if (applicationId !== 0 || version !== 0 || tables.n > 0) {
+    if (applicationId !== 0 || version !== 0 || tables > 0) {
       throw new StoreError(`${path} is an SQLite database of another program, not a customers store`, [
         'Pass --db with the path of a customers store, or a new file name to create one.',
       ]);
