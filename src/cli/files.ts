@@ -112,8 +112,12 @@ export function finishWriting(out: OutputStream): Promise<void> {
   return new Promise((resolve, reject) => {
     if (out.failure) return reject(out.failure);
     out.end((error?: Error | null) => {
-      if (error && !out.failure) out.emit('error', error);
-      return out.failure ? reject(out.failure) : resolve();
+      if (!error) return out.failure ? reject(out.failure) : resolve();
+      // The write error that destroyed the stream may be emitted just after this callback: wait for it.
+      setImmediate(() => {
+        if (!out.failure) out.emit('error', error);
+        reject(out.failure);
+      });
     });
   });
 }
