@@ -56,6 +56,38 @@ describe('issue', () => {
     }
   });
 
+  it.each([
+    'https://shop.example.com/a-{token}',
+    'https://shop.example.com/login/{id}{token}',
+    'https://shop.example.com/login?key=k{token}',
+    'https://shop.example.com/login?key={token}.html',
+    'https://shop.example.com/login?{token}',
+    'https://shop.example.com/login#{token}',
+    'https://{token}.shop.example.com/login',
+  ])('refuses the template %s, whose token could not be read back (issue 9, point 15)', async (template) => {
+    const { cli, db } = await store();
+    const r = await cli('login-link', 'issue', '1', '--url', template);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('{token} must be a whole query value (?key={token}) or a whole path segment (/login/{token})');
+    const set = await cli('--db', db, 'config', 'set', 'store.login_url', template);
+    expect(set.code).toBe(2);
+    expect(set.stderr).toContain('{token} must be a whole query value');
+    expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');
+  });
+
+  it.each([
+    'https://shop.example.com/login?key={token}',
+    'https://shop.example.com/login?u={email}&t={token}',
+    'https://shop.example.com/login/{token}',
+    'https://shop.example.com/login/{token}/',
+    'https://shop.example.com/c/{id}/{token}?from=mail',
+  ])('a link of the template %s verifies and redeems by its URL (issue 9, point 15)', async (template) => {
+    const { cli } = await store();
+    const [link] = json<Issued[]>(await cli('login-link', 'issue', '1', '--url', template, '--json', { now: T0 }));
+    expect((await cli('login-link', 'verify', link.url, at('2026-03-02T00:00:00Z'))).code).toBe(0);
+    expect((await cli('login-link', 'redeem', link.url, at('2026-03-02T00:00:00Z'))).code).toBe(0);
+  });
+
   it('without a template anywhere, says how to set one', async () => {
     const s = storeCli();
     await s.cli('add', '--email', 'a@example.com');
@@ -105,6 +137,19 @@ describe('the life of a link', () => {
     expect(JSON.parse(second.stdout)).toEqual({ ok: false, reason: 'used' });
     expect(second.stderr).toBe('error: used: this login link was already used, at 2026-03-02T00:00:00Z\n');
     expect(second.stderr).not.toContain(tokenOf(link.url));
+  });
+
+  it('matches a token exactly: junk before or after it is an unknown link (issue 9, point 15)', async () => {
+    const { cli } = await store();
+    const [link] = json<Issued[]>(await cli('login-link', 'issue', '1', '--json', { now: T0 }));
+    const token = tokenOf(link.url);
+    for (const input of [token + 'junk', 'x' + token, token + '-', link.url.replace(token, token + 'A'), link.url.replace(token, `${token}%20`)]) {
+      const r = await cli('login-link', 'verify', '--json', '--', input, at('2026-03-02T00:00:00Z'));
+      expect(r, input).toMatchObject({ code: 1, stdout: '{"ok":false,"reason":"unknown"}\n' });
+    }
+    // The token alone, with spaces around it, or the URL without its scheme still work.
+    expect((await cli('login-link', 'verify', ` ${token}\n`, at('2026-03-02T00:00:00Z'))).code).toBe(0);
+    expect((await cli('login-link', 'verify', link.url.replace('http://', ''), at('2026-03-02T00:00:00Z'))).code).toBe(0);
   });
 
   it('expires (the clock is the injected one)', async () => {

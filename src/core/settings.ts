@@ -17,25 +17,41 @@ function nonEmpty(value: string, key: string): string {
   return text;
 }
 
+const LOGIN_URL_EXAMPLE = 'Example: https://shop.example.com/account/login?key={token}';
+
 /** A login-link template: must hold {token}, and use https unless it points at this machine (testing). */
 export function checkLoginUrlTemplate(value: string): string {
   const template = value.trim();
   if (!template.includes('{token}')) {
-    throw new ValidationError(`the login URL "${template}" has no {token} placeholder`, [
-      'Example: https://shop.example.com/account/login?key={token}',
-    ]);
+    throw new ValidationError(`the login URL "${template}" has no {token} placeholder`, [LOGIN_URL_EXAMPLE]);
   }
   let url: URL;
   try {
-    url = new URL(template.replace(/\{(token|email|id)\}/g, 'x'));
+    url = new URL(template.replace(/\{token\}/g, TOKEN_MARK).replace(/\{(email|id)\}/g, 'x'));
   } catch {
-    throw new ValidationError(`"${template}" is not a URL`, ['Example: https://shop.example.com/account/login?key={token}']);
+    throw new ValidationError(`"${template}" is not a URL`, [LOGIN_URL_EXAMPLE]);
   }
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
     throw new ValidationError(`the login URL "${template}" must use https (plain http only for localhost or 127.0.0.1)`);
   }
+  if (wholeTokenPlaces(url) !== template.split('{token}').length - 1) {
+    throw new ValidationError(
+      `in the login URL "${template}", {token} must be a whole query value (?key={token}) or a whole path segment (/login/{token}): elsewhere the token could not be read back from the URL`,
+      [LOGIN_URL_EXAMPLE, 'or: https://shop.example.com/account/login/{token}'],
+    );
+  }
   return template;
+}
+
+/** Stands for {token} while a template is parsed: letters only, so no part of a URL changes it. */
+const TOKEN_MARK = 'customerstokenplaceholder';
+
+/** How many path segments and query values of the URL are the token and nothing else. */
+function wholeTokenPlaces(url: URL): number {
+  const segments = url.pathname.split('/').filter((segment) => segment === TOKEN_MARK).length;
+  const values = [...url.searchParams.values()].filter((v) => v === TOKEN_MARK).length;
+  return segments + values;
 }
 
 export const SETTINGS: readonly SettingDef[] = [
