@@ -268,8 +268,19 @@ describe('--send, through a real SMTP server', () => {
     const port = await closedPort();
     const r = await cli('login-link', 'issue', '1', '--send', '--smtp', `smtp://user:secret@127.0.0.1:${port}`, '--from', 'shop@example.com');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: cannot use smtp://127.0.0.1:${port}: connection refused (is the server running, and is the port right?)\n  No login link was issued. Check --smtp (or CUSTOMERS_SMTP_URL, mail.smtp_url) and try again.\n`);
+    expect(r.stderr).toBe(`error: cannot use smtp://user:***@127.0.0.1:${port}: connection refused (is the server running, and is the port right?)\n  No login link was issued. Check --smtp (or CUSTOMERS_SMTP_URL, mail.smtp_url) and try again.\n`);
     expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');
+  });
+
+  it('never quotes the password of --smtp or CUSTOMERS_SMTP_URL in an error (issue 9, point 6)', async () => {
+    const { cli } = await store();
+    const flag = await cli('login-link', 'issue', '1', '--send', '--smtp', 'smtp://user:secret@mail.example.com:99999', '--from', 'shop@example.com');
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('"smtp://user:***@mail.example.com:99999" is not a usable SMTP URL');
+    const env = await cli('login-link', 'issue', '1', '--send', '--from', 'shop@example.com', { env: { CUSTOMERS_SMTP_URL: 'smtp://user:p/ss@mail.example.com' } });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('"smtp://user:***@mail.example.com" is not a usable SMTP URL');
+    for (const r of [flag, env]) expect(r.stderr).not.toMatch(/secret|p\/ss/);
   });
 
   it('needs a server and a sender', async () => {

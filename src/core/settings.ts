@@ -1,7 +1,7 @@
 /** Store settings (`customers config`): a fixed set of keys, each checked before it is kept. */
 import type { Db, Store } from '../store/open.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
-import { checkSmtpUrl } from '../mail/transport.js';
+import { checkSmtpUrl, redactSmtpUrl } from '../mail/transport.js';
 import { normalizeEmail } from './values.js';
 
 interface SettingDef {
@@ -9,6 +9,8 @@ interface SettingDef {
   description: string;
   /** Returns the value to store, or throws a ValidationError saying what is expected. */
   check: (value: string) => string;
+  /** The value as printed, for a setting that holds a secret (shown by `config get KEY --reveal` only). */
+  redact?: (value: string) => string;
 }
 
 function nonEmpty(value: string, key: string): string {
@@ -71,6 +73,7 @@ export const SETTINGS: readonly SettingDef[] = [
     key: 'mail.smtp_url',
     description: 'SMTP server, smtp://user:pass@host:port or smtps://...',
     check: checkSmtpUrl,
+    redact: redactSmtpUrl,
   },
 ];
 
@@ -119,10 +122,24 @@ export function unsetSetting(store: Store, key: string): boolean {
   return store.write(() => store.db.prepare('DELETE FROM settings WHERE key = ?').run(key).changes > 0);
 }
 
+/** The value as it may be printed: a password in it shows as ***. */
+export function displaySetting(key: string, value: string): string {
+  return settingDef(key).redact?.(value) ?? value;
+}
+
+/** Whether displaySetting hides part of this value. */
+export function settingHasSecret(key: string, value: string): boolean {
+  return displaySetting(key, value) !== value;
+}
+
+/** Every setting, its value as it may be printed (displaySetting), and what it is. */
 export function listSettings(db: Db): { key: string; value: string | null; description: string }[] {
   const rows = new Map(db.prepare('SELECT key, value FROM settings').all().map((r) => {
     const { key, value } = r as { key: string; value: string };
     return [key, value];
   }));
-  return SETTINGS.map((s) => ({ key: s.key, value: rows.get(s.key) ?? null, description: s.description }));
+  return SETTINGS.map((s) => {
+    const value = rows.get(s.key);
+    return { key: s.key, value: value === undefined ? null : displaySetting(s.key, value), description: s.description };
+  });
 }
