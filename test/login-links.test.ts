@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { newToken } from '../src/core/login-links.js';
 import { json, storeCli } from './helpers/run-cli.js';
-import { closedPort, startSmtp } from './helpers/smtp.js';
+import { closedPort, nonLoopbackAddress, startSmtp } from './helpers/smtp.js';
 import { spawnCli } from './helpers/spawn-cli.js';
 
 const T0 = new Date('2026-03-01T10:00:00Z');
@@ -281,6 +281,36 @@ describe('--send, through a real SMTP server', () => {
     expect(env.code).toBe(2);
     expect(env.stderr).toContain('"smtp://user:***@mail.example.com" is not a usable SMTP URL');
     for (const r of [flag, env]) expect(r.stderr).not.toMatch(/secret|p\/ss/);
+  });
+
+  it('logs in with a user and password on this machine without TLS (issue 9, point 6)', async () => {
+    const smtp = await startSmtp({ auth: { user: 'shop', pass: 'p@ss:word' } });
+    const { cli } = await store();
+    const url = smtp.url.replace('smtp://', 'smtp://shop:p%40ss%3Aword@');
+    const r = await cli('login-link', 'issue', '1', '--send', '--smtp', url, '--from', 'shop@example.com', { now: T0 });
+    expect(r.stderr).toContain('E-mailed 1 link.');
+    expect(r.code).toBe(0);
+    expect(smtp.logins).toContain('shop:p@ss:word');
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('refuses to send a password in clear to another machine that offers no STARTTLS (issue 9, point 6)', async (t) => {
+    const address = await nonLoopbackAddress();
+    if (!address) t.skip(); // only loopback here: the rule itself is tested in mail.test.ts
+    const smtp = await startSmtp({ auth: { user: 'shop', pass: 'secret' }, host: address });
+    const { cli } = await store();
+    const url = smtp.url.replace('smtp://', 'smtp://shop:secret@');
+    const r = await cli('login-link', 'issue', '1', '--send', '--smtp', url, '--from', 'shop@example.com');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: cannot use ${url.replace(':secret@', ':***@')}: the server offers no STARTTLS, and the password would go over the network in clear`);
+    expect(r.stderr).toContain('Use smtps:// (TLS from the start, usually port 465) or a server that offers STARTTLS');
+    expect(r.stderr).not.toContain('secret');
+    expect(smtp.logins).toEqual([]);
+    expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');
+    // Without a password there is nothing to protect: the same server is used.
+    const plain = await cli('login-link', 'issue', '1', '--send', '--smtp', smtp.url, '--from', 'shop@example.com');
+    expect(plain.code).toBe(0);
+    expect(smtp.messages).toHaveLength(1);
   });
 
   it('needs a server and a sender', async () => {

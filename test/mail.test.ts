@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSmtpUrl, redactSmtpUrl } from '../src/mail/transport.js';
+import { checkSmtpUrl, needsTls, redactSmtpUrl } from '../src/mail/transport.js';
 
 describe('SMTP URLs (issue 9, point 6)', () => {
   it.each([
@@ -35,5 +35,26 @@ describe('SMTP URLs (issue 9, point 6)', () => {
       expect((error as Error).message).not.toContain('cret');
       expect((error as Error).message).toContain('***');
     }
+  });
+
+  it.each([
+    ['smtp://user:secret@mail.example.com:587', true],
+    ['smtp://user@mail.example.com', true],
+    ['smtp://user:secret@127.0.0.1.example.com', true],
+    ['smtp://user:secret@128.0.0.1', true],
+    ['smtp://user:secret@127.0.0.256', true],
+    ['smtp://user:secret@localhost.example.com', true],
+    ['smtp://user:secret@[::2]', true],
+    ['smtp://user:secret@192.168.1.10:25', true],
+    // TLS from the start, no password to protect, or this machine: no STARTTLS needed.
+    ['smtps://user:secret@mail.example.com', false],
+    ['smtp://mail.example.com:25', false],
+    ['smtp://user:secret@127.0.0.1:2525', false],
+    ['smtp://user:secret@127.8.9.10', false],
+    ['smtp://user:secret@localhost:25', false],
+    ['smtp://user:secret@LocalHost', false],
+    ['smtp://user:secret@[::1]:25', false],
+  ])('%s must use STARTTLS before AUTH: %s', (url, expected) => {
+    expect(needsTls(url)).toBe(expected);
   });
 });

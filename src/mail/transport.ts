@@ -63,6 +63,24 @@ export function checkSmtpUrl(raw: string): string {
   return url;
 }
 
+/** 127.0.0.0/8, ::1 and localhost: this machine, where a password in clear does not cross a network. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host === '[::1]') return true;
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
+}
+
+/**
+ * Whether the connection must be made secure with STARTTLS before logging in: a user name over smtp://
+ * (no TLS from the start) to another machine. Without that, nodemailer sends AUTH in clear to a server
+ * that offers no STARTTLS.
+ */
+export function needsTls(raw: string): boolean {
+  const url = new URL(checkSmtpUrl(raw));
+  return url.protocol.toLowerCase() === 'smtp:' && url.username !== '' && !isLoopbackHost(url.hostname);
+}
+
 /** nodemailer's options for the URL, made here from the one URL reading that the checks above made. */
 function transportOptions(url: string) {
   const parsed = new URL(url);
@@ -72,6 +90,7 @@ function transportOptions(url: string) {
     port: parsed.port === '' ? undefined : Number(parsed.port),
     secure: parsed.protocol.toLowerCase() === 'smtps:',
     auth: user === '' ? undefined : { user, pass: decodeURIComponent(parsed.password) },
+    requireTLS: needsTls(url),
     pool: true,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
@@ -79,9 +98,17 @@ function transportOptions(url: string) {
   };
 }
 
+/** The server answered STARTTLS with an error (nodemailer's ETLS with a reply; a failed handshake has none). */
+function refusedStartTls(error: unknown, options: { requireTLS: boolean }): boolean {
+  const e = error as { code?: string; response?: string };
+  return options.requireTLS && e.code === 'ETLS' && Boolean(e.response);
+}
+
 /** Why the server cannot be used, in a line that never holds the password. */
-function describeOpenError(error: unknown, options: { auth?: { pass: string } }): string {
-  const text = describeSmtpError(error);
+function describeOpenError(error: unknown, options: { requireTLS: boolean; auth?: { pass: string } }): string {
+  const text = refusedStartTls(error, options)
+    ? `the server offers no STARTTLS, and the password would go over the network in clear (server: ${String((error as { response: string }).response).trim()})`
+    : describeSmtpError(error);
   // nodemailer's own messages should not hold it, but a password of a few characters is checked anyway.
   const pass = options.auth?.pass ?? '';
   return pass.length >= 4 ? text.split(pass).join('***') : text;
@@ -97,6 +124,7 @@ export async function openMailer(raw: string): Promise<Mailer> {
   } catch (error) {
     transport.close();
     throw new MailError(`cannot use ${redactSmtpUrl(url)}: ${describeOpenError(error, options)}`, [
+      ...(refusedStartTls(error, options) ? ['Use smtps:// (TLS from the start, usually port 465) or a server that offers STARTTLS; only a server on this machine may take a password without TLS.'] : []),
       'No login link was issued. Check --smtp (or CUSTOMERS_SMTP_URL, mail.smtp_url) and try again.',
     ]);
   }
