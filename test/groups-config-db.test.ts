@@ -88,7 +88,7 @@ describe('config', () => {
     [['store.login_url', 'http://shop.example.com/?k={token}'], 'must use https'],
     [['store.login_url', 'https://shop.example.com/login'], 'has no {token} placeholder'],
     [['store.currency', 'euro'], 'not an ISO 4217 currency code'],
-    [['mail.smtp_url', 'mail.example.com'], 'not an SMTP URL'],
+    [['mail.smtp_url', 'mail.example.com'], 'not a usable SMTP URL'],
     [['mail.from', 'nobody'], 'not a valid e-mail address'],
     [['store.colour', 'blue'], 'unknown setting "store.colour"'],
   ])('refuses %j with exit 2 and creates no store', async (args, message) => {
@@ -97,6 +97,25 @@ describe('config', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(existsSync(db)).toBe(false);
+  });
+
+  it('never shows the SMTP password, except to config get --reveal (issue 9, point 6)', async () => {
+    const { cli } = storeCli();
+    const set = await cli('config', 'set', 'mail.smtp_url', 'smtp://user:secret@mail.example.com:587');
+    expect(set).toMatchObject({ code: 0, stdout: '' });
+    expect(set.stderr).toContain('\nmail.smtp_url = smtp://user:***@mail.example.com:587 (config get mail.smtp_url --reveal shows the password)\n');
+    expect(set.stderr).not.toContain('secret');
+    expect((await cli('config', 'get', 'mail.smtp_url')).stdout).toBe('smtp://user:***@mail.example.com:587\n');
+    expect((await cli('config', 'get', 'mail.smtp_url', '--reveal')).stdout).toBe('smtp://user:secret@mail.example.com:587\n');
+    expect((await cli('config', 'get', 'store.name', '--reveal')).code).toBe(1);
+    const list = json<{ key: string; value: string | null }[]>(await cli('config', 'list', '--json', '--fields', 'key,value'));
+    expect(list).toContainEqual({ key: 'mail.smtp_url', value: 'smtp://user:***@mail.example.com:587' });
+    for (const format of ['tsv', 'csv', 'table', 'jsonl']) expect((await cli('config', 'list', '--format', format)).stdout).not.toContain('secret');
+    const bad = await cli('config', 'set', 'mail.smtp_url', 'smtp://user:secret@mail.example.com:99999');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"smtp://user:***@mail.example.com:99999" is not a usable SMTP URL');
+    expect(bad.stderr).not.toContain('secret');
+    expect((await cli('config', 'get', 'mail.smtp_url', '--reveal')).stdout).toBe('smtp://user:secret@mail.example.com:587\n');
   });
 
   it('accepts a plain-http login URL for localhost', async () => {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { newToken } from '../src/core/login-links.js';
 import { json, storeCli } from './helpers/run-cli.js';
-import { closedPort, startSmtp } from './helpers/smtp.js';
+import { closedPort, nonLoopbackAddress, startSmtp } from './helpers/smtp.js';
 import { spawnCli } from './helpers/spawn-cli.js';
 
 const T0 = new Date('2026-03-01T10:00:00Z');
@@ -56,6 +56,38 @@ describe('issue', () => {
     }
   });
 
+  it.each([
+    'https://shop.example.com/a-{token}',
+    'https://shop.example.com/login/{id}{token}',
+    'https://shop.example.com/login?key=k{token}',
+    'https://shop.example.com/login?key={token}.html',
+    'https://shop.example.com/login?{token}',
+    'https://shop.example.com/login#{token}',
+    'https://{token}.shop.example.com/login',
+  ])('refuses the template %s, whose token could not be read back (issue 9, point 15)', async (template) => {
+    const { cli, db } = await store();
+    const r = await cli('login-link', 'issue', '1', '--url', template);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('{token} must be a whole query value (?key={token}) or a whole path segment (/login/{token})');
+    const set = await cli('--db', db, 'config', 'set', 'store.login_url', template);
+    expect(set.code).toBe(2);
+    expect(set.stderr).toContain('{token} must be a whole query value');
+    expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');
+  });
+
+  it.each([
+    'https://shop.example.com/login?key={token}',
+    'https://shop.example.com/login?u={email}&t={token}',
+    'https://shop.example.com/login/{token}',
+    'https://shop.example.com/login/{token}/',
+    'https://shop.example.com/c/{id}/{token}?from=mail',
+  ])('a link of the template %s verifies and redeems by its URL (issue 9, point 15)', async (template) => {
+    const { cli } = await store();
+    const [link] = json<Issued[]>(await cli('login-link', 'issue', '1', '--url', template, '--json', { now: T0 }));
+    expect((await cli('login-link', 'verify', link.url, at('2026-03-02T00:00:00Z'))).code).toBe(0);
+    expect((await cli('login-link', 'redeem', link.url, at('2026-03-02T00:00:00Z'))).code).toBe(0);
+  });
+
   it('without a template anywhere, says how to set one', async () => {
     const s = storeCli();
     await s.cli('add', '--email', 'a@example.com');
@@ -105,6 +137,19 @@ describe('the life of a link', () => {
     expect(JSON.parse(second.stdout)).toEqual({ ok: false, reason: 'used' });
     expect(second.stderr).toBe('error: used: this login link was already used, at 2026-03-02T00:00:00Z\n');
     expect(second.stderr).not.toContain(tokenOf(link.url));
+  });
+
+  it('matches a token exactly: junk before or after it is an unknown link (issue 9, point 15)', async () => {
+    const { cli } = await store();
+    const [link] = json<Issued[]>(await cli('login-link', 'issue', '1', '--json', { now: T0 }));
+    const token = tokenOf(link.url);
+    for (const input of [token + 'junk', 'x' + token, token + '-', link.url.replace(token, token + 'A'), link.url.replace(token, `${token}%20`)]) {
+      const r = await cli('login-link', 'verify', '--json', '--', input, at('2026-03-02T00:00:00Z'));
+      expect(r, input).toMatchObject({ code: 1, stdout: '{"ok":false,"reason":"unknown"}\n' });
+    }
+    // The token alone, with spaces around it, or the URL without its scheme still work.
+    expect((await cli('login-link', 'verify', ` ${token}\n`, at('2026-03-02T00:00:00Z'))).code).toBe(0);
+    expect((await cli('login-link', 'verify', link.url.replace('http://', ''), at('2026-03-02T00:00:00Z'))).code).toBe(0);
   });
 
   it('expires (the clock is the injected one)', async () => {
@@ -223,8 +268,49 @@ describe('--send, through a real SMTP server', () => {
     const port = await closedPort();
     const r = await cli('login-link', 'issue', '1', '--send', '--smtp', `smtp://user:secret@127.0.0.1:${port}`, '--from', 'shop@example.com');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: cannot use smtp://127.0.0.1:${port}: connection refused (is the server running, and is the port right?)\n  No login link was issued. Check --smtp (or CUSTOMERS_SMTP_URL, mail.smtp_url) and try again.\n`);
+    expect(r.stderr).toBe(`error: cannot use smtp://user:***@127.0.0.1:${port}: connection refused (is the server running, and is the port right?)\n  No login link was issued. Check --smtp (or CUSTOMERS_SMTP_URL, mail.smtp_url) and try again.\n`);
     expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');
+  });
+
+  it('never quotes the password of --smtp or CUSTOMERS_SMTP_URL in an error (issue 9, point 6)', async () => {
+    const { cli } = await store();
+    const flag = await cli('login-link', 'issue', '1', '--send', '--smtp', 'smtp://user:secret@mail.example.com:99999', '--from', 'shop@example.com');
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('"smtp://user:***@mail.example.com:99999" is not a usable SMTP URL');
+    const env = await cli('login-link', 'issue', '1', '--send', '--from', 'shop@example.com', { env: { CUSTOMERS_SMTP_URL: 'smtp://user:p/ss@mail.example.com' } });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('"smtp://user:***@mail.example.com" is not a usable SMTP URL');
+    for (const r of [flag, env]) expect(r.stderr).not.toMatch(/secret|p\/ss/);
+  });
+
+  it('logs in with a user and password on this machine without TLS (issue 9, point 6)', async () => {
+    const smtp = await startSmtp({ auth: { user: 'shop', pass: 'p@ss:word' } });
+    const { cli } = await store();
+    const url = smtp.url.replace('smtp://', 'smtp://shop:p%40ss%3Aword@');
+    const r = await cli('login-link', 'issue', '1', '--send', '--smtp', url, '--from', 'shop@example.com', { now: T0 });
+    expect(r.stderr).toContain('E-mailed 1 link.');
+    expect(r.code).toBe(0);
+    expect(smtp.logins).toContain('shop:p@ss:word');
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('refuses to send a password in clear to another machine that offers no STARTTLS (issue 9, point 6)', async (t) => {
+    const address = await nonLoopbackAddress();
+    if (!address) t.skip(); // only loopback here: the rule itself is tested in mail.test.ts
+    const smtp = await startSmtp({ auth: { user: 'shop', pass: 'secret' }, host: address });
+    const { cli } = await store();
+    const url = smtp.url.replace('smtp://', 'smtp://shop:secret@');
+    const r = await cli('login-link', 'issue', '1', '--send', '--smtp', url, '--from', 'shop@example.com');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: cannot use ${url.replace(':secret@', ':***@')}: the server offers no STARTTLS, and the password would go over the network in clear`);
+    expect(r.stderr).toContain('Use smtps:// (TLS from the start, usually port 465) or a server that offers STARTTLS');
+    expect(r.stderr).not.toContain('secret');
+    expect(smtp.logins).toEqual([]);
+    expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');
+    // Without a password there is nothing to protect: the same server is used.
+    const plain = await cli('login-link', 'issue', '1', '--send', '--smtp', smtp.url, '--from', 'shop@example.com');
+    expect(plain.code).toBe(0);
+    expect(smtp.messages).toHaveLength(1);
   });
 
   it('needs a server and a sender', async () => {

@@ -25,7 +25,7 @@ export interface IssuedLink {
 
 /** 32 random bytes, base64url: 43 characters, safe in a URL as they are. */
 const TOKEN_BYTES = 32;
-const TOKEN_RE = /[A-Za-z0-9_-]{43}/g;
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * A new token. One base64url token in 64 would start with "-", which a command line reads as an option
@@ -123,15 +123,26 @@ export class LoginLinkError extends ValidationError {
   }
 }
 
-/** The token of a bare token or of a whole login URL (whatever the template put around it). */
+/**
+ * The tokens a bare token or a whole login URL may carry: the text read as a URL (relative ones too, so a
+ * bare token is a path segment), each path segment and query value that is a token exactly. Templates put
+ * {token} only there (checkLoginUrlTemplate); a token with anything around it is no token.
+ */
 function candidateTokens(tokenOrUrl: string): string[] {
-  let text = tokenOrUrl.trim();
+  let url: URL;
   try {
-    text = decodeURIComponent(text);
+    url = new URL(tokenOrUrl.trim(), 'https://login-link.invalid/');
   } catch {
-    // not URL-encoded: use as it is
+    return [];
   }
-  return [...new Set(text.match(TOKEN_RE) ?? [])];
+  const segments = url.pathname.split('/').map((segment) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment; // a stray "%": not a token anyway
+    }
+  });
+  return [...new Set([...segments, ...url.searchParams.values()].filter((part) => TOKEN_RE.test(part)))];
 }
 
 function findLink(db: Db, tokenOrUrl: string): LinkRow {

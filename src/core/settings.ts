@@ -1,7 +1,7 @@
 /** Store settings (`customers config`): a fixed set of keys, each checked before it is kept. */
 import type { Db, Store } from '../store/open.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
-import { checkSmtpUrl } from '../mail/transport.js';
+import { checkSmtpUrl, redactSmtpUrl } from '../mail/transport.js';
 import { normalizeEmail } from './values.js';
 
 interface SettingDef {
@@ -9,6 +9,8 @@ interface SettingDef {
   description: string;
   /** Returns the value to store, or throws a ValidationError saying what is expected. */
   check: (value: string) => string;
+  /** The value as printed, for a setting that holds a secret (shown by `config get KEY --reveal` only). */
+  redact?: (value: string) => string;
 }
 
 function nonEmpty(value: string, key: string): string {
@@ -17,25 +19,41 @@ function nonEmpty(value: string, key: string): string {
   return text;
 }
 
+const LOGIN_URL_EXAMPLE = 'Example: https://shop.example.com/account/login?key={token}';
+
 /** A login-link template: must hold {token}, and use https unless it points at this machine (testing). */
 export function checkLoginUrlTemplate(value: string): string {
   const template = value.trim();
   if (!template.includes('{token}')) {
-    throw new ValidationError(`the login URL "${template}" has no {token} placeholder`, [
-      'Example: https://shop.example.com/account/login?key={token}',
-    ]);
+    throw new ValidationError(`the login URL "${template}" has no {token} placeholder`, [LOGIN_URL_EXAMPLE]);
   }
   let url: URL;
   try {
-    url = new URL(template.replace(/\{(token|email|id)\}/g, 'x'));
+    url = new URL(template.replace(/\{token\}/g, TOKEN_MARK).replace(/\{(email|id)\}/g, 'x'));
   } catch {
-    throw new ValidationError(`"${template}" is not a URL`, ['Example: https://shop.example.com/account/login?key={token}']);
+    throw new ValidationError(`"${template}" is not a URL`, [LOGIN_URL_EXAMPLE]);
   }
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
     throw new ValidationError(`the login URL "${template}" must use https (plain http only for localhost or 127.0.0.1)`);
   }
+  if (wholeTokenPlaces(url) !== template.split('{token}').length - 1) {
+    throw new ValidationError(
+      `in the login URL "${template}", {token} must be a whole query value (?key={token}) or a whole path segment (/login/{token}): elsewhere the token could not be read back from the URL`,
+      [LOGIN_URL_EXAMPLE, 'or: https://shop.example.com/account/login/{token}'],
+    );
+  }
   return template;
+}
+
+/** Stands for {token} while a template is parsed: letters only, so no part of a URL changes it. */
+const TOKEN_MARK = 'customerstokenplaceholder';
+
+/** How many path segments and query values of the URL are the token and nothing else. */
+function wholeTokenPlaces(url: URL): number {
+  const segments = url.pathname.split('/').filter((segment) => segment === TOKEN_MARK).length;
+  const values = [...url.searchParams.values()].filter((v) => v === TOKEN_MARK).length;
+  return segments + values;
 }
 
 export const SETTINGS: readonly SettingDef[] = [
@@ -55,6 +73,7 @@ export const SETTINGS: readonly SettingDef[] = [
     key: 'mail.smtp_url',
     description: 'SMTP server, smtp://user:pass@host:port or smtps://...',
     check: checkSmtpUrl,
+    redact: redactSmtpUrl,
   },
 ];
 
@@ -103,10 +122,24 @@ export function unsetSetting(store: Store, key: string): boolean {
   return store.write(() => store.db.prepare('DELETE FROM settings WHERE key = ?').run(key).changes > 0);
 }
 
+/** The value as it may be printed: a password in it shows as ***. */
+export function displaySetting(key: string, value: string): string {
+  return settingDef(key).redact?.(value) ?? value;
+}
+
+/** Whether displaySetting hides part of this value. */
+export function settingHasSecret(key: string, value: string): boolean {
+  return displaySetting(key, value) !== value;
+}
+
+/** Every setting, its value as it may be printed (displaySetting), and what it is. */
 export function listSettings(db: Db): { key: string; value: string | null; description: string }[] {
   const rows = new Map(db.prepare('SELECT key, value FROM settings').all().map((r) => {
     const { key, value } = r as { key: string; value: string };
     return [key, value];
   }));
-  return SETTINGS.map((s) => ({ key: s.key, value: rows.get(s.key) ?? null, description: s.description }));
+  return SETTINGS.map((s) => {
+    const value = rows.get(s.key);
+    return { key: s.key, value: value === undefined ? null : displaySetting(s.key, value), description: s.description };
+  });
 }

@@ -7,15 +7,28 @@ import { onTestFinished } from 'vitest';
 export interface TestSmtp {
   url: string;
   messages: ParsedMail[];
+  /** "user:pass" of every AUTH the server was sent, accepted or not. */
+  logins: string[];
 }
 
-/** Starts a server; recipients in `reject` get a 550 answer. Closed when the test finishes. */
-export async function startSmtp(options: { reject?: string[] } = {}): Promise<TestSmtp> {
+/**
+ * Starts a server (without STARTTLS) on `host` (127.0.0.1 by default); recipients in `reject` get a 550
+ * answer; `auth` is the one user and password it accepts (in clear: this server has no TLS). Closed when
+ * the test finishes.
+ */
+export async function startSmtp(options: { reject?: string[]; auth?: { user: string; pass: string }; host?: string } = {}): Promise<TestSmtp> {
   const messages: ParsedMail[] = [];
+  const logins: string[] = [];
   const server = new SMTPServer({
     authOptional: true,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onAuth(auth, _session, callback) {
+      logins.push(`${auth.username}:${auth.password}`);
+      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) callback(null, { user: auth.username });
+      else callback(new Error('Invalid username or password'));
+    },
     onRcptTo(address, _session, callback) {
       if (options.reject?.includes(address.address)) {
         const error = new Error('5.1.1 Mailbox unavailable') as Error & { responseCode: number };
@@ -32,10 +45,11 @@ export async function startSmtp(options: { reject?: string[] } = {}): Promise<Te
       }, callback);
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, messages };
+  return { url: `smtp://${host}:${port}`, messages, logins };
 }
 
 /** A port on 127.0.0.1 where nothing listens. */
@@ -46,4 +60,10 @@ export async function closedPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
+}
+
+/** An IPv4 address of this machine that is not loopback, if it has one (CI containers may not). */
+export async function nonLoopbackAddress(): Promise<string | undefined> {
+  const { networkInterfaces } = await import('node:os');
+  return Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 }

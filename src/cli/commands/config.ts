@@ -1,6 +1,6 @@
 /** config list | get | set | unset: store settings kept in the store. */
 import type { Command } from 'commander';
-import { checkSetting, listSettings, requireSetting, setSetting, settingDef, SETTINGS, unsetSetting } from '../../core/settings.js';
+import { checkSetting, displaySetting, listSettings, requireSetting, setSetting, settingDef, settingHasSecret, SETTINGS, unsetSetting } from '../../core/settings.js';
 import type { Context } from '../context.js';
 import { addOutputOptions, type OutputFlags } from '../options.js';
 import { chooseColumns, chooseFormat, type Column, renderItems } from '../render/render.js';
@@ -31,12 +31,14 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
 
   config
     .command('get')
-    .description('print the value of a setting (exit 1 when it is not set)')
+    .description('print the value of a setting (exit 1 when it is not set); a password in it shows as ***')
     .argument('<key>', 'setting name')
-    .action(async (key: string) => {
+    .option('--reveal', 'print a password in the value (mail.smtp_url) as it is, instead of ***')
+    .action(async (key: string, flags: { reveal?: boolean }) => {
       knownKey(key);
       const store = await ctx.store({ create: false });
-      ctx.io.stdout.write(requireSetting(store.db, key) + '\n');
+      const value = requireSetting(store.db, key);
+      ctx.io.stdout.write((flags.reveal ? value : displaySetting(key, value)) + '\n');
     });
 
   config
@@ -47,7 +49,9 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
     .action(async (key: string, value: string) => {
       asUsageError(() => checkSetting(key, value)); // a bad key or value must not create a store
       const store = await ctx.store({ create: true });
-      ctx.say(`${key} = ${setSetting(store, key, value)}`);
+      const stored = setSetting(store, key, value);
+      const hint = settingHasSecret(key, stored) ? ` (config get ${key} --reveal shows the password)` : '';
+      ctx.say(`${key} = ${displaySetting(key, stored)}${hint}`);
     });
 
   config

@@ -79,7 +79,7 @@ function registerIssue(links: Command, ctx: Context): void {
     .option('--url <template>', 'URL with {token} (and {email}, {id}); default: the store.login_url setting')
     .option('--keep-others', "keep the customer's older unused links (by default they are revoked)")
     .option('--send', 'e-mail each link (a re-run sends only to those not sent yet)')
-    .option('--smtp <url>', 'SMTP server: smtp://user:pass@host:port or smtps://... (default: $CUSTOMERS_SMTP_URL, mail.smtp_url)')
+    .option('--smtp <url>', 'SMTP server: smtp://user:pass@host:port (STARTTLS) or smtps://... (default: $CUSTOMERS_SMTP_URL, mail.smtp_url)')
     .option('--from <address>', 'sender (default: $CUSTOMERS_MAIL_FROM, mail.from)')
     .option('--json', 'print the links as JSON')
     .action((refs: string[], flags: IssueFlags) => runIssue(ctx, refs, flags));
