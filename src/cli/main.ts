@@ -3,7 +3,7 @@
  * 0 success, 1 error, 2 usage error, 130 cancelled (the table in README.md, "Exit codes").
  */
 import { CommanderError } from 'commander';
-import { CancelledError, CustomersError, UsageError } from '../common/errors.js';
+import { CancelledError, CustomersError, escapeControls, UsageError } from '../common/errors.js';
 import { Context } from './context.js';
 import { colorLevel, type Io, processIo } from './io.js';
 import { createProgram } from './program.js';
@@ -36,7 +36,9 @@ function report(ctx: Context, error: unknown): number {
     return EXIT.cancelled;
   }
   if (error instanceof CustomersError) {
-    ctx.io.stderr.write(`${label('error:')} ${error.message}\n${error.details.map((d) => `  ${d}\n`).join('')}`);
+    // A message may quote a value as given (a REF, a group name): its control characters are shown escaped.
+    const show = (text: string) => escapeControls(text, { keepLineBreaks: true });
+    ctx.io.stderr.write(`${label('error:')} ${show(error.message)}\n${error.details.map((d) => `  ${show(d)}\n`).join('')}`);
     return error instanceof UsageError ? EXIT.usage : EXIT.error;
   }
   const err = error as Error;

@@ -1,5 +1,6 @@
 /** A fresh commander program per run: no state survives between runs of main() (or tests). */
 import { Command, Option } from 'commander';
+import { escapeControls } from '../common/errors.js';
 import type { Context } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerCustomerCommands } from './commands/customer.js';
@@ -50,6 +51,8 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
+      // commander quotes a bad flag value as it was typed: a control character in it is shown escaped.
+      outputError: (s, write) => write(escapeControls(s, { keepLineBreaks: true })),
     })
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)

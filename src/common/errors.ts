@@ -33,3 +33,17 @@ export class CancelledError extends CustomersError {}
 
 /** Some e-mails could not be sent (exit 1); which ones was reported as it happened. */
 export class MailError extends CustomersError {}
+
+/**
+ * Text as a message may show it: control characters (a tab, U+001F, an escape) written as `\x1f` and line
+ * breaks as `\n`, so that a value never breaks, hides or recolours the line that names it.
+ */
+export function escapeControls(text: string, options: { keepLineBreaks?: boolean } = {}): string {
+  const controls = options.keepLineBreaks ? /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g : /[\u0000-\u001f\u007f-\u009f]/g;
+  return text.replace(controls, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}

@@ -3,7 +3,8 @@
  * Each parser returns the stored form or throws a ValidationError that names the value and the fix.
  */
 import { COUNTRY_CODES, countryCodeForName } from './countries.js';
-import { ValidationError } from '../common/errors.js';
+import { domainToUnicode } from 'node:url';
+import { escapeControls, ValidationError } from '../common/errors.js';
 
 // Local part: dot-separated atoms of the characters RFC 5322 allows unquoted (plus any non-ASCII letter);
 // domain: dot-separated labels of letters, digits and hyphens, ending in a label of at least two letters.
@@ -155,9 +156,28 @@ export function parseDuration(raw: string): number {
   return Number(m[1]) * DURATION_UNITS[m[2]];
 }
 
+/** Control characters: C0 (with tab and line breaks), DEL and C1. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** The same without the line breaks (LF, CR) that a note may hold. */
+const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/**
+ * Refuses a value holding a control character, naming the value with it escaped: U+001F separates tags in
+ * the store's queries, and the others hide in a terminal or break a CSV line.
+ */
+function refuseControls(text: string, what: string, options: { multiline?: boolean } = {}): void {
+  const found = (options.multiline ? CONTROL_BUT_LINE_BREAKS : CONTROL).exec(text);
+  if (!found) return;
+  const char = escapeControls(found[0]);
+  const allowed = options.multiline ? ' (line breaks are the only ones allowed)' : '';
+  throw new ValidationError(`${what} "${escapeControls(text)}" contains the control character ${char}${allowed}; remove it and try again`);
+}
+
 /** Trims a tag; tags are short labels without commas (Shopify keeps them comma-separated in one cell). */
 export function normalizeTag(raw: string): string {
-  const tag = raw.trim().replace(/\s+/g, ' ');
+  const trimmed = raw.normalize('NFC').trim();
+  refuseControls(trimmed, 'tag');
+  const tag = trimmed.replace(/\s+/g, ' ');
   if (tag === '') throw new ValidationError('a tag cannot be empty');
   if (tag.includes(',')) throw new ValidationError(`tag "${raw}" contains a comma; give each tag separately`);
   if (tag.length > 255) throw new ValidationError(`tag "${tag.slice(0, 20)}..." is longer than 255 characters`);
@@ -174,13 +194,15 @@ export function normalizeTags(raw: readonly string[]): string[] {
   return [...seen.values()];
 }
 
-/** Trimmed text; empty becomes null (no value). Control characters other than newlines are refused. */
+/**
+ * Trimmed text in Unicode NFC (an "é" typed as e + accent is the "é" of every other customer); empty becomes
+ * null (no value). Control characters are refused; `multiline` text (the note) may hold line breaks.
+ */
 export function normalizeText(raw: string | null | undefined, what: string, options: { multiline?: boolean } = {}): string | null {
   if (raw == null) return null;
-  const text = raw.trim();
+  const text = raw.normalize('NFC').trim();
   if (text === '') return null;
-  const forbidden = options.multiline ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/;
-  if (forbidden.test(text)) throw new ValidationError(`${what} contains a control character${options.multiline ? '' : ' or line break'}`);
+  refuseControls(text, what, options);
   return text;
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { crashPointFrom } from '../../common/crash.js';
-import { CustomersError, UsageError } from '../../common/errors.js';
+import { CustomersError, escapeControls, UsageError } from '../../common/errors.js';
 import { MAP_TARGETS } from '../../core/csv/columns.js';
 import type { ImportMode, ImportSummary, Rejection } from '../../core/csv/import.js';
 import { type ImportTarget, PRESET_NAMES, type PresetName } from '../../core/csv/presets.js';
@@ -181,7 +181,8 @@ class Rejections {
     }
     if (this.printed < Rejections.PRINTED) {
       for (const p of rejection.problems) {
-        this.ctx.io.stderr.write(`line ${rejection.line}, column "${p.column}", value "${p.value}": ${p.reason}\n`);
+        // One line per problem, whatever the value holds (a line break, U+001F): shown escaped.
+        this.ctx.io.stderr.write(`${escapeControls(`line ${rejection.line}, column "${p.column}", value "${p.value}": ${p.reason}`)}\n`);
       }
       this.printed++;
     }
