@@ -6,6 +6,14 @@ import { json, storeCli } from './helpers/run-cli.js';
 
 type Customer = Record<string, unknown>;
 
+/** Imports a native CSV file with this content into a fresh store. */
+async function importNative(content: string) {
+  const s = storeCli();
+  const file = join(s.dir, 'customers.csv');
+  writeFileSync(file, content);
+  return { ...s, r: await s.cli('import', file, '--preset', 'native') };
+}
+
 describe('control characters (issue 9, point 11)', () => {
   it('a tag holding U+001F is refused, named with the character escaped', async () => {
     const { cli } = storeCli();
@@ -17,10 +25,7 @@ describe('control characters (issue 9, point 11)', () => {
   });
 
   it('an import cell "a<U+001F>b, c" rejects the row instead of making three tags', async () => {
-    const { cli, dir } = storeCli();
-    const file = join(dir, 'tags.csv');
-    writeFileSync(file, 'email,tags\na@example.com,"a\u001fb, c"\n');
-    const r = await cli('import', file, '--preset', 'native');
+    const { cli, r } = await importNative('email,tags\na@example.com,"a\u001fb, c"\n');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('tag "a\\x1fb" contains the control character \\x1f');
     expect(r.stderr).not.toContain('\u001f');
@@ -41,5 +46,40 @@ describe('control characters (issue 9, point 11)', () => {
     expect(tab.stderr).toContain('note "call\\tafter 5pm" contains the control character \\t (line breaks are the only ones allowed)');
     expect((await cli('add', '--email', 'a@example.com', '--note', 'call\r\nafter 5pm')).code).toBe(0);
     expect(json<Customer>(await cli('show', 'a@example.com', '--json')).note).toBe('call\r\nafter 5pm');
+  });
+});
+
+describe('dates and durations stay within 1970-9999 (issue 9, point 12)', () => {
+  it('an imported created_at that is past 9999 or before 1970 in UTC is rejected, naming the value', async () => {
+    const { r } = await importNative('email,created_at\na@example.com,9999-12-31T23:59:59-01:00\nb@example.com,1970-01-01T00:30:00+01:00\nc@example.com,9999-12-31T23:59:59Z\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('"9999-12-31T23:59:59-01:00" is +010000-01-01T00:59:59Z in UTC, outside the years 1970 to 9999');
+    expect(r.stderr).toContain('"1970-01-01T00:30:00+01:00" is 1969-12-31T23:30:00Z in UTC, outside the years 1970 to 9999');
+    expect(r.stderr).not.toContain('line 4');
+  });
+
+  it('a date filter past 9999 is a usage error', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    const r = await cli('list', '--created-before', '9999-12-31T23:59:59-01:00');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('outside the years 1970 to 9999');
+  });
+
+  it('--ttl and --older-than longer than 10 years are usage errors, not expired links or "Invalid time value"', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    const url = ['--url', 'https://shop.example.com/login?key={token}'];
+    for (const ttl of ['3000000d', '99999999d', '3651d', '999999999999999999999s']) {
+      const r = await cli('login-link', 'issue', '1', '--ttl', ttl, ...url);
+      expect(r.code, ttl).toBe(2);
+      expect(r.stderr).toContain(`"${ttl}" is longer than 10 years (3650d)`);
+    }
+    const purge = await cli('login-link', 'purge', '--older-than', '999999999d');
+    expect(purge.code).toBe(2);
+    expect(purge.stderr).toContain('"999999999d" is longer than 10 years (3650d)');
+    const longest = await cli('login-link', 'issue', '1', '--ttl', '3650d', ...url);
+    expect(longest.code).toBe(0);
+    expect(longest.stderr).toContain('valid until 2036-02-27T10:00:00Z');
   });
 });

@@ -115,8 +115,16 @@ export function parseTimestamp(raw: string): string {
   const date = new Date(iso);
   // Date rolls 2026-02-31 over to March; a date that changed on the way in was not a real one.
   if (Number.isNaN(date.getTime()) || (zone === 'Z' && date.toISOString().slice(0, 10) !== `${y}-${mo}-${d}`)) throw bad();
+  // The stored form sorts and compares as text: only four-digit years after 1970 keep it one width and order.
+  const year = date.getUTCFullYear();
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    throw new ValidationError(`"${raw}" is ${formatTimestamp(date)} in UTC, outside the years ${MIN_YEAR} to ${MAX_YEAR} that dates may have; check the year and the time zone`);
+  }
   return formatTimestamp(date);
 }
+
+const MIN_YEAR = 1970;
+const MAX_YEAR = 9999;
 
 /** The order of day and month in dates such as 5/6/2012 (spreadsheets, WordPress, Magento exports). */
 export type DateOrder = 'DMY' | 'MDY';
@@ -149,11 +157,23 @@ export function formatTimestamp(date: Date): string {
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** A duration as a number with a unit: 30s, 15m, 2h, 14d. Returns seconds. */
+/** The longest duration accepted, in seconds (10 years): a login link's lifetime, a purge's age. */
+export const MAX_DURATION_SECONDS = 3650 * 86400;
+
+/** A duration as a number with a unit: 30s, 15m, 2h, 14d, at most 10 years (3650d). Returns seconds. */
 export function parseDuration(raw: string): number {
   const m = /^(\d+)\s*([smhd])$/.exec(raw.trim());
   if (!m || Number(m[1]) === 0) throw new ValidationError(`"${raw}" is not a duration (expected a number with a unit: 30s, 15m, 2h, 14d)`);
-  return Number(m[1]) * DURATION_UNITS[m[2]];
+  const seconds = Number(m[1]) * DURATION_UNITS[m[2]];
+  checkDuration(seconds, `"${raw}"`);
+  return seconds;
+}
+
+/** Refuses a duration (seconds) beyond 10 years: times past it leave the years dates may have. */
+export function checkDuration(seconds: number, what: string): void {
+  if (!(seconds >= 0 && seconds <= MAX_DURATION_SECONDS)) {
+    throw new ValidationError(`${what} is longer than 10 years (3650d), the longest duration accepted; give a shorter one, such as 14d`);
+  }
 }
 
 /** Control characters: C0 (with tab and line breaks), DEL and C1. */
