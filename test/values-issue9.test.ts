@@ -83,3 +83,31 @@ describe('dates and durations stay within 1970-9999 (issue 9, point 12)', () => 
     expect(longest.stderr).toContain('valid until 2036-02-27T10:00:00Z');
   });
 });
+
+describe('Unicode: one form for one value (issue 9, point 18)', () => {
+  it('an e-mail typed decomposed (NFD) is valid and stored composed', async () => {
+    const { cli } = storeCli();
+    const r = await cli('add', '--email', 'he\u0301le\u0300ne@example.fr', '--first-name', 'He\u0301le\u0300ne', '--json');
+    expect(json<Customer>(r)).toMatchObject({ email: 'h\u00e9l\u00e8ne@example.fr', first_name: 'H\u00e9l\u00e8ne' });
+    expect(json<Customer>(await cli('show', 'h\u00e9l\u00e8ne@example.fr', '--json')).id).toBe(1);
+  });
+
+  it('a fullwidth e-mail is the same customer as its ASCII form (NFKC)', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'user@example.com');
+    const r = await cli('add', '--email', '\uff55\uff53\uff45\uff52\uff20example.com');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('user@example.com');
+  });
+
+  it('an international domain is stored in one form, and found by either', async () => {
+    const { cli } = storeCli();
+    expect(json<Customer>(await cli('add', '--email', 'user@xn--bcher-kva.de', '--json')).email).toBe('user@b\u00fccher.de');
+    expect((await cli('add', '--email', 'User@B\u00fccher.de')).code).toBe(1);
+    expect(json<Customer>(await cli('show', 'user@xn--bcher-kva.de', '--json')).id).toBe(1);
+    for (const text of ['b\u00fccher', 'xn--bcher-kva', 'user@xn--bcher-kva.de', 'bucher']) {
+      expect((await cli('search', text, '--format', 'ids')).stdout, text).toBe('1\n');
+    }
+    expect((await cli('add', '--email', 'user@xn--zz.de')).code).toBe(2);
+  });
+});

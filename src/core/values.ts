@@ -12,15 +12,30 @@ const LOCAL_ATOM = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
 const DOMAIN_LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
 const EMAIL_RE = new RegExp(`^${LOCAL_ATOM}(?:\\.${LOCAL_ATOM})*@(?:${DOMAIN_LABEL}\\.)+\\p{L}[\\p{L}\\p{N}-]*\\p{L}$`, 'u');
 
-/** Trims and lower-cases an e-mail address, or throws if it is not one. */
+/**
+ * Trims, NFKC-normalises and lower-cases an e-mail address, its domain in Unicode, or throws if it is not
+ * one. NFKC makes a fullwidth "ｕｓｅｒ" and a decomposed "é" the letters every other customer has; the
+ * domain is kept in Unicode (bücher.de, not xn--bcher-kva.de) as a merchant reads and searches it, and
+ * the mail transport encodes it for sending. One stored form: one customer per address.
+ */
 export function normalizeEmail(raw: string): string {
-  const email = raw.trim().toLowerCase();
+  const email = raw.normalize('NFKC').trim().toLowerCase();
   if (email === '') throw new ValidationError('the e-mail address is empty');
+  const bad = () => new ValidationError(`"${escapeControls(raw)}" is not a valid e-mail address (expected name@example.com)`);
   const at = email.lastIndexOf('@');
-  if (email.length > 254 || at > 64 || !EMAIL_RE.test(email)) {
-    throw new ValidationError(`"${raw}" is not a valid e-mail address (expected name@example.com)`);
-  }
-  return email;
+  if (email.length > 254 || at > 64 || !EMAIL_RE.test(email)) throw bad();
+  const domain = domainToUnicode(email.slice(at + 1)).normalize('NFKC');
+  const stored = `${email.slice(0, at)}@${domain}`;
+  if (domain === '' || !EMAIL_RE.test(stored)) throw bad();
+  return stored;
+}
+
+/**
+ * Search text with the ASCII labels of international domains (xn--bcher-kva) in the Unicode that e-mails
+ * are stored in (bücher), so that either form finds the customer.
+ */
+export function unicodeDomainLabels(text: string): string {
+  return text.replace(/xn--[a-z0-9-]+/gi, (label) => domainToUnicode(label) || label);
 }
 
 /**
