@@ -110,4 +110,19 @@ describe('Unicode: one form for one value (issue 9, point 18)', () => {
     }
     expect((await cli('add', '--email', 'user@xn--zz.de')).code).toBe(2);
   });
+
+  it('group names compare with full case folding', async () => {
+    const { cli } = storeCli();
+    expect((await cli('groups', 'create', '\u00c9quipe')).code).toBe(0);
+    for (const name of ['\u00e9quipe', 'e\u0301quipe', '\u00c9QUIPE']) {
+      const r = await cli('groups', 'create', name);
+      expect(r.code, name).toBe(1);
+      expect(r.stderr).toContain('a group named "\u00c9quipe" already exists');
+    }
+    expect((await cli('groups', 'create', 'Stra\u00dfe')).code).toBe(0);
+    expect((await cli('groups', 'create', 'STRASSE')).code).toBe(1);
+    await cli('add', '--email', 'a@example.com', '--group', 'e\u0301QUIPE');
+    expect(json<Customer>(await cli('show', 'a@example.com', '--json')).group).toBe('\u00c9quipe');
+    expect(json<{ name: string }[]>(await cli('groups', 'list', '--json')).map((g) => g.name).sort()).toEqual(['Stra\u00dfe', '\u00c9quipe']);
+  });
 });
