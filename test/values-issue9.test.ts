@@ -126,3 +126,30 @@ describe('Unicode: one form for one value (issue 9, point 18)', () => {
     expect(json<{ name: string }[]>(await cli('groups', 'list', '--json')).map((g) => g.name).sort()).toEqual(['Stra\u00dfe', '\u00c9quipe']);
   });
 });
+
+describe('a header giving one field twice (issue 9, point 18)', () => {
+  it('"email,email" is refused instead of reading the first column', async () => {
+    const { r } = await importNative('email,email\na@example.com,b@example.com\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 1: column 1 "email" and column 2 "email" both give the email; only one of them would be read');
+    expect(r.stderr).toContain('Rename or remove one of the two columns');
+  });
+
+  it('two columns mapped to one field are refused; ranked alternatives and a --map over the preset are not', async () => {
+    const { cli, dir } = storeCli();
+    const file = join(dir, 'customers.csv');
+    writeFileSync(file, 'email,phone,Mobile\na@example.com,+32 2 123 45 67,+32 470 12 34 56\n');
+    const mapped = await cli('import', file, '--map', 'phone=phone', '--map', 'Mobile=phone');
+    expect(mapped.code).toBe(1);
+    expect(mapped.stderr).toContain('column 2 "phone" and column 3 "Mobile" both give the phone');
+    expect(mapped.stderr).toContain("--map 'Mobile=' ignores the second, --map 'phone=' the first");
+    expect((await cli('import', file, '--map', 'Mobile=phone')).code).toBe(0);
+    expect(json<Customer>(await cli('show', 'a@example.com', '--json')).phone).toBe('+32 470 12 34 56');
+    // The generic preset reads Phone and Telephone alike (a clash), Mobile only when Phone is empty.
+    writeFileSync(file, 'Email,Phone,Telephone\nb@example.com,+32 2 123 45 67,+32 2 765 43 21\n');
+    expect((await cli('import', file)).stderr).toContain('column 2 "Phone" and column 3 "Telephone" both give the phone');
+    writeFileSync(file, 'Email,Phone,Mobile\nb@example.com,,+32 470 12 34 56\n');
+    expect((await cli('import', file)).code).toBe(0);
+    expect(json<Customer>(await cli('show', 'b@example.com', '--json')).phone).toBe('+32 470 12 34 56');
+  });
+});
