@@ -1,6 +1,7 @@
 /** Values the store must refuse or bring to one form (issue 9: control characters, dates, durations, Unicode). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { json, storeCli } from './helpers/run-cli.js';
 
@@ -22,6 +23,24 @@ describe('control characters (issue 9, point 11)', () => {
     expect(r.stderr).toContain('tag "alpha\\x1fbeta" contains the control character \\x1f');
     expect(r.stderr).not.toContain('\u001f');
     expect((await cli('edit', 'a@example.com', '--add-tag', 'x\u0007')).code).toBe(2);
+  });
+
+  it('a tag with a control character that an older store holds can still be found and removed', async () => {
+    const { cli, db } = storeCli();
+    await cli('add', '--email', 'a@example.com', '--tag', 'keep');
+    // Written as a store from before this rule could hold them.
+    const plantTag = (tag: string) => {
+      const raw = new Database(db);
+      raw.prepare('INSERT INTO customer_tags (customer_id, tag) VALUES (1, ?)').run(tag);
+      raw.close();
+    };
+    plantTag('alpha\u001fbeta');
+    expect((await cli('list', '--tag', 'alpha\u001fbeta', '--format', 'ids')).stdout).toBe('1\n');
+    expect((await cli('edit', 'a@example.com', '--remove-tag', 'alpha\u001fbeta')).code).toBe(0);
+    expect(json<Customer>(await cli('show', '1', '--json')).tags).toEqual(['keep']);
+    plantTag('x\u0007');
+    expect((await cli('update', '1', '--remove-tag', 'x\u0007')).code).toBe(0);
+    expect(json<Customer>(await cli('show', '1', '--json')).tags).toEqual(['keep']);
   });
 
   it('an import cell "a<U+001F>b, c" rejects the row instead of making three tags', async () => {

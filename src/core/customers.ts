@@ -27,7 +27,7 @@ function normalizeInput(input: CustomerChanges): CustomerChanges {
   for (const [name, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (name === 'add_tags' || name === 'remove_tags') {
-      out[name] = normalizeTags(value as string[]);
+      out[name] = normalizeTags(value as string[], { existing: name === 'remove_tags' });
       continue;
     }
     const field = fieldNamed(name);

@@ -208,10 +208,14 @@ function refuseControls(text: string, what: string, options: { multiline?: boole
   throw new ValidationError(`${what} "${escapeControls(text)}" contains the control character ${char}${allowed}; remove it and try again`);
 }
 
-/** Trims a tag; tags are short labels without commas (Shopify keeps them comma-separated in one cell). */
-export function normalizeTag(raw: string): string {
+/**
+ * Trims a tag; tags are short labels without commas (Shopify keeps them comma-separated in one cell).
+ * `existing`: a tag to look for or remove, which a store written before control characters were refused
+ * may hold, so that such a tag can still be found and removed.
+ */
+export function normalizeTag(raw: string, options: { existing?: boolean } = {}): string {
   const trimmed = raw.normalize('NFC').trim();
-  refuseControls(trimmed, 'tag');
+  if (!options.existing) refuseControls(trimmed, 'tag');
   const tag = trimmed.replace(/\s+/g, ' ');
   if (tag === '') throw new ValidationError('a tag cannot be empty');
   if (tag.includes(',')) throw new ValidationError(`tag "${raw}" contains a comma; give each tag separately`);
@@ -219,11 +223,11 @@ export function normalizeTag(raw: string): string {
   return tag;
 }
 
-/** A set of tags in first-seen order, compared case-insensitively. */
-export function normalizeTags(raw: readonly string[]): string[] {
+/** A set of tags in first-seen order, compared case-insensitively (`existing`: see normalizeTag). */
+export function normalizeTags(raw: readonly string[], options: { existing?: boolean } = {}): string[] {
   const seen = new Map<string, string>();
   for (const t of raw) {
-    const tag = normalizeTag(t);
+    const tag = normalizeTag(t, options);
     if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
   }
   return [...seen.values()];
