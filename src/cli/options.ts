@@ -18,6 +18,8 @@ export const parseCountryArg = parser(normalizeCountry);
 export const parseLangArg = parser(normalizeLang);
 export const parseDateArg = parser(parseTimestamp);
 export const parseGroupArg = parser(normalizeGroupName);
+/** A tag to find or remove: it may be one an older store holds, with a control character. */
+export const existingTag = (raw: string) => normalizeTag(raw, { existing: true });
 
 /** Adds the flags of the editable fields to add (and edit, which also gets --no-* and tag-editing flags). */
 export function addCustomerFieldOptions(cmd: Command, mode: 'add' | 'edit'): Command {
@@ -28,7 +30,7 @@ export function addCustomerFieldOptions(cmd: Command, mode: 'add' | 'edit'): Com
       cmd.option(`--tag ${arg}`, mode === 'add' ? help : 'replace all tags with these (repeatable)', repeatable(normalizeTag));
       if (mode === 'edit') {
         cmd.option(`--add-tag ${arg}`, 'add a tag (repeatable)', repeatable(normalizeTag));
-        cmd.option(`--remove-tag ${arg}`, 'remove a tag (repeatable)', repeatable(normalizeTag));
+        cmd.option(`--remove-tag ${arg}`, 'remove a tag (repeatable)', repeatable(existingTag));
       }
       continue;
     }
@@ -107,7 +109,7 @@ export function addFilterOptions(cmd: Command, except: readonly FilterFlag[] = [
   cmd.option('--max-orders <n>', 'at most N orders', parseCountArg('--max-orders'));
   cmd.option('--min-spent <amount>', 'spent at least this amount', parseAmountArg);
   cmd.option('--max-spent <amount>', 'spent at most this amount', parseAmountArg);
-  cmd.option('--tag <tag>', 'has this tag (repeatable: all of)', repeatable(normalizeTag));
+  cmd.option('--tag <tag>', 'has this tag (repeatable: all of)', repeatable(existingTag));
   cmd.option('--country <code>', 'in this country (ISO 3166-1 alpha-2)', parseCountryArg);
   if (keep('lang')) cmd.option('--lang <code>', 'with this language', parseLangArg);
   cmd.option('--source-id <id>', 'with this id on the platform it came from');

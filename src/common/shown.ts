@@ -10,7 +10,7 @@ export const SHOWN_MAX = 200;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** Control characters as visible escapes; everything else as it is. */
+/** Control characters (line breaks too) as visible escapes; everything else as it is. */
 export function escapeControls(text: string): string {
   return text.replace(CONTROL, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -50,7 +50,7 @@ export function updateCustomers(
     tax_id: raw.tax_id === undefined ? undefined : normalizeText(raw.tax_id, 'the tax id'),
     lang: raw.lang == null ? raw.lang : normalizeLang(raw.lang),
     add_tags: raw.add_tags && normalizeTags(raw.add_tags),
-    remove_tags: raw.remove_tags && normalizeTags(raw.remove_tags),
+    remove_tags: raw.remove_tags && normalizeTags(raw.remove_tags, { existing: true }),
   };
   return runWrite(store, options.dryRun, () => {
     const db = store.db;

@@ -12,7 +12,7 @@ import {
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
 import { changeTags, writeTags } from './tags.js';
-import { formatTimestamp, normalizeTags } from './values.js';
+import { formatTimestamp, isValidEmail, normalizeEmail, normalizeTags } from './values.js';
 
 /**
  * Values for editable fields, by field name (see fields.ts): text (null or '' clears it), yes/no, tag sets.
@@ -27,7 +27,7 @@ function normalizeInput(input: CustomerChanges): CustomerChanges {
   for (const [name, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (name === 'add_tags' || name === 'remove_tags') {
-      out[name] = normalizeTags(value as string[]);
+      out[name] = normalizeTags(value as string[], { existing: name === 'remove_tags' });
       continue;
     }
     const field = fieldNamed(name);
@@ -54,8 +54,10 @@ export function resolveRef(db: Db, ref: string): number {
   if (!text.includes('@')) {
     throw new ValidationError(`"${ref}" is neither a customer id nor an e-mail address`);
   }
-  const email = text.toLowerCase();
-  const row = db.prepare('SELECT id FROM customers WHERE email = ?').get(email) as { id: number } | undefined;
+  // The stored form (NFKC, the domain in Unicode); a store from before may hold an address as it was typed.
+  const email = isValidEmail(text) ? normalizeEmail(text) : text.toLowerCase();
+  const byEmail = db.prepare('SELECT id FROM customers WHERE email = ?');
+  const row = (byEmail.get(email) ?? byEmail.get(text.toLowerCase())) as { id: number } | undefined;
   if (!row) throw new NotFoundError(`no customer with e-mail ${email}`, ['Find customers with: customers search TEXT']);
   return row.id;
 }

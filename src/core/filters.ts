@@ -6,6 +6,7 @@ import type { Db } from '../store/open.js';
 import { foldText } from '../common/fold.js';
 import { SEARCHED_COLUMNS_SQL } from '../store/search-index.js';
 import { requireGroupId } from './groups.js';
+import { unicodeDomainLabels } from './values.js';
 
 export interface CustomerFilter {
   ids?: number[];
@@ -96,7 +97,7 @@ const PHONE_LIKE = /^[\d\s+().-]*\d[\d\s+().-]*$/;
 
 function searchClause(text: string): { sql: string; params: unknown[]; indexed: boolean } {
   // The index holds phones as bare digits: "+33 6 12" is looked up as "33612".
-  const folded = PHONE_LIKE.test(text.trim()) ? text.replace(/\D/g, '') : foldText(text.trim());
+  const folded = PHONE_LIKE.test(text.trim()) ? text.replace(/\D/g, '') : foldText(unicodeDomainLabels(text.trim()));
   // The trigram index answers substrings of three characters or more; shorter ones are read row by row.
   if ([...folded].length >= 3) {
     return { sql: 'customers_search MATCH ?', params: [`"${folded.replace(/"/g, '""')}"`], indexed: true };

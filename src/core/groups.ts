@@ -1,6 +1,7 @@
 /** Customer groups: at most one per customer; names unique case-insensitively. */
 import type { Db, Store } from '../store/open.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
+import { foldCase } from '../common/fold.js';
 import { formatTimestamp, normalizeGroupName } from './values.js';
 
 export type GroupRow = {
@@ -47,15 +48,16 @@ export function listGroups(db: Db): GroupRow[] {
 }
 
 /**
- * The group of this name, ignoring case: "élite" is "Élite". SQLite's NOCASE folds only A-Z, so a name it
- * does not find is compared with every group's (a store has a handful).
+ * The group of this name, ignoring case with Unicode's full case folding: "élite" is "Élite", "STRASSE" is
+ * "Straße". SQLite's NOCASE folds only A-Z, so a name it does not find is compared with every group's (a
+ * store has a handful).
  */
 function findGroup(db: Db, name: string): { id: number; name: string } | undefined {
   type Row = { id: number; name: string };
   const exact = db.prepare('SELECT id, name FROM groups WHERE name = ?').get(name) as Row | undefined;
-  if (exact || /^[\x00-\x7f]*$/.test(name)) return exact;
-  const wanted = name.toLowerCase();
-  return (db.prepare('SELECT id, name FROM groups').all() as Row[]).find((g) => g.name.toLowerCase() === wanted);
+  if (exact) return exact;
+  const wanted = foldCase(name);
+  return (db.prepare('SELECT id, name FROM groups').all() as Row[]).find((g) => foldCase(g.name) === wanted);
 }
 
 export function createGroup(store: Store, rawName: string, now: Date): string {

@@ -8,7 +8,7 @@ import type { Db, Store } from '../store/open.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { checkLoginUrlTemplate, getSetting } from './settings.js';
-import { formatTimestamp } from './values.js';
+import { checkDuration, formatTimestamp } from './values.js';
 
 export type LoginLinkStatus = 'active' | 'used' | 'expired' | 'revoked';
 export type LoginLinkFailure = 'unknown' | 'expired' | 'used' | 'revoked';
@@ -72,6 +72,7 @@ export interface IssueOptions {
 /** Issues a link to every selected customer, in one transaction. */
 export function issueLoginLinks(store: Store, filter: CustomerFilter, options: IssueOptions): { links: IssuedLink[]; skipped: number; noEmail: number } {
   const now = formatTimestamp(options.now);
+  checkDuration(options.ttlSeconds, `a lifetime of ${options.ttlSeconds} seconds`);
   const expires = formatTimestamp(new Date(options.now.getTime() + options.ttlSeconds * 1000));
   return store.write(() => {
     const db = store.db;
@@ -232,6 +233,7 @@ export function revokeLoginLinks(store: Store, target: { linkId: number } | { cu
 /** Deletes used, expired and revoked links that ended (were used, expired or revoked) before the cut-off. */
 export function purgeLoginLinks(store: Store, olderThanSeconds: number, nowDate: Date): number {
   const now = formatTimestamp(nowDate);
+  checkDuration(olderThanSeconds, `an age of ${olderThanSeconds} seconds`);
   const cutoff = formatTimestamp(new Date(nowDate.getTime() - olderThanSeconds * 1000));
   return store.write(
     () =>

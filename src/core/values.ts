@@ -3,7 +3,9 @@
  * Each parser returns the stored form or throws a ValidationError that names the value and the fix.
  */
 import { COUNTRY_CODES, countryCodeForName } from './countries.js';
+import { domainToUnicode } from 'node:url';
 import { ValidationError } from '../common/errors.js';
+import { escapeControls } from '../common/shown.js';
 
 // Local part: dot-separated atoms of the characters RFC 5322 allows unquoted (plus any non-ASCII letter);
 // domain: dot-separated labels of letters, digits and hyphens, ending in a label of at least two letters.
@@ -11,15 +13,30 @@ const LOCAL_ATOM = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
 const DOMAIN_LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
 const EMAIL_RE = new RegExp(`^${LOCAL_ATOM}(?:\\.${LOCAL_ATOM})*@(?:${DOMAIN_LABEL}\\.)+\\p{L}[\\p{L}\\p{N}-]*\\p{L}$`, 'u');
 
-/** Trims and lower-cases an e-mail address, or throws if it is not one. */
+/**
+ * Trims, NFKC-normalises and lower-cases an e-mail address, its domain in Unicode, or throws if it is not
+ * one. NFKC makes a fullwidth "ｕｓｅｒ" and a decomposed "é" the letters every other customer has; the
+ * domain is kept in Unicode (bücher.de, not xn--bcher-kva.de) as a merchant reads and searches it, and
+ * the mail transport encodes it for sending. One stored form: one customer per address.
+ */
 export function normalizeEmail(raw: string): string {
-  const email = raw.trim().toLowerCase();
+  const email = raw.normalize('NFKC').trim().toLowerCase();
   if (email === '') throw new ValidationError('the e-mail address is empty');
+  const bad = () => new ValidationError(`"${escapeControls(raw)}" is not a valid e-mail address (expected name@example.com)`);
   const at = email.lastIndexOf('@');
-  if (email.length > 254 || at > 64 || !EMAIL_RE.test(email)) {
-    throw new ValidationError(`"${raw}" is not a valid e-mail address (expected name@example.com)`);
-  }
-  return email;
+  if (email.length > 254 || at > 64 || !EMAIL_RE.test(email)) throw bad();
+  const domain = domainToUnicode(email.slice(at + 1)).normalize('NFKC');
+  const stored = `${email.slice(0, at)}@${domain}`;
+  if (domain === '' || !EMAIL_RE.test(stored)) throw bad();
+  return stored;
+}
+
+/**
+ * Search text with the ASCII labels of international domains (xn--bcher-kva) in the Unicode that e-mails
+ * are stored in (bücher), so that either form finds the customer.
+ */
+export function unicodeDomainLabels(text: string): string {
+  return text.replace(/xn--[a-z0-9-]+/gi, (label) => domainToUnicode(label) || label);
 }
 
 /**
@@ -114,8 +131,16 @@ export function parseTimestamp(raw: string): string {
   const date = new Date(iso);
   // Date rolls 2026-02-31 over to March; a date that changed on the way in was not a real one.
   if (Number.isNaN(date.getTime()) || (zone === 'Z' && date.toISOString().slice(0, 10) !== `${y}-${mo}-${d}`)) throw bad();
+  // The stored form sorts and compares as text: only four-digit years after 1970 keep it one width and order.
+  const year = date.getUTCFullYear();
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    throw new ValidationError(`"${raw}" is ${formatTimestamp(date)} in UTC, outside the years ${MIN_YEAR} to ${MAX_YEAR} that dates may have; check the year and the time zone`);
+  }
   return formatTimestamp(date);
 }
+
+const MIN_YEAR = 1970;
+const MAX_YEAR = 9999;
 
 /** The order of day and month in dates such as 5/6/2012 (spreadsheets, WordPress, Magento exports). */
 export type DateOrder = 'DMY' | 'MDY';
@@ -148,39 +173,76 @@ export function formatTimestamp(date: Date): string {
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** A duration as a number with a unit: 30s, 15m, 2h, 14d. Returns seconds. */
+/** The longest duration accepted, in seconds (10 years): a login link's lifetime, a purge's age. */
+export const MAX_DURATION_SECONDS = 3650 * 86400;
+
+/** A duration as a number with a unit: 30s, 15m, 2h, 14d, at most 10 years (3650d). Returns seconds. */
 export function parseDuration(raw: string): number {
   const m = /^(\d+)\s*([smhd])$/.exec(raw.trim());
   if (!m || Number(m[1]) === 0) throw new ValidationError(`"${raw}" is not a duration (expected a number with a unit: 30s, 15m, 2h, 14d)`);
-  return Number(m[1]) * DURATION_UNITS[m[2]];
+  const seconds = Number(m[1]) * DURATION_UNITS[m[2]];
+  checkDuration(seconds, `"${raw}"`);
+  return seconds;
 }
 
-/** Trims a tag; tags are short labels without commas (Shopify keeps them comma-separated in one cell). */
-export function normalizeTag(raw: string): string {
-  const tag = raw.trim().replace(/\s+/g, ' ');
+/** Refuses a duration (seconds) beyond 10 years: times past it leave the years dates may have. */
+export function checkDuration(seconds: number, what: string): void {
+  if (!(seconds >= 0 && seconds <= MAX_DURATION_SECONDS)) {
+    throw new ValidationError(`${what} is longer than 10 years (3650d), the longest duration accepted; give a shorter one, such as 14d`);
+  }
+}
+
+/** Control characters: C0 (with tab and line breaks), DEL and C1. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** The same without the line breaks (LF, CR) that a note may hold. */
+const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/**
+ * Refuses a value holding a control character, naming the value with it escaped: U+001F separates tags in
+ * the store's queries, and the others hide in a terminal or break a CSV line.
+ */
+function refuseControls(text: string, what: string, options: { multiline?: boolean } = {}): void {
+  const found = (options.multiline ? CONTROL_BUT_LINE_BREAKS : CONTROL).exec(text);
+  if (!found) return;
+  const char = escapeControls(found[0]);
+  const allowed = options.multiline ? ' (line breaks are the only ones allowed)' : '';
+  throw new ValidationError(`${what} "${escapeControls(text)}" contains the control character ${char}${allowed}; remove it and try again`);
+}
+
+/**
+ * Trims a tag; tags are short labels without commas (Shopify keeps them comma-separated in one cell).
+ * `existing`: a tag to look for or remove, which a store written before control characters were refused
+ * may hold, so that such a tag can still be found and removed.
+ */
+export function normalizeTag(raw: string, options: { existing?: boolean } = {}): string {
+  const trimmed = raw.normalize('NFC').trim();
+  if (!options.existing) refuseControls(trimmed, 'tag');
+  const tag = trimmed.replace(/\s+/g, ' ');
   if (tag === '') throw new ValidationError('a tag cannot be empty');
   if (tag.includes(',')) throw new ValidationError(`tag "${raw}" contains a comma; give each tag separately`);
   if (tag.length > 255) throw new ValidationError(`tag "${tag.slice(0, 20)}..." is longer than 255 characters`);
   return tag;
 }
 
-/** A set of tags in first-seen order, compared case-insensitively. */
-export function normalizeTags(raw: readonly string[]): string[] {
+/** A set of tags in first-seen order, compared case-insensitively (`existing`: see normalizeTag). */
+export function normalizeTags(raw: readonly string[], options: { existing?: boolean } = {}): string[] {
   const seen = new Map<string, string>();
   for (const t of raw) {
-    const tag = normalizeTag(t);
+    const tag = normalizeTag(t, options);
     if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
   }
   return [...seen.values()];
 }
 
-/** Trimmed text; empty becomes null (no value). Control characters other than newlines are refused. */
+/**
+ * Trimmed text in Unicode NFC (an "é" typed as e + accent is the "é" of every other customer); empty becomes
+ * null (no value). Control characters are refused; `multiline` text (the note) may hold line breaks.
+ */
 export function normalizeText(raw: string | null | undefined, what: string, options: { multiline?: boolean } = {}): string | null {
   if (raw == null) return null;
-  const text = raw.trim();
+  const text = raw.normalize('NFC').trim();
   if (text === '') return null;
-  const forbidden = options.multiline ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/;
-  if (forbidden.test(text)) throw new ValidationError(`${what} contains a control character${options.multiline ? '' : ' or line break'}`);
+  refuseControls(text, what, options);
   return text;
 }
 

@@ -5,7 +5,7 @@ import { UsageError } from '../../common/errors.js';
 import { type BulkChanges, updateCustomers } from '../../core/bulk.js';
 import { normalizeGroupName, normalizeTag } from '../../core/values.js';
 import type { Context } from '../context.js';
-import { addFilterOptions, type FilterFlag, type FilterFlags, filterFromFlags, parseGroupArg, parseLangArg } from '../options.js';
+import { addFilterOptions, existingTag, type FilterFlag, type FilterFlags, filterFromFlags, parseGroupArg, parseLangArg } from '../options.js';
 import { exclusive, parser, repeatable } from '../usage.js';
 import { plural, runBulk, type SelectionOptions } from './selection.js';
 
@@ -61,7 +61,7 @@ Examples:
     .option('--no-accepts-marketing', 'record that they do not consent')
     .option('--lang <code>', 'set the language ("" clears it)', parser((raw) => (raw.trim() === '' ? '' : parseLangArg(raw))))
     .option('--add-tag <tag>', 'add a tag (repeatable)', repeatable(normalizeTag))
-    .option('--remove-tag <tag>', 'remove a tag (repeatable)', repeatable(normalizeTag))
+    .option('--remove-tag <tag>', 'remove a tag (repeatable)', repeatable(existingTag))
     .option('--dry-run', 'say how many would change; change nothing')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'print {"selected", "changed"} as JSON on stdout')

@@ -15,6 +15,8 @@ import { unguardFormula } from './text.js';
 interface Reading {
   feeds: string;
   read: (row: RowValues, value: string) => void;
+  /** The column's presence is what is read, never its value: a file may have any number of such columns. */
+  presence?: boolean;
 }
 
 /** A column whose reading depends on the file's other columns: the target it becomes, given their targets. */
@@ -115,11 +117,13 @@ const SPECIAL: Record<string, Reading | Depending> = {
   unsubscribed_file: {
     feeds: 'accepts_marketing',
     read: (row) => row.columns.set('accepts_marketing', 0),
+    presence: true,
   },
   /** What audience_member becomes in a file without unsubscribed_file columns (Mailchimp's subscribed file): consent. */
   subscribed_file: {
     feeds: 'accepts_marketing',
     read: (row) => row.columns.set('accepts_marketing', 1),
+    presence: true,
   },
   /** A column every Mailchimp audience file has (MEMBER_RATING, LEID, ...): consent comes from which file it is. */
   audience_member: {
@@ -209,7 +213,7 @@ export interface Problem {
 }
 
 /** What one column of the file feeds. */
-interface ColumnPlan {
+export interface ColumnPlan {
   index: number;
   header: string;
   target: ImportTarget;
@@ -258,6 +262,22 @@ export function planColumns(headers: string[], preset: Preset, maps: readonly { 
   }
   const nameParts = columns.filter((c) => c.target === 'first_name' || c.target === 'last_name').map((c) => c.index);
   return { fields: [...fields.values()], unknown, nameParts };
+}
+
+/**
+ * Two columns of a plan that give one field the same way: the same header twice, or two headers that the
+ * user's --map or a preset reads as the same target with the same rank. Only the first would be read, the
+ * other silently dropped. Alternatives a preset ranks (Phone before Default Address Phone) are no clash.
+ */
+export function clashingColumns(plan: Plan): [ColumnPlan, ColumnPlan] | undefined {
+  for (const candidates of plan.fields) {
+    for (const [i, a] of candidates.entries()) {
+      const reading = SPECIAL[a.target] as Reading | undefined;
+      const b = candidates.slice(i + 1).find((c) => c.target === a.target && c.rank === a.rank);
+      if (b && !reading?.presence) return [a, b];
+    }
+  }
+  return undefined;
 }
 
 function isDepending(target: ImportTarget): boolean {

@@ -9,8 +9,8 @@ import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
 import { AddressRows, type RowEntry } from './addresses.js';
-import { cellOf, DateReader, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
-import { detectPreset, type ImportTarget, platformOf, type Preset, PRESETS, type PresetName } from './presets.js';
+import { cellOf, clashingColumns, type ColumnPlan, DateReader, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
+import { detectPreset, headerKey, type ImportTarget, platformOf, type Preset, PRESETS, type PresetName } from './presets.js';
 import { CsvSyntaxError, type RecordBatch } from './read.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
 import { delimiterName, type Encoding } from './text.js';
@@ -145,7 +145,18 @@ function planHeader(headers: string[], options: ImportOptions): PlannedHeader {
       "Name the column with --map 'Your Header=email', or choose another --preset.",
     ]);
   }
+  const clash = clashingColumns(plan);
+  if (clash) throw clashError(clash);
   return { chosen, plan };
+}
+
+/** Two columns giving one field: which, and how to keep one. */
+function clashError([a, b]: [ColumnPlan, ColumnPlan]): HeaderError {
+  const column = (c: ColumnPlan) => `column ${c.index + 1} "${c.header}"`;
+  const same = headerKey(a.header) === headerKey(b.header);
+  return new HeaderError(`line 1: ${column(a)} and ${column(b)} both give the ${a.target}; only one of them would be read`, [
+    same ? 'Rename or remove one of the two columns in the file.' : `Keep one: --map '${b.header}=' ignores the second, --map '${a.header}=' the first.`,
+  ]);
 }
 
 /**
