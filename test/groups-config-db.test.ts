@@ -222,6 +222,23 @@ describe('db check and backup', () => {
     expect((await cli('search', 'ann', '--format', 'ids')).stdout).toBe('1\n');
   });
 
+  it('finds a search index that holds customers otherwise than the table (a racing writer, a write around it)', async () => {
+    const { cli, db } = storeCli();
+    await cli('add', '--email', 'alpha@example.com', '--first-name', 'Alpha15000');
+    await cli('add', '--email', 'bravo@example.com', '--first-name', 'Bravo15000');
+    expect((await cli('db', 'check')).code).toBe(0);
+    const raw = new Database(db);
+    raw.exec("UPDATE customers SET first_name = CASE id WHEN 1 THEN 'Bravo15000' ELSE 'Alpha15000' END");
+    raw.close();
+    expect((await cli('search', 'Alpha15000', '--format', 'ids')).stdout).toBe('1\n');
+    const r = await cli('db', 'check');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the search index holds 2 customers otherwise than the table says (customers db reindex rebuilds it)');
+    await cli('db', 'reindex');
+    expect((await cli('db', 'check')).code).toBe(0);
+    expect((await cli('search', 'Alpha15000', '--format', 'ids')).stdout).toBe('2\n');
+  });
+
   it('writes a consistent copy with mode 0600, and never over an existing file', async () => {
     const { cli, dir } = storeCli();
     await cli('add', '--email', 'a@example.com');

@@ -5,7 +5,7 @@
 import { closeSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import { ConflictError } from '../common/errors.js';
 import type { Db, Store } from '../store/open.js';
-import { rebuildSearchIndex } from '../store/search-index.js';
+import { indexMismatches, rebuildSearchIndex } from '../store/search-index.js';
 import { FIELDS, IDENTITY_COLUMNS } from './fields.js';
 
 export interface CheckResult {
@@ -51,6 +51,9 @@ export function checkStore(db: Db): CheckResult {
   const indexed = db.prepare("SELECT count(*) FROM customers_search").pluck().get() as number;
   if (indexed !== customers) {
     problems.push(`the search index has ${indexed} entries for ${customers} customers (customers db reindex rebuilds it)`);
+  } else {
+    const wrong = indexMismatches(db);
+    if (wrong) problems.push(`the search index holds ${wrong} customers otherwise than the table says (customers db reindex rebuilds it)`);
   }
   return { problems, customers };
 }
