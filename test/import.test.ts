@@ -648,3 +648,49 @@ describe('modes, duplicates, groups, mapping', () => {
     expect(isImportTarget('emial')).toBe(false);
   });
 });
+
+describe('huge lines (issue 9, point 17)', () => {
+  it('a header line over 1 MB is refused at once, quoting only its start', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'one-line.csv');
+    writeFileSync(file, 'email,' + 'x'.repeat(3 << 20));
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 1: the header line is longer than 1 MB (it starts "email,xxx');
+    expect(r.stderr).toContain('export it again as CSV');
+    expect(r.stderr.length).toBeLessThan(2000);
+  });
+
+  it('a value over 10 MB is refused with its line, never echoed', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'big-value.csv');
+    writeFileSync(file, `email,note\nann@example.com,Hi\nbob@example.com,"${'y'.repeat(11 << 20)}"\ncat@example.com,Hi\n`);
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 3: a row (or a value in it) is longer than 10 MB');
+    expect(r.stderr).not.toContain('yyyyyyyyyy');
+    expect(r.stderr.length).toBeLessThan(2000);
+  });
+
+  it('a header of thousands of columns is not echoed whole when no e-mail column is found', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'wide.csv');
+    const headers = Array.from({ length: 50_000 }, (_, i) => `col${i}`);
+    writeFileSync(file, `${headers.join(',')}\n${headers.map(() => 'v').join(',')}\n`);
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('"col0", "col1"');
+    expect(r.stderr).toContain('... (50000 columns)');
+    expect(r.stderr.length).toBeLessThan(3000);
+  });
+
+  it('import /dev/zero ends with the header limit, not out of memory', async () => {
+    if (!existsSync('/dev/zero')) return;
+    const s = storeCli();
+    const r = await spawnCli(['--db', s.db, 'import', '/dev/zero'], { timeoutMs: 15_000 });
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 1: the header line is longer than 1 MB (it starts "\\x00\\x00');
+    expect(r.stderr.length).toBeLessThan(3000);
+  });
+});

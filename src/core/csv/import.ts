@@ -5,6 +5,7 @@
  */
 import { crashIfReached } from '../../common/crash.js';
 import { ValidationError } from '../../common/errors.js';
+import { shown } from '../../common/shown.js';
 import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
@@ -140,7 +141,7 @@ function planHeader(headers: string[], options: ImportOptions): PlannedHeader {
   const plan = planColumns(headers, preset, options.maps);
   // Rows are matched to customers by e-mail, or by the former platform's id (customers without e-mail).
   if (!plan.fields.some((f) => f[0].target === 'email' || f[0].target === 'source_id')) {
-    throw new HeaderError(`line 1: no e-mail column in the header (${headers.map((h) => `"${h}"`).join(', ')})`, [
+    throw new HeaderError(`line 1: no e-mail column in the header (${quotedHeaders(headers)})`, [
       `The ${preset.name} preset reads the e-mail from ${preset.import.filter((c) => c.target === 'email').map((c) => `"${c.header}"`).join(' or ')}.`,
       "Name the column with --map 'Your Header=email', or choose another --preset.",
     ]);
@@ -150,9 +151,15 @@ function planHeader(headers: string[], options: ImportOptions): PlannedHeader {
   return { chosen, plan };
 }
 
+/** A header's columns for a message: the first few, each cut if huge, so a 1 MB header is not echoed whole. */
+function quotedHeaders(headers: string[]): string {
+  const first = headers.slice(0, 20).map((h) => `"${shown(h)}"`).join(', ');
+  return headers.length > 20 ? `${first}, ... (${headers.length} columns)` : first;
+}
+
 /** Two columns giving one field: which, and how to keep one. */
 function clashError([a, b]: [ColumnPlan, ColumnPlan]): HeaderError {
-  const column = (c: ColumnPlan) => `column ${c.index + 1} "${c.header}"`;
+  const column = (c: ColumnPlan) => `column ${c.index + 1} "${shown(c.header)}"`;
   const same = headerKey(a.header) === headerKey(b.header);
   return new HeaderError(`line 1: ${column(a)} and ${column(b)} both give the ${a.target}; only one of them would be read`, [
     same ? 'Rename or remove one of the two columns in the file.' : `Keep one: --map '${b.header}=' ignores the second, --map '${a.header}=' the first.`,
@@ -386,7 +393,7 @@ function choosePreset(headers: string[], options: ImportOptions): { preset: Pres
   const found = detectPreset(headers);
   if (found) return { preset: found.preset, detected: true, recognised: found.recognised };
   if (options.maps.some((m) => m.target === 'email')) return { preset: PRESETS.native, detected: false, recognised: 0 };
-  throw new HeaderError(`line 1: no preset recognises this header (${headers.map((h) => `"${h}"`).join(', ')})`, [
+  throw new HeaderError(`line 1: no preset recognises this header (${quotedHeaders(headers)})`, [
     "Name the e-mail column (and others) with --map 'Header=field', or choose a --preset.",
   ]);
 }

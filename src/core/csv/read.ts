@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { finished } from 'node:stream/promises';
 import { ValidationError } from '../../common/errors.js';
+import { SHOWN_MAX, shown } from '../../common/shown.js';
 import { completeUtf8, detectDelimiter, detectEncoding, type Encoding } from './text.js';
 
 export interface RecordBatch {
@@ -35,6 +36,12 @@ function syntaxError(error: unknown, lastEnd: number): CsvSyntaxError {
   const from = lastEnd + 1;
   const to = Math.max(from, e.lines ?? from);
   const lines = from === to ? `line ${from}` : `lines ${from} to ${to}`;
+  if (e.code === 'CSV_MAX_RECORD_SIZE') {
+    return new CsvSyntaxError(from, to, `line ${from}: a row (or a value in it) is longer than ${megabytes(MAX_RECORD_BYTES)}, so ${lines} cannot be read`, [
+      'No customer has a value that long: a quote may open a value that is never closed, or the lines may not end in line breaks.',
+      'Check the file around that line, or export it again as CSV.',
+    ]);
+  }
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
     return new CsvSyntaxError(from, to, `line ${from}: a quoted value starts here and is never closed, so ${lines} cannot be read`, [
       'A value holding the delimiter, a quote or a line break must be in double quotes, with its own quotes doubled ("").',
@@ -42,6 +49,41 @@ function syntaxError(error: unknown, lastEnd: number): CsvSyntaxError {
     ]);
   }
   return new CsvSyntaxError(from, to, `${lines}: the CSV cannot be read (${e.message ?? String(error)})`);
+}
+
+/** Longest header line read: real headers are a few KB; a longer one is not a CSV header (or has no line breaks). */
+export const MAX_HEADER_CHARS = 1 << 20;
+/** Longest row read (so longest value): far above any real customer's, far below what exhausts memory. */
+export const MAX_RECORD_BYTES = 10 << 20;
+
+/**
+ * The text up to the end of the header line (the delimiter comes from it), and no more than MAX_HEADER_CHARS
+ * of it: each chunk is searched once for a line break, so a file without one costs linear time.
+ */
+async function readHeaderLine(chunks: AsyncIterator<string>): Promise<string> {
+  const parts: string[] = [];
+  let length = 0;
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) break;
+    parts.push(next.value);
+    const end = next.value.search(/[\r\n]/);
+    if (end >= 0 && length + end <= MAX_HEADER_CHARS) break;
+    length += next.value.length;
+    if (length > MAX_HEADER_CHARS) throw headerTooLong(parts.join('').slice(0, SHOWN_MAX + 1));
+  }
+  return parts.join('');
+}
+
+function headerTooLong(start: string): ValidationError {
+  return new ValidationError(`line 1: the header line is longer than ${megabytes(MAX_HEADER_CHARS)} (it starts "${shown(start)}")`, [
+    'A CSV file starts with a short header line naming its columns, e.g. "email,first_name,last_name", then one line per customer.',
+    'Is this a CSV file? If it is, its lines may not end in line breaks: export it again as CSV.',
+  ]);
+}
+
+function megabytes(n: number): string {
+  return `${n / (1 << 20)} MB`;
 }
 
 export interface ReadOptions {
@@ -56,20 +98,14 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
   let misread = false;
   const chunks = decode(source, options.encoding, (e) => (encoding = e), (n) => (bytes += n), () => (misread = true))[Symbol.asyncIterator]();
 
-  // The delimiter comes from the header line, so read up to its end before the parser starts.
-  let first = '';
-  while (!/[\r\n]/.test(first)) {
-    const next = await chunks.next();
-    if (next.done) break;
-    first += next.value;
-  }
+  const first = await readHeaderLine(chunks);
   const delimiter = options.delimiter === 'auto' ? detectDelimiter(first.split(/\r?\n|\r/)[0]) : options.delimiter;
 
   let records: [string[], number][] = [];
   let lastEnd = 0;
   // Records are collected inside the parser's on_record: no stream hop per record.
   const parser = parse({
-    delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true,
+    delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES,
     on_record: (record: string[], context: { lines: number }) => {
       records.push([record, context.lines]);
       lastEnd = context.lines;
