@@ -694,3 +694,40 @@ describe('huge lines (issue 9, point 17)', () => {
     expect(r.stderr.length).toBeLessThan(3000);
   });
 });
+
+describe('mixed encodings (issue 9, point 18)', () => {
+  // Over 256 KiB of plain rows (a file's first chunk), so that the encoding is chosen before the lines that follow them.
+  const plain = () => Array.from({ length: 12000 }, (_, i) => `p${i}@example.com,Plain\n`).join('');
+
+  it('Windows-1252 accents after a UTF-8 start: those rows rejected at their line, naming --encoding', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'late-1252.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from(`email,first_name\n${plain()}`), Buffer.from('helene@example.fr,H\xe9l\xe8ne\n', 'latin1')]));
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 12002, column "first_name", value "H\ufffdl\ufffdne": the text is not valid utf-8; pass --encoding windows-1252');
+    expect(r.stderr).toContain('line 12002 is the first with a byte that is not UTF-8 (0xE9');
+  });
+
+  it('UTF-8 accents, then Windows-1252 ones: the file is said to mix encodings, with both lines', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'mixed.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from(`email,first_name\nzoe@example.com,Zoë\n${plain()}`), Buffer.from('helene@example.fr,H\xe9l\xe8ne\n', 'latin1')]));
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 12003, column "first_name"');
+    expect(r.stderr).toContain('the file mixes encodings, line 12003 is the first with a byte that is not UTF-8 (0xE9');
+    expect(r.stderr).toContain('but line 2 has UTF-8 accents; save the file again in one encoding (UTF-8)');
+  });
+
+  it('UTF-8 accents after a Windows-1252 start: a warning names the line and what they read as', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'late-utf8.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from('email,first_name\nhelene@example.fr,H\xe9l\xe8ne\n', 'latin1'), Buffer.from(`${plain()}zoe@example.com,Zoë\n`)]));
+    const r = await s.cli('import', file, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ encoding: 'windows-1252', created: 12002 });
+    expect(r.stderr).toContain('warning: line 12003: the file was read as windows-1252, but this line holds "Ã«", which is how UTF-8 "ë" reads in it');
+    expect(r.stderr).toContain('pass --encoding utf-8');
+  });
+});

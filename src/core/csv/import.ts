@@ -12,7 +12,7 @@ import { type DateOrder, parseSlashDate } from '../values.js';
 import { AddressRows, type RowEntry } from './addresses.js';
 import { cellOf, clashingColumns, type ColumnPlan, DateReader, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
 import { detectPreset, headerKey, type ImportTarget, platformOf, type Preset, PRESETS, type PresetName } from './presets.js';
-import { CsvSyntaxError, type RecordBatch } from './read.js';
+import { CsvSyntaxError, type EncodingNote, type RecordBatch } from './read.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
 import { delimiterName, type Encoding } from './text.js';
 
@@ -193,6 +193,8 @@ class ImportRun {
   private readonly addresses: AddressRows<PendingDate[]> | undefined;
   private readonly platform: string | null;
   private misread = false;
+  private note: EncodingNote = {};
+  private warnedMixed = false;
   private readonly dates: DateReader;
   /** Rows whose dates were read before the file said day-first or month-first. */
   private readonly undecided: (PendingDate & { line: number; id: number })[] = [];
@@ -238,6 +240,15 @@ class ImportRun {
 
   read(batch: RecordBatch): void {
     this.misread = batch.misread;
+    this.note = batch.note;
+    const mixed = batch.note.utf8In1252;
+    if (mixed && !this.warnedMixed) {
+      this.warnedMixed = true;
+      this.summary.warnings.push(
+        `line ${mixed.line}: the file was read as ${this.summary.encoding}, but this line holds "${mixed.read}", which is how UTF-8 "${mixed.meant}" reads in it; ` +
+          'if accents from here look wrong, the file mixes encodings: save it again in one encoding (or pass --encoding utf-8 if it is all UTF-8) and import again',
+      );
+    }
     this.bytes = batch.bytes;
     for (const [record, lines] of batch.records) this.onRecord(record, lines);
     this.options.onProgress?.(this.rows, this.bytes);
@@ -334,9 +345,20 @@ class ImportRun {
     }
     const garbled = this.misread ? record.findIndex((cell) => cell.includes('\ufffd')) : -1;
     if (garbled >= 0) {
-      problems.push({ column: headers[garbled] ?? `(column ${garbled + 1})`, value: record[garbled], reason: `the text is not valid ${this.summary.encoding}; pass --encoding windows-1252 (or the file's encoding)` });
+      problems.push({ column: headers[garbled] ?? `(column ${garbled + 1})`, value: record[garbled], reason: this.misreadReason() });
     }
     return problems;
+  }
+
+  /** Why a row holding U+FFFD was misread: where bytes of another encoding start, and whether the file mixes two. */
+  private misreadReason(): string {
+    const bad = this.note.notUtf8;
+    const start = `the text is not valid ${this.summary.encoding}`;
+    if (!bad) return `${start}; pass --encoding windows-1252 (or the file's encoding)`;
+    const seen = `line ${bad.line} is the first with a byte that is not UTF-8 (0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}, as Windows-1252 writes accents)`;
+    if (bad.utf8Line === undefined) return `${start}; pass --encoding windows-1252 (or the file's encoding): ${seen}`;
+    return `${start}: the file mixes encodings, ${seen} but line ${bad.utf8Line} has UTF-8 accents; ` +
+      'save the file again in one encoding (UTF-8) and import again, or pass --encoding windows-1252 if the UTF-8 lines may read wrong';
   }
 
   /** Lines the parser could not read: one rejection reported for them all, each line counted as a row. */

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { finished } from 'node:stream/promises';
 import { ValidationError } from '../../common/errors.js';
 import { SHOWN_MAX, shown } from '../../common/shown.js';
-import { completeUtf8, detectDelimiter, detectEncoding, type Encoding } from './text.js';
+import { completeUtf8, countLines, detectDelimiter, detectEncoding, type Encoding, firstInvalidUtf8, firstUtf8Multibyte } from './text.js';
 
 export interface RecordBatch {
   /** Each record with the number of the line it ends on. */
@@ -18,6 +18,16 @@ export interface RecordBatch {
   bytes: number;
   /** Whether bytes that are not valid in the encoding were met so far (U+FFFD in a record is then a misreading). */
   misread: boolean;
+  /** What the bytes said so far about the encoding, beyond the start it was chosen on. */
+  note: EncodingNote;
+}
+
+/** Evidence of another encoding further in the file, each with its line. */
+export interface EncodingNote {
+  /** In a file read as UTF-8: the first line with a byte that is not UTF-8, and a line before it with UTF-8 accents. */
+  notUtf8?: { line: number; byte: number; utf8Line?: number };
+  /** In a file read as Windows-1252: the first line with a UTF-8 accent, as it reads (e.g. "Ã©") and as it was meant ("é"). */
+  utf8In1252?: { line: number; read: string; meant: string };
 }
 
 /**
@@ -95,8 +105,8 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
   const { parse } = await import('csv-parse');
   let encoding: Encoding = 'utf-8';
   let bytes = 0;
-  let misread = false;
-  const chunks = decode(source, options.encoding, (e) => (encoding = e), (n) => (bytes += n), () => (misread = true))[Symbol.asyncIterator]();
+  let note: EncodingNote = {};
+  const chunks = decode(source, options.encoding, (e) => (encoding = e), (n) => (bytes += n), (n) => (note = n))[Symbol.asyncIterator]();
 
   const first = await readHeaderLine(chunks);
   const delimiter = options.delimiter === 'auto' ? detectDelimiter(first.split(/\r?\n|\r/)[0]) : options.delimiter;
@@ -116,7 +126,7 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
   parser.on('error', (error) => (failed ??= error));
   parser.resume();
   const batch = (): RecordBatch => {
-    const out = { records, encoding, delimiter, bytes, misread };
+    const out = { records, encoding, delimiter, bytes, misread: note.notUtf8 !== undefined, note };
     records = [];
     return out;
   };
@@ -145,7 +155,7 @@ async function* decode(
   wanted: Encoding | 'auto',
   found: (e: Encoding) => void,
   counted: (n: number) => void,
-  invalid: () => void,
+  noted: (note: EncodingNote) => void,
 ): AsyncGenerator<string> {
   const iconv = (await import('iconv-lite')).default;
   const open = (sample: Buffer) => {
@@ -154,7 +164,9 @@ async function* decode(
     found(encoding);
     const decoder = iconv.getDecoder(encoding === 'windows-1252' ? 'win1252' : encoding);
     const skip = detected.bom && detected.encoding === encoding ? detected.bom : 0;
-    return { decoder: encoding === 'utf-8' ? checkingUtf8(decoder, invalid) : decoder, body: sample.subarray(skip) };
+    const watch = new EncodingWatch(encoding, (b) => iconv.decode(b, 'win1252'));
+    noted(watch.note);
+    return { decoder: watching(decoder, watch), body: sample.subarray(skip) };
   };
   let head: Buffer[] = [];
   let headBytes = 0;
@@ -185,27 +197,67 @@ async function* decode(
   if (tail) yield tail;
 }
 
-/**
- * Wraps a UTF-8 decoder to report bytes that are not UTF-8 (the decoder turns them into U+FFFD, which a
- * valid file may also contain): only then are rows holding U+FFFD rejected as misread.
- */
-function checkingUtf8(decoder: { write(b: Buffer): string; end(): string | undefined }, invalid: () => void) {
-  let carry = Buffer.alloc(0);
+/** A decoder that shows every byte to the watch first. */
+function watching(decoder: { write(b: Buffer): string; end(): string | undefined }, watch: EncodingWatch) {
   return {
     write(buf: Buffer): string {
-      const all = carry.length ? Buffer.concat([carry, buf]) : buf;
-      const complete = completeUtf8(all);
-      carry = Buffer.from(all.subarray(complete.length));
-      if (!isUtf8(complete)) invalid();
+      watch.see(buf);
       return decoder.write(buf);
     },
     end(): string | undefined {
-      if (carry.length) invalid();
+      watch.end();
       return decoder.end();
     },
   };
 }
 
+/**
+ * Watches the whole file for bytes of another encoding than the one chosen on its start, counting line feeds
+ * to say where: bytes that are not UTF-8 in a file read as UTF-8 (rows holding U+FFFD are then rejected as
+ * misread), and UTF-8 accents in a file read as Windows-1252 (they would read as "Ã©"). One pass, linear.
+ */
+class EncodingWatch {
+  readonly note: EncodingNote = {};
+  private line = 1;
+  private carry = Buffer.alloc(0);
+  private utf8Line: number | undefined;
+
+  constructor(private readonly encoding: Encoding, private readonly as1252: (b: Buffer) => string) {}
+
+  see(buf: Buffer): void {
+    if (this.note.notUtf8 || this.note.utf8In1252) return; // the first evidence is enough
+    if (this.encoding === 'utf-8') this.seeUtf8(buf);
+    else if (this.encoding === 'windows-1252') this.see1252(buf);
+  }
+
+  end(): void {
+    if (this.carry.length && !this.note.notUtf8) this.note.notUtf8 = { line: this.line, byte: this.carry[0], utf8Line: this.utf8Line };
+  }
+
+  private seeUtf8(buf: Buffer): void {
+    const all = this.carry.length ? Buffer.concat([this.carry, buf]) : buf;
+    const complete = completeUtf8(all); // a character cut between chunks is checked with the next one
+    this.carry = Buffer.from(all.subarray(complete.length));
+    const valid = isUtf8(complete);
+    const bad = valid ? complete.length : firstInvalidUtf8(complete);
+    if (this.utf8Line === undefined) {
+      const accent = firstUtf8Multibyte(complete.subarray(0, bad));
+      if (accent >= 0) this.utf8Line = this.line + countLines(complete, accent);
+    }
+    if (!valid) this.note.notUtf8 = { line: this.line + countLines(complete, bad), byte: complete[bad], utf8Line: this.utf8Line };
+    else this.line += countLines(complete, complete.length);
+  }
+
+  private see1252(buf: Buffer): void {
+    const accent = firstUtf8Multibyte(buf);
+    if (accent < 0) {
+      this.line += countLines(buf, buf.length);
+      return;
+    }
+    const bytes = buf.subarray(accent, accent + (buf[accent] < 0xe0 ? 2 : buf[accent] < 0xf0 ? 3 : 4));
+    this.note.utf8In1252 = { line: this.line + countLines(buf, accent), read: this.as1252(bytes), meant: bytes.toString('utf8') };
+  }
+}
 
 type WorkerMessage =
   | { type: 'batch'; batch: RecordBatch }
