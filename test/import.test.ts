@@ -648,3 +648,86 @@ describe('modes, duplicates, groups, mapping', () => {
     expect(isImportTarget('emial')).toBe(false);
   });
 });
+
+describe('huge lines (issue 9, point 17)', () => {
+  it('a header line over 1 MB is refused at once, quoting only its start', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'one-line.csv');
+    writeFileSync(file, 'email,' + 'x'.repeat(3 << 20));
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 1: the header line is longer than 1 MB (it starts "email,xxx');
+    expect(r.stderr).toContain('export it again as CSV');
+    expect(r.stderr.length).toBeLessThan(2000);
+  });
+
+  it('a value over 10 MB is refused with its line, never echoed', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'big-value.csv');
+    writeFileSync(file, `email,note\nann@example.com,Hi\nbob@example.com,"${'y'.repeat(11 << 20)}"\ncat@example.com,Hi\n`);
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 3: a row (or a value in it) is longer than 10 MB');
+    expect(r.stderr).not.toContain('yyyyyyyyyy');
+    expect(r.stderr.length).toBeLessThan(2000);
+  });
+
+  it('a header of thousands of columns is not echoed whole when no e-mail column is found', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'wide.csv');
+    const headers = Array.from({ length: 50_000 }, (_, i) => `col${i}`);
+    writeFileSync(file, `${headers.join(',')}\n${headers.map(() => 'v').join(',')}\n`);
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('"col0", "col1"');
+    expect(r.stderr).toContain('... (50000 columns)');
+    expect(r.stderr.length).toBeLessThan(3000);
+  });
+
+  it('import /dev/zero ends with the header limit, not out of memory', async () => {
+    if (!existsSync('/dev/zero')) return;
+    const s = storeCli();
+    const r = await spawnCli(['--db', s.db, 'import', '/dev/zero'], { timeoutMs: 15_000 });
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 1: the header line is longer than 1 MB (it starts "\\x00\\x00');
+    expect(r.stderr.length).toBeLessThan(3000);
+  });
+});
+
+describe('mixed encodings (issue 9, point 18)', () => {
+  // Over 256 KiB of plain rows (a file's first chunk), so that the encoding is chosen before the lines that follow them.
+  const plain = () => Array.from({ length: 12000 }, (_, i) => `p${i}@example.com,Plain\n`).join('');
+
+  it('Windows-1252 accents after a UTF-8 start: those rows rejected at their line, naming --encoding', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'late-1252.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from(`email,first_name\n${plain()}`), Buffer.from('helene@example.fr,H\xe9l\xe8ne\n', 'latin1')]));
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 12002, column "first_name", value "H\ufffdl\ufffdne": the text is not valid utf-8; pass --encoding windows-1252');
+    expect(r.stderr).toContain('line 12002 is the first with a byte that is not UTF-8 (0xE9');
+  });
+
+  it('UTF-8 accents, then Windows-1252 ones: the file is said to mix encodings, with both lines', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'mixed.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from(`email,first_name\nzoe@example.com,Zoë\n${plain()}`), Buffer.from('helene@example.fr,H\xe9l\xe8ne\n', 'latin1')]));
+    const r = await s.cli('import', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 12003, column "first_name"');
+    expect(r.stderr).toContain('the file mixes encodings, line 12003 is the first with a byte that is not UTF-8 (0xE9');
+    expect(r.stderr).toContain('but line 2 has UTF-8 accents; save the file again in one encoding (UTF-8)');
+  });
+
+  it('UTF-8 accents after a Windows-1252 start: a warning names the line and what they read as', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'late-utf8.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from('email,first_name\nhelene@example.fr,H\xe9l\xe8ne\n', 'latin1'), Buffer.from(`${plain()}zoe@example.com,Zoë\n`)]));
+    const r = await s.cli('import', file, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ encoding: 'windows-1252', created: 12002 });
+    expect(r.stderr).toContain('warning: line 12003: the file was read as windows-1252, but this line holds "Ã«", which is how UTF-8 "ë" reads in it');
+    expect(r.stderr).toContain('pass --encoding utf-8');
+  });
+});

@@ -227,7 +227,10 @@ function summaryText(s: ImportSummary, dryRun: boolean, skipInvalid: boolean): s
       (s.duplicates ? `, ${s.duplicates} repeated customers (merged into the earlier row)` : '') + '.',
     `Read as ${s.preset} preset, delimiter ${describeDelimiter(s.delimiter)}, encoding ${s.encoding}.`,
   ];
-  if (s.unknown_columns.length) lines.push(`Ignored unknown columns: ${s.unknown_columns.map((c) => `"${c}"`).join(', ')} (use --map 'Header=field' to read one).`);
+  if (s.unknown_columns.length) {
+    const more = s.unknown_columns.length > 20 ? `, ... (${s.unknown_columns.length} in all)` : '';
+    lines.push(`Ignored unknown columns: ${s.unknown_columns.slice(0, 20).map((c) => `"${shown(c)}"`).join(', ')}${more} (use --map 'Header=field' to read one).`);
+  }
   for (const w of s.warnings.slice(0, 20)) lines.push(`warning: ${w}.`);
   if (s.warnings.length > 20) lines.push(`... and ${s.warnings.length - 20} more warnings.`);
   if (s.skipped_addresses) {

@@ -5,13 +5,14 @@
  */
 import { crashIfReached } from '../../common/crash.js';
 import { ValidationError } from '../../common/errors.js';
+import { shown } from '../../common/shown.js';
 import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
 import { AddressRows, type RowEntry } from './addresses.js';
 import { cellOf, clashingColumns, type ColumnPlan, DateReader, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
 import { detectPreset, headerKey, type ImportTarget, platformOf, type Preset, PRESETS, type PresetName } from './presets.js';
-import { CsvSyntaxError, type RecordBatch } from './read.js';
+import { CsvSyntaxError, type EncodingNote, type RecordBatch } from './read.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
 import { delimiterName, type Encoding } from './text.js';
 
@@ -140,7 +141,7 @@ function planHeader(headers: string[], options: ImportOptions): PlannedHeader {
   const plan = planColumns(headers, preset, options.maps);
   // Rows are matched to customers by e-mail, or by the former platform's id (customers without e-mail).
   if (!plan.fields.some((f) => f[0].target === 'email' || f[0].target === 'source_id')) {
-    throw new HeaderError(`line 1: no e-mail column in the header (${headers.map((h) => `"${h}"`).join(', ')})`, [
+    throw new HeaderError(`line 1: no e-mail column in the header (${quotedHeaders(headers)})`, [
       `The ${preset.name} preset reads the e-mail from ${preset.import.filter((c) => c.target === 'email').map((c) => `"${c.header}"`).join(' or ')}.`,
       "Name the column with --map 'Your Header=email', or choose another --preset.",
     ]);
@@ -150,9 +151,15 @@ function planHeader(headers: string[], options: ImportOptions): PlannedHeader {
   return { chosen, plan };
 }
 
+/** A header's columns for a message: the first few, each cut if huge, so a 1 MB header is not echoed whole. */
+function quotedHeaders(headers: string[]): string {
+  const first = headers.slice(0, 20).map((h) => `"${shown(h)}"`).join(', ');
+  return headers.length > 20 ? `${first}, ... (${headers.length} columns)` : first;
+}
+
 /** Two columns giving one field: which, and how to keep one. */
 function clashError([a, b]: [ColumnPlan, ColumnPlan]): HeaderError {
-  const column = (c: ColumnPlan) => `column ${c.index + 1} "${c.header}"`;
+  const column = (c: ColumnPlan) => `column ${c.index + 1} "${shown(c.header)}"`;
   const same = headerKey(a.header) === headerKey(b.header);
   return new HeaderError(`line 1: ${column(a)} and ${column(b)} both give the ${a.target}; only one of them would be read`, [
     same ? 'Rename or remove one of the two columns in the file.' : `Keep one: --map '${b.header}=' ignores the second, --map '${a.header}=' the first.`,
@@ -186,6 +193,8 @@ class ImportRun {
   private readonly addresses: AddressRows<PendingDate[]> | undefined;
   private readonly platform: string | null;
   private misread = false;
+  private note: EncodingNote = {};
+  private warnedMixed = false;
   private readonly dates: DateReader;
   /** Rows whose dates were read before the file said day-first or month-first. */
   private readonly undecided: (PendingDate & { line: number; id: number })[] = [];
@@ -231,6 +240,15 @@ class ImportRun {
 
   read(batch: RecordBatch): void {
     this.misread = batch.misread;
+    this.note = batch.note;
+    const mixed = batch.note.utf8In1252;
+    if (mixed && !this.warnedMixed) {
+      this.warnedMixed = true;
+      this.summary.warnings.push(
+        `line ${mixed.line}: the file was read as ${this.summary.encoding}, but this line holds "${mixed.read}", which is how UTF-8 "${mixed.meant}" reads in it; ` +
+          'if accents from here look wrong, the file mixes encodings: save it again in one encoding (or pass --encoding utf-8 if it is all UTF-8) and import again',
+      );
+    }
     this.bytes = batch.bytes;
     for (const [record, lines] of batch.records) this.onRecord(record, lines);
     this.options.onProgress?.(this.rows, this.bytes);
@@ -327,9 +345,20 @@ class ImportRun {
     }
     const garbled = this.misread ? record.findIndex((cell) => cell.includes('\ufffd')) : -1;
     if (garbled >= 0) {
-      problems.push({ column: headers[garbled] ?? `(column ${garbled + 1})`, value: record[garbled], reason: `the text is not valid ${this.summary.encoding}; pass --encoding windows-1252 (or the file's encoding)` });
+      problems.push({ column: headers[garbled] ?? `(column ${garbled + 1})`, value: record[garbled], reason: this.misreadReason() });
     }
     return problems;
+  }
+
+  /** Why a row holding U+FFFD was misread: where bytes of another encoding start, and whether the file mixes two. */
+  private misreadReason(): string {
+    const bad = this.note.notUtf8;
+    const start = `the text is not valid ${this.summary.encoding}`;
+    if (!bad) return `${start}; pass --encoding windows-1252 (or the file's encoding)`;
+    const seen = `line ${bad.line} is the first with a byte that is not UTF-8 (0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}, as Windows-1252 writes accents)`;
+    if (bad.utf8Line === undefined) return `${start}; pass --encoding windows-1252 (or the file's encoding): ${seen}`;
+    return `${start}: the file mixes encodings, ${seen} but line ${bad.utf8Line} has UTF-8 accents; ` +
+      'save the file again in one encoding (UTF-8) and import again, or pass --encoding windows-1252 if the UTF-8 lines may read wrong';
   }
 
   /** Lines the parser could not read: one rejection reported for them all, each line counted as a row. */
@@ -386,7 +415,7 @@ function choosePreset(headers: string[], options: ImportOptions): { preset: Pres
   const found = detectPreset(headers);
   if (found) return { preset: found.preset, detected: true, recognised: found.recognised };
   if (options.maps.some((m) => m.target === 'email')) return { preset: PRESETS.native, detected: false, recognised: 0 };
-  throw new HeaderError(`line 1: no preset recognises this header (${headers.map((h) => `"${h}"`).join(', ')})`, [
+  throw new HeaderError(`line 1: no preset recognises this header (${quotedHeaders(headers)})`, [
     "Name the e-mail column (and others) with --map 'Header=field', or choose a --preset.",
   ]);
 }

@@ -6,7 +6,8 @@
 import { isUtf8 } from 'node:buffer';
 import { finished } from 'node:stream/promises';
 import { ValidationError } from '../../common/errors.js';
-import { completeUtf8, detectDelimiter, detectEncoding, type Encoding } from './text.js';
+import { SHOWN_MAX, shown } from '../../common/shown.js';
+import { completeUtf8, countLines, detectDelimiter, detectEncoding, type Encoding, firstInvalidUtf8, firstUtf8Multibyte } from './text.js';
 
 export interface RecordBatch {
   /** Each record with the number of the line it ends on. */
@@ -17,6 +18,16 @@ export interface RecordBatch {
   bytes: number;
   /** Whether bytes that are not valid in the encoding were met so far (U+FFFD in a record is then a misreading). */
   misread: boolean;
+  /** What the bytes said so far about the encoding, beyond the start it was chosen on. */
+  note: EncodingNote;
+}
+
+/** Evidence of another encoding further in the file, each with its line. */
+export interface EncodingNote {
+  /** In a file read as UTF-8: the first line with a byte that is not UTF-8, and a line before it with UTF-8 accents. */
+  notUtf8?: { line: number; byte: number; utf8Line?: number };
+  /** In a file read as Windows-1252: the first line with a UTF-8 accent, as it reads (e.g. "Ã©") and as it was meant ("é"). */
+  utf8In1252?: { line: number; read: string; meant: string };
 }
 
 /**
@@ -35,6 +46,12 @@ function syntaxError(error: unknown, lastEnd: number): CsvSyntaxError {
   const from = lastEnd + 1;
   const to = Math.max(from, e.lines ?? from);
   const lines = from === to ? `line ${from}` : `lines ${from} to ${to}`;
+  if (e.code === 'CSV_MAX_RECORD_SIZE') {
+    return new CsvSyntaxError(from, to, `line ${from}: a row (or a value in it) is longer than ${megabytes(MAX_RECORD_BYTES)}, so ${lines} cannot be read`, [
+      'No customer has a value that long: a quote may open a value that is never closed, or the lines may not end in line breaks.',
+      'Check the file around that line, or export it again as CSV.',
+    ]);
+  }
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
     return new CsvSyntaxError(from, to, `line ${from}: a quoted value starts here and is never closed, so ${lines} cannot be read`, [
       'A value holding the delimiter, a quote or a line break must be in double quotes, with its own quotes doubled ("").',
@@ -42,6 +59,41 @@ function syntaxError(error: unknown, lastEnd: number): CsvSyntaxError {
     ]);
   }
   return new CsvSyntaxError(from, to, `${lines}: the CSV cannot be read (${e.message ?? String(error)})`);
+}
+
+/** Longest header line read: real headers are a few KB; a longer one is not a CSV header (or has no line breaks). */
+export const MAX_HEADER_CHARS = 1 << 20;
+/** Longest row read (so longest value): far above any real customer's, far below what exhausts memory. */
+export const MAX_RECORD_BYTES = 10 << 20;
+
+/**
+ * The text up to the end of the header line (the delimiter comes from it), and no more than MAX_HEADER_CHARS
+ * of it: each chunk is searched once for a line break, so a file without one costs linear time.
+ */
+async function readHeaderLine(chunks: AsyncIterator<string>): Promise<string> {
+  const parts: string[] = [];
+  let length = 0;
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) break;
+    parts.push(next.value);
+    const end = next.value.search(/[\r\n]/);
+    if (end >= 0 && length + end <= MAX_HEADER_CHARS) break;
+    length += next.value.length;
+    if (length > MAX_HEADER_CHARS) throw headerTooLong(parts.join('').slice(0, SHOWN_MAX + 1));
+  }
+  return parts.join('');
+}
+
+function headerTooLong(start: string): ValidationError {
+  return new ValidationError(`line 1: the header line is longer than ${megabytes(MAX_HEADER_CHARS)} (it starts "${shown(start)}")`, [
+    'A CSV file starts with a short header line naming its columns, e.g. "email,first_name,last_name", then one line per customer.',
+    'Is this a CSV file? If it is, its lines may not end in line breaks: export it again as CSV.',
+  ]);
+}
+
+function megabytes(n: number): string {
+  return `${n / (1 << 20)} MB`;
 }
 
 export interface ReadOptions {
@@ -53,23 +105,17 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
   const { parse } = await import('csv-parse');
   let encoding: Encoding = 'utf-8';
   let bytes = 0;
-  let misread = false;
-  const chunks = decode(source, options.encoding, (e) => (encoding = e), (n) => (bytes += n), () => (misread = true))[Symbol.asyncIterator]();
+  let note: EncodingNote = {};
+  const chunks = decode(source, options.encoding, (e) => (encoding = e), (n) => (bytes += n), (n) => (note = n))[Symbol.asyncIterator]();
 
-  // The delimiter comes from the header line, so read up to its end before the parser starts.
-  let first = '';
-  while (!/[\r\n]/.test(first)) {
-    const next = await chunks.next();
-    if (next.done) break;
-    first += next.value;
-  }
+  const first = await readHeaderLine(chunks);
   const delimiter = options.delimiter === 'auto' ? detectDelimiter(first.split(/\r?\n|\r/)[0]) : options.delimiter;
 
   let records: [string[], number][] = [];
   let lastEnd = 0;
   // Records are collected inside the parser's on_record: no stream hop per record.
   const parser = parse({
-    delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true,
+    delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES,
     on_record: (record: string[], context: { lines: number }) => {
       records.push([record, context.lines]);
       lastEnd = context.lines;
@@ -80,7 +126,7 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
   parser.on('error', (error) => (failed ??= error));
   parser.resume();
   const batch = (): RecordBatch => {
-    const out = { records, encoding, delimiter, bytes, misread };
+    const out = { records, encoding, delimiter, bytes, misread: note.notUtf8 !== undefined, note };
     records = [];
     return out;
   };
@@ -109,7 +155,7 @@ async function* decode(
   wanted: Encoding | 'auto',
   found: (e: Encoding) => void,
   counted: (n: number) => void,
-  invalid: () => void,
+  noted: (note: EncodingNote) => void,
 ): AsyncGenerator<string> {
   const iconv = (await import('iconv-lite')).default;
   const open = (sample: Buffer) => {
@@ -118,7 +164,9 @@ async function* decode(
     found(encoding);
     const decoder = iconv.getDecoder(encoding === 'windows-1252' ? 'win1252' : encoding);
     const skip = detected.bom && detected.encoding === encoding ? detected.bom : 0;
-    return { decoder: encoding === 'utf-8' ? checkingUtf8(decoder, invalid) : decoder, body: sample.subarray(skip) };
+    const watch = new EncodingWatch(encoding, (b) => iconv.decode(b, 'win1252'));
+    noted(watch.note);
+    return { decoder: watching(decoder, watch), body: sample.subarray(skip) };
   };
   let head: Buffer[] = [];
   let headBytes = 0;
@@ -149,27 +197,67 @@ async function* decode(
   if (tail) yield tail;
 }
 
-/**
- * Wraps a UTF-8 decoder to report bytes that are not UTF-8 (the decoder turns them into U+FFFD, which a
- * valid file may also contain): only then are rows holding U+FFFD rejected as misread.
- */
-function checkingUtf8(decoder: { write(b: Buffer): string; end(): string | undefined }, invalid: () => void) {
-  let carry = Buffer.alloc(0);
+/** A decoder that shows every byte to the watch first. */
+function watching(decoder: { write(b: Buffer): string; end(): string | undefined }, watch: EncodingWatch) {
   return {
     write(buf: Buffer): string {
-      const all = carry.length ? Buffer.concat([carry, buf]) : buf;
-      const complete = completeUtf8(all);
-      carry = Buffer.from(all.subarray(complete.length));
-      if (!isUtf8(complete)) invalid();
+      watch.see(buf);
       return decoder.write(buf);
     },
     end(): string | undefined {
-      if (carry.length) invalid();
+      watch.end();
       return decoder.end();
     },
   };
 }
 
+/**
+ * Watches the whole file for bytes of another encoding than the one chosen on its start, counting line feeds
+ * to say where: bytes that are not UTF-8 in a file read as UTF-8 (rows holding U+FFFD are then rejected as
+ * misread), and UTF-8 accents in a file read as Windows-1252 (they would read as "Ã©"). One pass, linear.
+ */
+class EncodingWatch {
+  readonly note: EncodingNote = {};
+  private line = 1;
+  private carry = Buffer.alloc(0);
+  private utf8Line: number | undefined;
+
+  constructor(private readonly encoding: Encoding, private readonly as1252: (b: Buffer) => string) {}
+
+  see(buf: Buffer): void {
+    if (this.note.notUtf8 || this.note.utf8In1252) return; // the first evidence is enough
+    if (this.encoding === 'utf-8') this.seeUtf8(buf);
+    else if (this.encoding === 'windows-1252') this.see1252(buf);
+  }
+
+  end(): void {
+    if (this.carry.length && !this.note.notUtf8) this.note.notUtf8 = { line: this.line, byte: this.carry[0], utf8Line: this.utf8Line };
+  }
+
+  private seeUtf8(buf: Buffer): void {
+    const all = this.carry.length ? Buffer.concat([this.carry, buf]) : buf;
+    const complete = completeUtf8(all); // a character cut between chunks is checked with the next one
+    this.carry = Buffer.from(all.subarray(complete.length));
+    const valid = isUtf8(complete);
+    const bad = valid ? complete.length : firstInvalidUtf8(complete);
+    if (this.utf8Line === undefined) {
+      const accent = firstUtf8Multibyte(complete.subarray(0, bad));
+      if (accent >= 0) this.utf8Line = this.line + countLines(complete, accent);
+    }
+    if (!valid) this.note.notUtf8 = { line: this.line + countLines(complete, bad), byte: complete[bad], utf8Line: this.utf8Line };
+    else this.line += countLines(complete, complete.length);
+  }
+
+  private see1252(buf: Buffer): void {
+    const accent = firstUtf8Multibyte(buf);
+    if (accent < 0) {
+      this.line += countLines(buf, buf.length);
+      return;
+    }
+    const bytes = buf.subarray(accent, accent + (buf[accent] < 0xe0 ? 2 : buf[accent] < 0xf0 ? 3 : 4));
+    this.note.utf8In1252 = { line: this.line + countLines(buf, accent), read: this.as1252(bytes), meant: bytes.toString('utf8') };
+  }
+}
 
 type WorkerMessage =
   | { type: 'batch'; batch: RecordBatch }

@@ -146,3 +146,40 @@ export async function encoderFor(encoding: Encoding): Promise<TextEncoder> {
   const name = encoding === 'windows-1252' ? 'win1252' : encoding;
   return { bom: encoding === 'windows-1252' ? Buffer.alloc(0) : iconv.encode('\ufeff', name), encode: (text) => iconv.encode(text, name) };
 }
+
+/** How many line feeds the bytes hold before `end`. */
+export function countLines(buf: Buffer, end: number): number {
+  let n = 0;
+  for (let at = buf.indexOf(10); at >= 0 && at < end; at = buf.indexOf(10, at + 1)) n++;
+  return n;
+}
+
+/** Bytes a UTF-8 lead byte starts (0 when it starts none). */
+function utf8Length(byte: number): number {
+  return byte < 0x80 ? 1 : byte < 0xc2 ? 0 : byte < 0xe0 ? 2 : byte < 0xf0 ? 3 : byte < 0xf5 ? 4 : 0;
+}
+
+function continues(buf: Buffer, at: number, length: number): boolean {
+  if (at + length > buf.length) return false;
+  for (let i = 1; i < length; i++) if ((buf[at + i] & 0xc0) !== 0x80) return false;
+  return true;
+}
+
+/** Where the first UTF-8 character of more than one byte is (an accent written as UTF-8), or -1. */
+export function firstUtf8Multibyte(buf: Buffer): number {
+  for (let at = 0; at < buf.length; at++) {
+    const length = buf[at] < 0xc2 ? 1 : utf8Length(buf[at]);
+    if (length > 1 && continues(buf, at, length)) return at;
+  }
+  return -1;
+}
+
+/** Where the first byte that is not UTF-8 is (0 when only a finer rule, such as an overlong form, is broken). */
+export function firstInvalidUtf8(buf: Buffer): number {
+  for (let at = 0; at < buf.length; ) {
+    const length = utf8Length(buf[at]);
+    if (length === 0 || !continues(buf, at, length)) return at;
+    at += length;
+  }
+  return 0;
+}
