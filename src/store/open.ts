@@ -160,9 +160,10 @@ function storeOver(db: Db, path: string, writer: { command: string; timeout: num
     path,
     write<T>(fn: () => T | Rollback<T>): T {
       writable();
+      const outer = !db.inTransaction; // a write nested in another (a savepoint) leaves the note to the outer one
       try {
         return db.transaction(() => {
-          writeWriterNote(path, writer.command);
+          if (outer) writeWriterNote(path, writer.command);
           const result = fn();
           if (result instanceof Rollback) throw result;
           return result;
@@ -171,7 +172,7 @@ function storeOver(db: Db, path: string, writer: { command: string; timeout: num
         if (error instanceof Rollback) return error.result as T;
         throw busyError(path, error, writer.timeout);
       } finally {
-        removeWriterNote(path);
+        if (outer) removeWriterNote(path);
       }
     },
     async writeAsync<T>(fn: () => Promise<T | Rollback<T>>): Promise<T> {
