@@ -17,6 +17,8 @@ export interface GlobalOptions {
 export class Context {
   global: GlobalOptions = { color: true, input: true };
   private opened: Store | undefined;
+  /** The running command for the writer's note: names and flags only (describeCommand). */
+  command = 'customers';
 
   constructor(readonly io: Io) {}
 
@@ -35,6 +37,8 @@ export class Context {
     this.opened = openStore(this.storePath, {
       create: options.create,
       onCreate: (path) => this.say(`Created a new store at ${path}`),
+      command: this.command,
+      busyTimeoutMs: testBusyTimeout(this.io.env),
     });
     return this.opened;
   }
@@ -60,3 +64,21 @@ export class Context {
   }
 }
 
+
+/**
+ * CUSTOMERS_TEST_BUSY_TIMEOUT_MS: how long to wait for another writer, instead of 30 s. For tests only
+ * (a test of the "being written by" message must not wait 30 s).
+ */
+function testBusyTimeout(env: Io['env']): number | undefined {
+  const ms = Number(env.CUSTOMERS_TEST_BUSY_TIMEOUT_MS);
+  return env.CUSTOMERS_TEST_BUSY_TIMEOUT_MS && Number.isInteger(ms) && ms >= 0 ? ms : undefined;
+}
+
+/**
+ * "customers import --json": the command's names and the names of its flags, never a value (a value may be
+ * an SMTP URL with its password, or a customer's e-mail), for the note that says who is writing the store.
+ */
+export function describeCommand(names: readonly string[], argv: readonly string[]): string {
+  const flags = argv.map((arg) => arg.split('=')[0]).filter((arg) => /^(--[A-Za-z][\w-]*|-[A-Za-z])$/.test(arg));
+  return ['customers', ...names, ...flags].join(' ');
+}

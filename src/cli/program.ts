@@ -1,7 +1,7 @@
 /** A fresh commander program per run: no state survives between runs of main() (or tests). */
 import { escapeControls } from '../common/shown.js';
 import { Command, Option } from 'commander';
-import type { Context } from './context.js';
+import { type Context, describeCommand } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerCustomerCommands } from './commands/customer.js';
 import { registerDbCommands } from './commands/db.js';
@@ -70,6 +70,9 @@ Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, CUSTOMERS_SMTP_URL, CUSTO
     )
     .hook('preAction', (_program, action) => {
       ctx.global = action.optsWithGlobals() as Context['global'];
+      const names: string[] = [];
+      for (let c: Command | null = action; c?.parent; c = c.parent) names.unshift(c.name());
+      ctx.command = describeCommand(names, argv);
     });
 
   const name = commandName(argv);

@@ -5,12 +5,15 @@
 import { closeSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import { ConflictError } from '../common/errors.js';
 import type { Db, Store } from '../store/open.js';
+import { assertSound, integrityProblems } from '../store/integrity.js';
 import { indexMismatches, rebuildSearchIndex } from '../store/search-index.js';
 import { FIELDS, IDENTITY_COLUMNS } from './fields.js';
 
 export interface CheckResult {
   problems: string[];
   customers: number;
+  /** SQLite found the file itself damaged: the problems are its report, and a backup must be restored. */
+  damaged: boolean;
 }
 
 /** Text columns (the e-mail has its own check), where no value is NULL, never ''. */
@@ -35,11 +38,10 @@ const INVARIANTS: readonly [string, string][] = [
 ];
 
 export function checkStore(db: Db): CheckResult {
+  // On a damaged file the queries below would fail with SQLite's bare "malformed": its own report says where.
+  const damage = integrityProblems(db);
+  if (damage.length) return { problems: damage.map((line) => `SQLite integrity check: ${line}`), customers: 0, damaged: true };
   const problems: string[] = [];
-  const integrity = db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
-  if (!(integrity.length === 1 && integrity[0].integrity_check === 'ok')) {
-    problems.push(...integrity.slice(0, 20).map((r) => `SQLite integrity check: ${r.integrity_check}`));
-  }
   const foreign = db.pragma('foreign_key_check') as unknown[];
   if (foreign.length) problems.push(`${foreign.length} rows break a foreign key`);
   for (const [what, sql] of INVARIANTS) {
@@ -55,7 +57,7 @@ export function checkStore(db: Db): CheckResult {
     const wrong = indexMismatches(db);
     if (wrong) problems.push(`the search index holds ${wrong} customers otherwise than the table says (customers db reindex rebuilds it)`);
   }
-  return { problems, customers };
+  return { problems, customers, damaged: false };
 }
 
 /** Rebuilds the search index from the customers (after another program changed the file); returns how many. */
@@ -72,6 +74,8 @@ export function reindexStore(store: Store): number {
 export async function backupStore(store: Store, target: string, track: (path: string) => () => void = () => () => {}): Promise<void> {
   if (existsSync(target)) throw new ConflictError(`${target} already exists`, ['Choose a new file name, or remove the old one first.']);
   const partial = `${target}.partial-${process.pid}`;
+  // A copy of a damaged file is no backup (SQLite copies pages without reading them as tables).
+  assertSound(store.db, store.path, 'the backup');
   const untrack = track(partial);
   try {
     closeSync(openSync(partial, 'wx', 0o600));

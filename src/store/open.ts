@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,12 +7,14 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { NotFoundError, StoreError } from '../common/errors.js';
 import { foldText } from '../common/fold.js';
+import { RESTORE_ADVICE } from './integrity.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { describeWriter, removeWriterNote, writeWriterNote } from './writer-note.js';
 
 /** "CUST": marks a SQLite file as a customers store, so another program's database is never taken for one. */
 const APPLICATION_ID = 0x43555354;
 
-/** How long a writer waits for another process's write to finish before giving up. */
+/** How long a writer waits for another process's write to finish before giving up (tests pass less: busyTimeoutMs). */
 const BUSY_TIMEOUT_MS = 30_000;
 
 export type Db = Database.Database;
@@ -62,20 +64,26 @@ export interface OpenStoreOptions {
   create: boolean | 'scratch';
   /** Told when the file was created, so the CLI can say where. */
   onCreate?: (path: string) => void;
+  /** What is writing, for the writer's note (no argument values: they may hold passwords). */
+  command?: string;
+  /** How long to wait for another writer; BUSY_TIMEOUT_MS unless a test wants a short wait. */
+  busyTimeoutMs?: number;
 }
 
 /** Opens (or creates) a store: the one way in, so every connection has the same settings and SQL functions. */
 export function openStore(path: string, options: OpenStoreOptions): Store {
   if (options.create === 'scratch' && !existsSync(path)) return openScratchStore();
   const created = ensureFile(path, options.create === true);
+  const timeout = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+  if (!canWrite(path)) return openReadOnly(path, timeout);
   let db: Db;
   try {
     db = new Database(path, { fileMustExist: true, nativeBinding: nativeBinding() });
   } catch (error) {
-    throw storeError(path, error);
+    throw storeError(path, error, timeout);
   }
   try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`busy_timeout = ${timeout}`);
     checkIdentity(db, path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -86,30 +94,95 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     registerFunctions(db);
   } catch (error) {
     db.close();
-    throw storeError(path, error);
+    throw storeError(path, error, timeout);
   }
   if (created) options.onCreate?.(path);
-  return storeOver(db, path);
+  return storeOver(db, path, { command: options.command ?? 'customers', timeout });
 }
 
-function storeOver(db: Db, path: string): Store {
+/**
+ * Whether this user may write the store: the file, and the folder where SQLite keeps its -wal and -shm files
+ * (unless both exist and are writable). A reader who may not must not create them: files of another owner
+ * beside the store would make every later write of its owner fail.
+ */
+function canWrite(path: string): boolean {
+  const writable = (p: string) => {
+    try {
+      accessSync(p, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!writable(path)) return false;
+  return writable(dirname(path)) || (writable(`${path}-wal`) && writable(`${path}-shm`));
+}
+
+/**
+ * A store this user may only read. When its owner has it open (-wal and -shm exist) SQLite reads it in
+ * place, creating nothing; otherwise SQLite would create them, so a private copy is read instead (the
+ * main file holds every committed change when there is no -wal), removed on close.
+ */
+function openReadOnly(path: string, timeout: number): Store {
+  const inPlace = existsSync(`${path}-wal`) && existsSync(`${path}-shm`);
+  const dir = inPlace ? undefined : mkdtempSync(join(tmpdir(), 'customers-readonly-'));
+  const cleanUp = () => dir && rmSync(dir, { recursive: true, force: true });
+  let db: Db | undefined;
+  try {
+    const file = dir ? join(dir, 'store.db') : path;
+    if (dir) copyFileSync(path, file, constants.COPYFILE_FICLONE);
+    db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
+    db.pragma(`busy_timeout = ${timeout}`);
+    checkIdentity(db, path);
+    if ((db.pragma('user_version', { simple: true }) as number) < SCHEMA_VERSION) throw readOnlyError(path, 'upgrade it to this version of customers');
+    registerFunctions(db);
+  } catch (error) {
+    db?.close();
+    cleanUp();
+    throw storeError(path, error, timeout);
+  }
+  const store = storeOver(db, path, { command: '', timeout });
+  return { ...store, close: () => (store.close(), cleanUp()) };
+}
+
+function readOnlyError(path: string, doing: string): StoreError {
+  return new StoreError(`cannot ${doing}: ${path} is read-only for this user (the file or its folder is not writable)`, [
+    'Run the command as the owner of the store, or ask them to give you write access to the file and its folder.',
+  ]);
+}
+
+function storeOver(db: Db, path: string, writer: { command: string; timeout: number }): Store {
+  const writable = () => {
+    if (db.readonly) throw readOnlyError(path, 'change the store');
+  };
   return {
     db,
     path,
     write<T>(fn: () => T | Rollback<T>): T {
+      writable();
+      const outer = !db.inTransaction; // a write nested in another (a savepoint) leaves the note to the outer one
       try {
         return db.transaction(() => {
+          if (outer) writeWriterNote(path, writer.command);
           const result = fn();
           if (result instanceof Rollback) throw result;
           return result;
         }).immediate();
       } catch (error) {
         if (error instanceof Rollback) return error.result as T;
-        throw error;
+        throw busyError(path, error, writer.timeout);
+      } finally {
+        if (outer) removeWriterNote(path);
       }
     },
     async writeAsync<T>(fn: () => Promise<T | Rollback<T>>): Promise<T> {
-      db.exec('BEGIN IMMEDIATE');
+      writable();
+      try {
+        db.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        throw busyError(path, error, writer.timeout);
+      }
+      writeWriterNote(path, writer.command);
       try {
         const result = await fn();
         if (result instanceof Rollback) {
@@ -120,10 +193,20 @@ function storeOver(db: Db, path: string): Store {
         return result;
       } finally {
         if (db.inTransaction) db.exec('ROLLBACK');
+        removeWriterNote(path);
       }
     },
     close: () => db.close(),
   };
+}
+
+/** "database is locked" after the wait, said with who holds the store and what to do; other errors as they are. */
+function busyError(path: string, error: unknown, timeout: number): unknown {
+  if ((error as { code?: string }).code !== 'SQLITE_BUSY') return error;
+  const seconds = timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`;
+  return new StoreError(`${path} is being written by ${describeWriter(path)}; gave up after waiting ${seconds}`, [
+    'Wait for it to finish and run the command again.',
+  ]);
 }
 
 function openScratchStore(): Store {
@@ -158,11 +241,17 @@ function ensureFile(path: string, create: boolean): boolean {
       'A command that writes (customers add, customers import) creates it; or point --db or CUSTOMERS_DB at an existing store.',
     ]);
   }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     closeSync(openSync(path, 'wx', 0o600));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw new StoreError(`cannot create the store ${path}: its folder is not writable by this user`, [
+        'Pass --db (or set CUSTOMERS_DB) with a path in a folder of yours, or ask the folder\'s owner for write access.',
+      ]);
+    }
+    if (code !== 'EEXIST') throw error;
     return false; // another process created it first
   }
   chmodSync(path, 0o600); // the umask may have taken bits away; 0600 is what we promise
@@ -207,7 +296,7 @@ function migrate(db: Db): void {
   }).immediate();
 }
 
-function storeError(path: string, error: unknown): Error {
+function storeError(path: string, error: unknown, timeout: number): Error {
   if (error instanceof StoreError || error instanceof NotFoundError) return error;
   const code = (error as { code?: string }).code ?? '';
   if (code === 'SQLITE_NOTADB') {
@@ -216,15 +305,13 @@ function storeError(path: string, error: unknown): Error {
     ]);
   }
   if (code === 'SQLITE_CORRUPT') {
-    return new StoreError(`${path} is damaged (SQLite reports corruption)`, ['Restore it from a backup (customers db backup).']);
+    return new StoreError(`${path} is damaged (SQLite reports corruption)`, [RESTORE_ADVICE]);
   }
-  if (code === 'SQLITE_BUSY') {
-    return new StoreError(`${path} is locked by another process that has been writing for over ${BUSY_TIMEOUT_MS / 1000} s`, [
-      'Wait for it to finish and run the command again.',
+  if (code === 'SQLITE_BUSY') return busyError(path, error, timeout) as Error;
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EPERM') {
+    return new StoreError(`cannot open ${path}: permission denied (${(error as Error).message})`, [
+      'Run the command as the owner of the store, ask them for access to the file and its folder, or pass --db with a store of yours.',
     ]);
-  }
-  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'EACCES') {
-    return new StoreError(`cannot open ${path} for writing (${(error as Error).message})`, ['Check the file and folder permissions.']);
   }
   return error as Error;
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CustomersError } from '../../common/errors.js';
 import { backupStore, checkStore, reindexStore } from '../../core/maintenance.js';
+import { RESTORE_ADVICE } from '../../store/integrity.js';
 import type { Context } from '../context.js';
 import { removeIfInterrupted } from '../files.js';
 import { plural } from './selection.js';
@@ -23,7 +24,8 @@ export function registerDbCommands(program: Command, ctx: Context): void {
     .description("run SQLite's integrity check and the store's own invariants (exit 1 on a problem)")
     .action(async () => {
       const store = await ctx.store({ create: false });
-      const { problems, customers } = checkStore(store.db);
+      const { problems, customers, damaged } = checkStore(store.db);
+      if (damaged) throw new CheckFailed(`${store.path} is damaged: SQLite's integrity check reports`, [...problems, RESTORE_ADVICE]);
       if (problems.length) throw new CheckFailed(`${store.path} has ${plural(problems.length, 'problem')}`, problems);
       ctx.io.stdout.write(`ok: ${plural(customers, 'customer')}, no problems found\n`);
     });

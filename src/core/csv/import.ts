@@ -3,6 +3,7 @@
  * (columns.ts) and writes each row as it comes (row-writer.ts), all in one transaction. All or nothing by
  * default: if any row is rejected the transaction is rolled back and the store is as it was.
  */
+import { assertSound } from '../../store/integrity.js';
 import { crashIfReached } from '../../common/crash.js';
 import { ValidationError } from '../../common/errors.js';
 import { shown } from '../../common/shown.js';
@@ -99,6 +100,8 @@ export async function importCustomers(
     const headers = header[0].map((h) => h.trim());
     const planned = { headers, headerEnd: header[1], ...planHeader(headers, options) };
     const store = await openStore();
+    // Rows written onto a damaged file would be lost with it, or fail halfway with SQLite's bare message.
+    assertSound(store.db, store.path, 'the import');
     return await withImportCache(store, () =>
       store.writeAsync(async () => {
         // Read inside the transaction: another writer may have added customers or groups meanwhile.

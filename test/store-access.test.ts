@@ -1,0 +1,141 @@
+/** The store when it cannot be used as usual: read-only for this user, damaged, or being written by another process. */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { describeCommand } from '../src/cli/context.js';
+import { openStore } from '../src/store/open.js';
+import { BIN, spawnCli } from './helpers/spawn-cli.js';
+import { storeCli, tempDir } from './helpers/run-cli.js';
+
+/** A CSV of n customers. */
+function customersCsv(dir: string, n: number, name = 'customers.csv'): string {
+  const file = join(dir, name);
+  const rows = Array.from({ length: n }, (_, i) => `person${i}@example.com,First${i},Last${i},Company number ${i}`);
+  writeFileSync(file, 'email,first_name,last_name,company\n' + rows.join('\n') + '\n');
+  return file;
+}
+
+describe('a store this user may only read (issue 9, point 14)', () => {
+  // Root ignores file modes: as root the commands run as nobody, on a store root owns (0644 in a 0755 folder);
+  // as anyone else they run as themselves on a store made read-only (0444 in a 0555 folder).
+  const root = process.getuid?.() === 0;
+  const asReader = (db: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], {
+      env: { PATH: process.env.PATH, HOME: '/nonexistent-home' },
+      encoding: 'utf8',
+      ...(root ? { uid: 65534, gid: 65534 } : {}),
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const lockDown = (dir: string, db: string) => {
+    chmodSync(db, root ? 0o644 : 0o444);
+    chmodSync(dir, root ? 0o755 : 0o555);
+  };
+
+  it('is read without creating -wal or -shm files; a write fails naming the path and what to do', async () => {
+    const { cli, db, dir } = storeCli();
+    await cli('add', '--email', 'a@example.com', '--first-name', 'Ann');
+    lockDown(dir, db);
+    try {
+      const list = asReader(db, 'list', '--fields', 'email,first_name');
+      expect(list).toMatchObject({ code: 0, stdout: 'email\tfirst_name\na@example.com\tAnn\n' });
+      expect(asReader(db, 'db', 'check')).toMatchObject({ code: 0, stdout: 'ok: 1 customer, no problems found\n' });
+      expect(readdirSync(dir)).toEqual(['store.db']);
+      const add = asReader(db, 'add', '--email', 'b@example.com');
+      expect(add.code).toBe(1);
+      expect(add.stderr).toContain(`cannot change the store: ${db} is read-only for this user`);
+      expect(add.stderr).toContain('Run the command as the owner of the store');
+      expect(readdirSync(dir)).toEqual(['store.db']);
+    } finally {
+      chmodSync(dir, 0o700);
+      chmodSync(db, 0o600);
+    }
+    // Its owner still writes to it: nothing of the reader's is left in the way.
+    expect((await cli('add', '--email', 'c@example.com')).code).toBe(0);
+    expect((await cli('list', '--format', 'count')).stdout).toBe('2\n');
+  });
+
+  it('a store this user may not read at all is refused naming the path and what to do', async () => {
+    const { cli, db, dir } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    chmodSync(dir, 0o755);
+    chmodSync(db, root ? 0o600 : 0o000);
+    try {
+      const list = asReader(db, 'list');
+      expect(list.code).toBe(1);
+      expect(list.stderr).toContain(`cannot open ${db}: permission denied`);
+      expect(list.stderr).toContain('ask them for access to the file and its folder, or pass --db with a store of yours');
+    } finally {
+      chmodSync(db, 0o600);
+    }
+  });
+});
+
+describe('a damaged store (issue 9, point 16)', () => {
+  it('db check lists the damage and says to restore a backup; db backup and import refuse it', async () => {
+    const { cli, db, dir } = storeCli();
+    expect((await cli('import', customersCsv(dir, 3000))).code).toBe(0);
+    const raw = new Database(db);
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    const pageSize = raw.pragma('page_size', { simple: true }) as number;
+    raw.close();
+    // Garbage over three pages in the middle of the file.
+    const fd = openSync(db, 'r+');
+    const middle = Math.floor(statSync(db).size / pageSize / 2) * pageSize;
+    writeSync(fd, Buffer.alloc(3 * pageSize, 0x5a), 0, 3 * pageSize, middle);
+    closeSync(fd);
+
+    const check = await cli('db', 'check');
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(`error: ${db} is damaged: SQLite's integrity check reports\n`);
+    expect(check.stderr).toMatch(/ {2}SQLite integrity check: Tree \d+ page \d+/);
+    expect(check.stderr).toContain('  Restore the latest backup (customers db backup FILE makes one;');
+    expect(check.stderr.split('\n').length).toBeLessThan(30);
+
+    const backup = await cli('db', 'backup', join(dir, 'copy.db'));
+    expect(backup.code).toBe(1);
+    expect(backup.stderr).toContain(`${db} is damaged, so the backup was not done`);
+    expect(existsSync(join(dir, 'copy.db'))).toBe(false);
+
+    const more = await cli('import', customersCsv(dir, 5, 'more.csv'));
+    expect(more.code).toBe(1);
+    expect(more.stderr).toContain(`${db} is damaged, so the import was not done`);
+    expect(more.stderr).toContain('Restore the latest backup');
+  });
+});
+
+describe('a store being written by another process (issue 9, point 13)', () => {
+  it('a write that waits in vain says which customers command holds the store, and what to do', async () => {
+    const { cli, db } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    const holder = openStore(db, { create: false, command: 'customers import --json' });
+    try {
+      await holder.writeAsync(async () => {
+        holder.write(() => undefined); // a nested write keeps the note of the outer one
+        const r = await cli('add', '--email', 'b@example.com', { env: { CUSTOMERS_TEST_BUSY_TIMEOUT_MS: '50' } });
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(
+          new RegExp(`^error: ${db} is being written by another customers process \\(pid ${process.pid}, \`customers import --json\`, since \\d\\d:\\d\\d:\\d\\d\\); gave up after waiting 50 ms\n`),
+        );
+        expect(r.stderr).toContain('  Wait for it to finish and run the command again.\n');
+      });
+    } finally {
+      holder.close();
+    }
+    expect(existsSync(`${db}-writer`)).toBe(false);
+    expect((await cli('add', '--email', 'b@example.com')).code).toBe(0);
+  });
+
+  it('the note names the command and its flags, never a value', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'store.db');
+    // Killed inside its transaction, the import leaves its note behind (ignored: its process is gone).
+    const killed = await spawnCli(['--db', db, 'import', customersCsv(dir, 10), '--json'], { env: { CUSTOMERS_TEST_CRASH_AFTER_ROWS: '1' } });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(JSON.parse(readFileSync(`${db}-writer`, 'utf8'))).toMatchObject({ command: 'customers import --db --json', pid: expect.any(Number) });
+    const argv = ['--db', db, 'config', 'set', 'mail.smtp_url', 'smtp://user:secret@mail.example.com', '--quiet', '--name=secret'];
+    expect(describeCommand(['config', 'set'], argv)).toBe('customers config set --db --quiet --name');
+  });
+});
