@@ -178,7 +178,8 @@ async function* decode(
       yield decoder.write(buf);
       continue;
     }
-    // Decide the encoding on the first 64 KiB, not on a first chunk that may be a few bytes of stdin.
+    // Decide the encoding on at least the first 64 KiB (a file's first chunk is 256 KiB), not on a first
+    // chunk that may be a few bytes of stdin; later evidence of another encoding is reported by line.
     head.push(buf);
     headBytes += buf.length;
     if (headBytes >= 65536) {
