@@ -82,6 +82,22 @@ describe('as a process', () => {
     expect(out.split('\n')).toHaveLength(3);
   });
 
+  it('imports running at once, all creating one group, each get their own customers and a sound index', async () => {
+    const db = storePath();
+    await spawnCli(['--db', db, 'add', '--email', 'seed@example.com']);
+    const dir = tempDir();
+    const files = ['Alpha', 'Bravo', 'Charlie', 'Delta'].map((name) => {
+      const file = join(dir, `${name}.csv`);
+      writeFileSync(file, 'email,first_name\n' + Array.from({ length: 2000 }, (_, i) => `${name.toLowerCase()}${i}@example.com,${name}${i}`).join('\n') + '\n');
+      return file;
+    });
+    const runs = await Promise.all(files.map((file) => spawnCli(['--db', db, 'import', file, '--group', 'G1'], { timeoutMs: 60_000 })));
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    expect((await spawnCli(['--db', db, 'list', '--group', 'G1', '--format', 'count'])).stdout).toBe('8000\n');
+    expect((await spawnCli(['--db', db, 'search', 'Bravo1500', '--format', 'csv', '--fields', 'first_name'])).stdout).toBe('first_name\nBravo1500\n');
+    expect((await spawnCli(['--db', db, 'db', 'check'])).code).toBe(0);
+  });
+
   it('a second writer waits for the first instead of failing', async () => {
     const db = storePath();
     expect((await spawnCli(['--db', db, 'add', '--email', 'first@example.com'])).code).toBe(0);
