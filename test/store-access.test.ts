@@ -2,9 +2,11 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { describeCommand } from '../src/cli/context.js';
+import { main } from '../src/cli/main.js';
 import { openStore } from '../src/store/open.js';
 import { BIN, spawnCli } from './helpers/spawn-cli.js';
 import { storeCli, tempDir } from './helpers/run-cli.js';
@@ -138,4 +140,53 @@ describe('a store being written by another process (issue 9, point 13)', () => {
     const argv = ['--db', db, 'config', 'set', 'mail.smtp_url', 'smtp://user:secret@mail.example.com', '--quiet', '--name=secret'];
     expect(describeCommand(['config', 'set'], argv)).toBe('customers config set --db --quiet --name');
   });
+});
+
+describe('an import of plain-text passwords beside another writer (issue 9, point 13)', () => {
+  /** Runs an import in this process, its stderr a terminal; `onFirstProgress` runs as its first progress line is written. */
+  async function importShowingProgress(db: string, file: string, onFirstProgress: (line: string) => void): Promise<{ code: number; stdout: string }> {
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 120 });
+    const write = stderr.write.bind(stderr) as (chunk: unknown) => boolean;
+    let seen = false;
+    stderr.write = ((chunk: unknown) => {
+      if (!seen && String(chunk).includes('\r')) {
+        seen = true;
+        onFirstProgress(String(chunk));
+      }
+      return write(chunk);
+    }) as typeof stderr.write;
+    stderr.resume();
+    const stdout = Object.assign(new PassThrough(), { isTTY: false });
+    const out: string[] = [];
+    stdout.on('data', (c: Buffer) => out.push(c.toString()));
+    const stdin = Object.assign(Readable.from([]), { isTTY: false });
+    const code = await main(['--db', db, 'import', file, '--json'], { stdin, stdout, stderr, env: { HOME: '/nonexistent-home' }, now: () => new Date('2026-03-01T10:00:00Z') });
+    return { code, stdout: out.join('') };
+  }
+
+  it('hashes the passwords before taking the write lock: another writer goes through while they are hashed', async () => {
+    const { cli, db, dir } = storeCli();
+    expect((await cli('add', '--email', 'first@example.com')).code).toBe(0);
+    const file = join(dir, 'ecwid.csv');
+    const rows = Array.from({ length: 24 }, (_, i) => `Person ${i},person${i}@example.com,password-${i}`);
+    writeFileSync(file, 'name,email,password\n' + rows.join('\n') + '\n');
+    // Another process writes as the import shows its first progress line. Hashing inside the transaction,
+    // the import's first line came from inside it, with the lock held: the other writer gave up after 200 ms.
+    const other: { code: number | null; stderr: string; line: string }[] = [];
+    const addOther = (line: string) => {
+      const r = spawnSync(process.execPath, [BIN, '--db', db, 'add', '--email', 'other@example.com'], {
+        env: { PATH: process.env.PATH, HOME: '/nonexistent-home', CUSTOMERS_TEST_BUSY_TIMEOUT_MS: '200' },
+        encoding: 'utf8',
+      });
+      other.push({ code: r.status, stderr: r.stderr, line });
+    };
+    const imported = await importShowingProgress(db, file, addOther);
+    expect(other).toEqual([{ code: 0, stderr: '', line: '\r\u001b[2Khashing passwords 0/24' }]);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ created: 24, updated: 0, unchanged: 0 });
+    expect((await cli('list', '--format', 'count')).stdout).toBe('26\n');
+    // Imported again, the stored hashes are checked ahead the same way, and kept.
+    const again = await importShowingProgress(db, file, () => undefined);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, updated: 0, unchanged: 24 });
+  }, 30_000);
 });

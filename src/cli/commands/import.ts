@@ -114,6 +114,7 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
         progress.done();
         rejections.add(r, record);
       },
+      onHashing: (done, total) => progress.count('hashing passwords', done, total),
       onProgress: (rows, bytes) => progress.update(rows, bytes),
     });
     progress.done();

@@ -31,6 +31,15 @@ export class Progress {
     this.shown = true;
   }
 
+  /** A step counted to a known total, e.g. "hashing passwords 120/500". */
+  count(what: string, done: number, total: number): void {
+    const now = Date.now();
+    if (!this.enabled || (now - this.last < 100 && done !== 0 && done !== total)) return;
+    this.last = now;
+    this.ctx.io.stderr.write(`\r\u001b[2K${what} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
+    this.shown = true;
+  }
+
   /** Clears the line, so what follows starts on a clean one. */
   done(): void {
     if (this.shown) this.ctx.io.stderr.write('\r\u001b[2K');

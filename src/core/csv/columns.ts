@@ -5,7 +5,7 @@
 import { ValidationError } from '../../common/errors.js';
 import { type FieldDef, FIELDS } from '../fields.js';
 import {
-  type DateOrder, normalizeGroupName, normalizeTags, normalizeText, parseAmount, parseBoolean, parseCount, parseSlashDate,
+  type DateOrder, normalizeEmail, normalizeGroupName, normalizeTags, normalizeText, parseAmount, parseBoolean, parseCount, parseSlashDate,
   parseTimestamp, slashDateOrders,
 } from '../values.js';
 import { headerKey, type ImportTarget, MAGENTO_GROUPS, type Preset, PRESTASHOP_GENERAL_GROUPS } from './presets.js';
@@ -356,13 +356,7 @@ export class DateReader {
 export function readRow(record: readonly string[], plan: Plan, options: ReadOptions, problems: Problem[]): RowValues {
   const row: RowValues = { columns: new Map() };
   for (const candidates of plan.fields) {
-    // A whole name is read only when the file gives neither part apart ("Dupont" alone is a last name).
-    const named = plan.nameParts.some((i) => (record[i] ?? '').trim() !== '');
-    const col = candidates.find((c) => (record[c.index] ?? '').trim() !== '' && !(named && c.target === 'full_name')) ?? candidates[0];
-    // Every platform's file may mark a value as text with an apostrophe (our export does before formulas);
-    // codes kept as text (phones, postal codes, ids) never start with one of their own: "'8011 AB".
-    const cell = unguardFormula(record[col.index] ?? '');
-    const raw = cell.startsWith("'") && READABLE_FIELDS.get(col.target)?.keptAsText ? cell.replace(/^'+/, '') : cell;
+    const { col, raw } = pickCell(record, plan, candidates);
     try {
       // A plan's targets are readings or fields: depending ones became one of those.
       const special = SPECIAL[col.target] as Reading | undefined;
@@ -374,6 +368,41 @@ export function readRow(record: readonly string[], plan: Plan, options: ReadOpti
     }
   }
   return row;
+}
+
+/** The column readRow reads a field from (the first of its columns with a value), and that cell. */
+function pickCell(record: readonly string[], plan: Plan, candidates: FieldPlan): { col: ColumnPlan; raw: string } {
+  // A whole name is read only when the file gives neither part apart ("Dupont" alone is a last name).
+  const named = plan.nameParts.some((i) => (record[i] ?? '').trim() !== '');
+  const col = candidates.find((c) => (record[c.index] ?? '').trim() !== '' && !(named && c.target === 'full_name')) ?? candidates[0];
+  // Every platform's file may mark a value as text with an apostrophe (our export does before formulas);
+  // codes kept as text (phones, postal codes, ids) never start with one of their own: "'8011 AB".
+  const cell = unguardFormula(record[col.index] ?? '');
+  const raw = cell.startsWith("'") && READABLE_FIELDS.get(col.target)?.keptAsText ? cell.replace(/^'+/, '') : cell;
+  return { col, raw };
+}
+
+/** Whether the plan reads plain-text passwords (which the import hashes before its transaction). */
+export function hasPasswords(plan: Plan): boolean {
+  return plan.fields.some((f) => f[0].target === 'password');
+}
+
+/**
+ * A row's password, as readRow reads it into row.password, and its e-mail if it reads as one: read alone,
+ * without the rest of the row, so that an import can hash the passwords of a file before writing it.
+ */
+export function passwordOf(plan: Plan, record: readonly string[]): { password?: string; email?: string } {
+  const passwords = plan.fields.find((f) => f[0].target === 'password');
+  if (!passwords) return {};
+  const row: RowValues = { columns: new Map() };
+  (SPECIAL.password as Reading).read(row, pickCell(record, plan, passwords).raw.trim());
+  if (row.password === undefined) return {};
+  const emails = plan.fields.find((f) => f[0].target === 'email');
+  try {
+    return { password: row.password, email: emails && normalizeEmail(pickCell(record, plan, emails).raw) };
+  } catch {
+    return { password: row.password };
+  }
 }
 
 const SCIENTIFIC = /^\d(?:[.,]\d+)?E\+?\d+$/i;

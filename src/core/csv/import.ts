@@ -1,7 +1,8 @@
 /**
  * CSV import: streams a file of any size through csv-parse (read.ts), plans its columns from the header
  * (columns.ts) and writes each row as it comes (row-writer.ts), all in one transaction. All or nothing by
- * default: if any row is rejected the transaction is rolled back and the store is as it was.
+ * default: if any row is rejected the transaction is rolled back and the store is as it was. A file with
+ * plain-text passwords is read whole first, to hash them outside the transaction (hashAhead).
  */
 import { assertSound } from '../../store/integrity.js';
 import { crashIfReached } from '../../common/crash.js';
@@ -11,7 +12,8 @@ import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
 import { AddressRows, type RowEntry } from './addresses.js';
-import { cellOf, clashingColumns, type ColumnPlan, DateReader, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
+import { cellOf, clashingColumns, type ColumnPlan, DateReader, hasPasswords, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
+import { hashPasswordsAhead, type PasswordHashes } from './password-hashes.js';
 import { detectPreset, headerKey, type ImportTarget, platformOf, type Preset, PRESETS, type PresetName } from './presets.js';
 import { CsvSyntaxError, type EncodingNote, type RecordBatch } from './read.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
@@ -34,6 +36,8 @@ export interface ImportOptions {
   onRejected?: (rejection: Rejection, record: readonly string[]) => void;
   /** Told of each row read and of the bytes read so far. */
   onProgress?: (rows: number, bytes: number) => void;
+  /** Told of each password hashed (before the transaction, in a file with plain-text passwords). */
+  onHashing?: (done: number, total: number) => void;
   /** Told once the header is read. */
   onHeader?: (header: HeaderInfo) => void;
   /** Day-first or month-first for dates such as 5/6/2012; by default the file says (see DateReader). */
@@ -102,11 +106,13 @@ export async function importCustomers(
     const store = await openStore();
     // Rows written onto a damaged file would be lost with it, or fail halfway with SQLite's bare message.
     assertSound(store.db, store.path, 'the import');
+    const ahead = hasPasswords(planned.plan) ? await hashAhead(store, planned.plan, first.value, iterator, options) : undefined;
+    const source = ahead?.replay ?? iterator;
     return await withImportCache(store, () =>
       store.writeAsync(async () => {
         // Read inside the transaction: another writer may have added customers or groups meanwhile.
-        const run = new ImportRun(store, first.value, planned, options);
-        for (let next: IteratorResult<RecordBatch> = first; !next.done; next = await nextBatch(iterator, run, options)) {
+        const run = new ImportRun(store, first.value, planned, options, ahead?.passwords);
+        for (let next: IteratorResult<RecordBatch> = first; !next.done; next = await nextBatch(source, run, options)) {
           run.read(next.value);
         }
         const summary = run.finish();
@@ -120,6 +126,44 @@ export async function importCustomers(
 
 const EMPTY = 'the file is empty: no header line';
 const EMPTY_HINT = 'A CSV file starts with a header line naming its columns, e.g. "email,first_name,last_name".';
+
+/**
+ * A file with plain-text passwords is read whole before the transaction, and its passwords hashed (scrypt,
+ * ~50 ms each, see password-hashes.ts) while no write lock is held. Such files are customer lists of a
+ * platform (Ecwid, PrestaShop) of at most some hundred thousand rows, whose records fit in memory; files
+ * without passwords are still streamed. Reading stops at an error (a line the parser cannot read), which the
+ * replay throws where it was met: --skip-invalid and failures behave as when reading inside the transaction.
+ */
+async function hashAhead(
+  store: Store,
+  plan: Plan,
+  first: RecordBatch,
+  iterator: AsyncIterator<RecordBatch>,
+  options: ImportOptions,
+): Promise<{ passwords: PasswordHashes; replay: AsyncIterator<RecordBatch> }> {
+  const batches: RecordBatch[] = [];
+  let failure: { error: unknown } | undefined;
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) batches.push(next.value);
+  } catch (error) {
+    failure = { error };
+  }
+  const records = [first, ...batches].flatMap((b) => b.records.map(([record]) => record));
+  const passwords = await hashPasswordsAhead(store.db, plan, records, options.onHashing);
+  const replay: AsyncIterator<RecordBatch> = {
+    next: async () => {
+      const batch = batches.shift();
+      if (batch) return { done: false, value: batch };
+      if (failure) {
+        const { error } = failure;
+        failure = undefined;
+        throw error;
+      }
+      return { done: true, value: undefined };
+    },
+  };
+  return { passwords, replay };
+}
 
 /** A larger page cache for the import: the e-mail index of a million customers is ~40 MB of random inserts. */
 async function withImportCache<T>(store: Store, fn: () => Promise<T>): Promise<T> {
@@ -211,6 +255,7 @@ class ImportRun {
     first: RecordBatch,
     header: PlannedHeader & { headers: string[]; headerEnd: number },
     private readonly options: ImportOptions,
+    passwords?: PasswordHashes,
   ) {
     const db = store.db;
     this.headers = header.headers;
@@ -230,7 +275,7 @@ class ImportRun {
     this.writer = new RowWriter(db, {
       mode: options.mode, group: options.group, now: options.now, seqAtStart: this.seqAtStart, emailHeader: headerOf(this.plan, 'email'),
       sourceIdHeader: headerOf(this.plan, 'source_id'),
-      reject: (line, record, problems) => this.reject(line, record, problems),
+      reject: (line, record, problems) => this.reject(line, record, problems), passwords,
     });
     this.platform = platformOf(this.preset);
     this.addresses = this.preset.addresses && new AddressRows(this.preset.addresses, headerOf(this.plan, 'email'));

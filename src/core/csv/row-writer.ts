@@ -7,10 +7,10 @@ import type { Db } from '../../store/open.js';
 import { indexCustomers, unindexCustomers } from '../../store/search-index.js';
 import { IDENTITY_COLUMNS, IMPORTED_COLUMN_FIELDS, SEARCHED_FIELDS } from '../fields.js';
 import { ensureGroup } from '../groups.js';
-import { hashPassword, passwordMatches } from '../passwords.js';
 import { nextTags, tagsOf, writeTags } from '../tags.js';
 import { formatTimestamp } from '../values.js';
 import type { Problem, RowValues } from './columns.js';
+import { PasswordHashes } from './password-hashes.js';
 
 export type ImportMode = 'upsert' | 'create' | 'update';
 
@@ -35,6 +35,8 @@ export interface RowWriterOptions {
   emailHeader: string;
   sourceIdHeader: string;
   reject: (line: number, record: readonly string[], problems: Problem[]) => void;
+  /** The file's passwords hashed (or checked) before the transaction; without them, each is hashed here. */
+  passwords?: PasswordHashes;
 }
 
 type Stored = Record<string, string | number | null>;
@@ -66,9 +68,11 @@ export class RowWriter {
   private readonly findBySource;
   private readonly findSame;
   private readonly idTaken;
+  private readonly passwords: PasswordHashes;
 
   constructor(private readonly db: Db, private readonly options: RowWriterOptions) {
     this.stamp = formatTimestamp(options.now);
+    this.passwords = options.passwords ?? new PasswordHashes();
     this.insertFirst = options.seqAtStart === 0 && options.mode !== 'update';
     this.insert = db.prepare(`INSERT INTO customers (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`);
     this.find = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE email = ?`);
@@ -98,7 +102,7 @@ export class RowWriter {
         return this.rejectKey(line, record, row, `${what} (--mode update changes existing customers only; use --mode upsert to create them)`);
       }
       if (!identified(row.columns)) return this.rejectKey(line, record, row, 'the row has no e-mail, phone, first name, last name or company');
-      const id = this.create(row);
+      const id = this.create(record, row);
       if (id !== undefined) {
         this.touched.set(id, line);
         this.counts.created++;
@@ -122,7 +126,7 @@ export class RowWriter {
     if (!identified(new Map([...Object.entries(existing), ...values.columns]))) {
       return this.rejectKey(line, record, row, `customer ${id} would be left with no e-mail, phone, first name, last name or company`);
     }
-    const changed = this.update(id, existing, values);
+    const changed = this.update(id, existing, values, record);
     this.touched.set(id, line);
     if (earlierLine) {
       this.counts.duplicates++;
@@ -155,13 +159,13 @@ export class RowWriter {
   }
 
   /** Inserts a new customer; undefined when (into an empty store) the e-mail turned out to exist. */
-  private create(row: RowValues): number | undefined {
+  private create(record: readonly string[], row: RowValues): number | undefined {
     const values = DEFAULTS.slice();
     for (const [column, value] of row.columns) values[POSITION.get(column)!] = value;
     const created = row.columns.get('created_at') ?? this.stamp;
     values[POSITION.get('created_at')!] = created;
     values[POSITION.get('updated_at')!] = row.columns.get('updated_at') ?? created;
-    if (row.password !== undefined) values[POSITION.get('password_hash')!] = hashPassword(row.password);
+    if (row.password !== undefined) values[POSITION.get('password_hash')!] = this.passwords.hash(record, row.password);
     // A file's id is kept when no customer has or ever had it (ids are never reused).
     values[0] = row.id !== undefined && row.id > this.options.seqAtStart && !this.idTaken.get(row.id) ? row.id : null;
     const group = this.options.group ?? row.group;
@@ -178,7 +182,7 @@ export class RowWriter {
   }
 
   /** Updates the columns the row has; an existing customer keeps its history (created_at, updated_at). */
-  private update(id: number, existing: Stored, row: RowValues): boolean {
+  private update(id: number, existing: Stored, row: RowValues, record: readonly string[]): boolean {
     const changes = new Map<string, unknown>();
     for (const [column, value] of row.columns) {
       if (column !== 'created_at' && column !== 'updated_at' && existing[column] !== value) changes.set(column, value);
@@ -187,8 +191,8 @@ export class RowWriter {
     if (existing.source === null && !changes.has('source_id')) changes.delete('source');
     // A plain password replaces any hash the file gives, and is hashed again only if it is not the stored one.
     if (row.password !== undefined) {
-      if (passwordMatches(row.password, existing.password_hash as string | null)) changes.delete('password_hash');
-      else changes.set('password_hash', hashPassword(row.password));
+      if (this.passwords.matches(row.password, existing.password_hash as string | null)) changes.delete('password_hash');
+      else changes.set('password_hash', this.passwords.hash(record, row.password));
     }
     const group = this.options.group ?? row.group;
     if (group !== undefined) {
