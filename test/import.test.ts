@@ -670,6 +670,11 @@ describe('huge lines (issue 9, point 17)', () => {
     expect(r.stderr).toContain('line 3: a row (or a value in it) is longer than 10 MB');
     expect(r.stderr).not.toContain('yyyyyyyyyy');
     expect(r.stderr.length).toBeLessThan(2000);
+    // The parser cannot go on after it: --skip-invalid must not pass over the unread rest (cat) silently.
+    const skipping = await s.cli('import', file, '--skip-invalid');
+    expect(skipping.code).toBe(1);
+    expect(skipping.stderr).toContain('nothing was imported (also with --skip-invalid)');
+    expect((await s.cli('list', '--format', 'count')).stdout).toBe('0\n');
   });
 
   it('a header of thousands of columns is not echoed whole when no e-mail column is found', async () => {

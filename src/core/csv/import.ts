@@ -221,7 +221,8 @@ async function nextBatch(iterator: AsyncIterator<RecordBatch>, run: ImportRun, o
   try {
     return await iterator.next();
   } catch (error) {
-    if (!(error instanceof CsvSyntaxError) || !options.skipInvalid) throw error;
+    // Only lines that run to the end of the file can be skipped: after any other stop, the rest is unread.
+    if (!(error instanceof CsvSyntaxError) || !options.skipInvalid || !error.atEnd) throw error;
     run.unreadable(error);
     return { done: true, value: undefined };
   }

@@ -27,7 +27,8 @@ async function run(): Promise<void> {
   } catch (error) {
     const e = error as Error & { details?: string[] };
     const span = error instanceof CsvSyntaxError ? [error.fromLine, error.toLine] : undefined;
-    port.postMessage({ type: 'error', error: { name: e.name, message: e.message, details: e.details ?? [], span } });
+    const atEnd = error instanceof CsvSyntaxError && error.atEnd;
+    port.postMessage({ type: 'error', error: { name: e.name, message: e.message, details: e.details ?? [], span, atEnd } });
   }
 }
 

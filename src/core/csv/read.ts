@@ -35,7 +35,11 @@ export interface EncodingNote {
  * value): those lines are not read. Everything before them was.
  */
 export class CsvSyntaxError extends ValidationError {
-  constructor(readonly fromLine: number, readonly toLine: number, message: string, details: string[] = []) {
+  /**
+   * `atEnd`: the parser read to the end of the file, so the lines after `toLine` are none and --skip-invalid
+   * may skip these ones; otherwise the rest of the file is unread and no import may pass over it.
+   */
+  constructor(readonly fromLine: number, readonly toLine: number, message: string, details: string[] = [], readonly atEnd = false) {
     super(message, details);
   }
 }
@@ -49,14 +53,14 @@ function syntaxError(error: unknown, lastEnd: number): CsvSyntaxError {
   if (e.code === 'CSV_MAX_RECORD_SIZE') {
     return new CsvSyntaxError(from, to, `line ${from}: a row (or a value in it) is longer than ${megabytes(MAX_RECORD_BYTES)}, so ${lines} cannot be read`, [
       'No customer has a value that long: a quote may open a value that is never closed, or the lines may not end in line breaks.',
-      'Check the file around that line, or export it again as CSV.',
+      'Check the file around that line, or export it again as CSV. The lines after it cannot be read either, so nothing was imported (also with --skip-invalid).',
     ]);
   }
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
     return new CsvSyntaxError(from, to, `line ${from}: a quoted value starts here and is never closed, so ${lines} cannot be read`, [
       'A value holding the delimiter, a quote or a line break must be in double quotes, with its own quotes doubled ("").',
       'If the file was cut off (an interrupted download), export it again.',
-    ]);
+    ], true);
   }
   return new CsvSyntaxError(from, to, `${lines}: the CSV cannot be read (${e.message ?? String(error)})`);
 }
@@ -263,7 +267,7 @@ class EncodingWatch {
 type WorkerMessage =
   | { type: 'batch'; batch: RecordBatch }
   | { type: 'end' }
-  | { type: 'error'; error: { name: string; message: string; details: string[]; span?: [number, number] } }
+  | { type: 'error'; error: { name: string; message: string; details: string[]; span?: [number, number]; atEnd?: boolean } }
   | { type: 'exit'; code: number };
 
 /**
@@ -293,8 +297,8 @@ export async function* readRecordsInWorker(workerFile: string, file: string, opt
       } else if (m.type === 'end') {
         return;
       } else if (m.type === 'error') {
-        const { message, details, span } = m.error;
-        throw span ? new CsvSyntaxError(span[0], span[1], message, details) : new ValidationError(message, details);
+        const { message, details, span, atEnd } = m.error;
+        throw span ? new CsvSyntaxError(span[0], span[1], message, details, atEnd) : new ValidationError(message, details);
       } else {
         throw new Error(`the CSV reader stopped unexpectedly (exit code ${m.code})`);
       }
