@@ -3,7 +3,7 @@
  * half written is left behind by a full disk or an interrupted command; a full disk is a message.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { storeCli } from './helpers/run-cli.js';
@@ -19,6 +19,20 @@ describe('files written', () => {
     expect((await s.cli('db', 'backup', target)).code).toBe(0);
     expect(mode(target)).toBe(0o600);
     expect(readdirSync(s.dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
+  it('an export never writes through a file or symlink planted under its temporary name', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'a@example.com');
+    const victim = join(s.dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    const target = join(s.dir, 'x.csv');
+    // The temporary name holds the process id: in-process runs share the test's.
+    symlinkSync(victim, `${target}.partial-${process.pid}`);
+    const r = await s.cli('export', target);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write ${target}: ${target}.partial-${process.pid} is already there`);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
   });
 
   it('an --errors file that existed readable by all becomes readable by its owner only', async () => {

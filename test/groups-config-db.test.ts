@@ -201,6 +201,19 @@ describe('the store', () => {
   });
 });
 
+describe('settings with control characters', () => {
+  it('are refused, so that no setting carries an escape sequence into a terminal or an e-mail', async () => {
+    const { cli } = storeCli();
+    const name = await cli('config', 'set', 'store.name', 'Shop\u001b[2J');
+    expect(name.code).toBe(2);
+    expect(name.stderr).toContain('\\x1b');
+    expect(name.stderr).not.toContain('\u001b');
+    expect((await cli('config', 'set', 'store.name', 'Shop\nBcc: x')).code).toBe(2);
+    expect((await cli('config', 'set', 'store.login_url', 'https://shop.example.com/l?key={token}&x=\u001b]0;T')).code).toBe(2);
+    expect((await cli('config', 'get', 'store.name')).stdout).toBe('');
+  });
+});
+
 describe('db check and backup', () => {
   it('reports a sound store, and the broken invariants of a tampered one', async () => {
     const { cli, db } = storeCli();

@@ -94,12 +94,16 @@ export type OutputStream = ReturnType<typeof createWriteStream> & { failure?: Er
  * owner may read it, from the first byte (it holds customer data), also when it existed with another mode.
  * A write error is kept on the stream for writeWithBackpressure and the end, never an unhandled event.
  */
-export function openForWriting(path: string, shownAs: string = path): OutputStream {
+export function openForWriting(path: string, shownAs: string = path, options: { exclusive?: boolean } = {}): OutputStream {
   let fd: number;
   try {
-    fd = openSync(path, 'w', 0o600);
+    // exclusive: a file only this process creates (a temporary name), never one planted there, nor a symlink.
+    fd = openSync(path, options.exclusive ? 'wx' : 'w', 0o600);
     if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new UsageError(`cannot write ${shownAs}: ${path} is already there (the file it is first written to, then renamed); remove it`);
+    }
     throw new UsageError(`cannot write ${shownAs}: ${describeWriteError(error)}`);
   }
   const stream: OutputStream = createWriteStream('', { fd });

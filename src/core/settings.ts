@@ -2,7 +2,7 @@
 import type { Db, Store } from '../store/open.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
 import { checkSmtpUrl, redactSmtpUrl } from '../mail/transport.js';
-import { normalizeEmail } from './values.js';
+import { normalizeEmail, normalizeText } from './values.js';
 
 interface SettingDef {
   key: string;
@@ -105,6 +105,8 @@ export function requireSetting(db: Db, key: string): string {
 
 /** The value as it would be stored, or a ValidationError saying what is expected. */
 export function checkSetting(key: string, value: string): string {
+  // A setting is one line of text (a name in e-mails, a URL printed one a line): no control characters.
+  normalizeText(value, key);
   return settingDef(key).check(value);
 }
 

@@ -65,7 +65,7 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
   const partial = `${file}.partial-${process.pid}`;
   // Tracked before it exists: an interrupt at any moment after finds it.
   const complete = removeIfInterrupted(partial);
-  const out = openForWriting(partial, file);
+  const out = openForWriting(partial, file, { exclusive: true });
   try {
     const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
     await finishWriting(out);
