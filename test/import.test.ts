@@ -457,6 +457,28 @@ describe('rejected rows', () => {
   });
 });
 
+describe('review findings', () => {
+  it('e-mails with combining marks (Devanagari, a lower-cased İ) are valid', async () => {
+    const s = storeCli();
+    for (const email of ['user@उदाहरण.भारत', 'राम@example.in', 'İlker@example.com']) {
+      expect((await s.cli('add', '--email', email)).code, email).toBe(0);
+    }
+    expect((await s.cli('add', '--email', 'user@xn--p1b6ci4b4b3a.xn--h2brj9c')).stderr).toContain('already exists');
+  });
+
+  it('a row the parser could not read keeps line, column and reason under their headers in --errors', async () => {
+    const s = storeCli();
+    const errors = join(s.dir, 'errors.csv');
+    await s.cli('import', join(__dirname, '..', 'fixtures', 'unclosed-quote.csv'), '--skip-invalid', '--errors', errors);
+    const [header, row] = readFileSync(errors, 'utf8').replace(/^\ufeff/, '').split('\r\n');
+    const at = (name: string) => header.split(',').indexOf(name);
+    const cells = row.split(',');
+    expect(cells.length).toBeGreaterThanOrEqual(header.split(',').length);
+    expect(cells[at('column')]).toBe('(file)');
+    expect(cells[at('line')]).toMatch(/^\d+$/);
+  });
+});
+
 describe('large ids in a native file', () => {
   it('a large id is kept and later imports still create customers; one beyond the limit is refused', async () => {
     const s = storeCli();

@@ -7,11 +7,12 @@ import { domainToUnicode } from 'node:url';
 import { ValidationError } from '../common/errors.js';
 import { escapeControls } from '../common/shown.js';
 
-// Local part: dot-separated atoms of the characters RFC 5322 allows unquoted (plus any non-ASCII letter);
-// domain: dot-separated labels of letters, digits and hyphens, ending in a label of at least two letters.
-const LOCAL_ATOM = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
-const DOMAIN_LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
-const EMAIL_RE = new RegExp(`^${LOCAL_ATOM}(?:\\.${LOCAL_ATOM})*@(?:${DOMAIN_LABEL}\\.)+\\p{L}[\\p{L}\\p{N}-]*\\p{L}$`, 'u');
+// Local part: dot-separated atoms of the characters RFC 5322 allows unquoted (plus any non-ASCII letter,
+// with its combining marks: Devanagari vowel signs, the dot of a lower-cased İ); domain: dot-separated labels
+// of letters (and marks after the first), digits and hyphens, ending in a label of at least two letters.
+const LOCAL_ATOM = "[\\p{L}\\p{M}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
+const DOMAIN_LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]{0,61}[\\p{L}\\p{M}\\p{N}])?';
+const EMAIL_RE = new RegExp(`^${LOCAL_ATOM}(?:\\.${LOCAL_ATOM})*@(?:${DOMAIN_LABEL}\\.)+\\p{L}[\\p{L}\\p{M}\\p{N}-]*[\\p{L}\\p{M}]$`, 'u');
 
 /**
  * Trims, NFKC-normalises and lower-cases an e-mail address, its domain in Unicode, or throws if it is not

@@ -162,6 +162,7 @@ class Rejections {
   private secret: ReadonlySet<number> = new Set();
   private complete: (() => void) | undefined;
   private special = false;
+  private width = 0;
 
   constructor(private readonly ctx: Context, private readonly errorsFile: string | undefined) {
     if (errorsFile) checkOutputFile(errorsFile); // a bad path fails before the import starts
@@ -172,6 +173,7 @@ class Rejections {
     this.delimiter = header.delimiter;
     this.encoder = encoder;
     this.secret = new Set(header.secretColumns);
+    this.width = header.headers.length;
     if (!this.errorsFile) return;
     // A FIFO or a device is written into, and never removed.
     this.special = isSpecialFile(this.errorsFile);
@@ -191,7 +193,8 @@ class Rejections {
     if (this.out) {
       // Passwords stay out of a file that is passed around to be fixed.
       const hidden = record.some((c, i) => c !== '' && this.secret.has(i));
-      const cells = record.map((c, i) => (this.secret.has(i) ? '' : c));
+      // A row the parser could not read has no cells: empty ones keep line, column and reason under their headers.
+      const cells = Array.from({ length: Math.max(record.length, this.width) }, (_, i) => (this.secret.has(i) ? '' : (record[i] ?? '')));
       const reasons = rejection.problems.map((p) => p.reason).join('; ') + (hidden ? '; the password was left out of this file: type it again' : '');
       this.row([...cells, String(rejection.line), rejection.problems.map((p) => p.column).join('; '), reasons]);
     }
