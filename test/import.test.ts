@@ -466,6 +466,15 @@ describe('review findings', () => {
     expect((await s.cli('add', '--email', 'user@xn--p1b6ci4b4b3a.xn--h2brj9c')).stderr).toContain('already exists');
   });
 
+  it('--errors blanks a column named like a password even when no preset reads it', async () => {
+    const s = storeCli();
+    const input = join(s.dir, 'in.csv');
+    writeFileSync(input, 'email,first_name,password\nnot-an-email,Ann,Hunter2!secret\n');
+    const errors = join(s.dir, 'errors.csv');
+    await s.cli('import', input, '--errors', errors);
+    expect(readFileSync(errors, 'utf8')).not.toContain('Hunter2!secret');
+  });
+
   it('a row the parser could not read keeps line, column and reason under their headers in --errors', async () => {
     const s = storeCli();
     const errors = join(s.dir, 'errors.csv');

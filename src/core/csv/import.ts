@@ -283,7 +283,7 @@ class ImportRun {
     options.onHeader?.({
       headers: this.headers, preset: this.preset.name, detected: header.chosen.detected, recognised: header.chosen.recognised,
       delimiter: this.delimiter, encoding: first.encoding, unknownColumns: this.plan.unknown,
-      secretColumns: this.plan.fields.flat().filter((c) => c.target === 'password' || c.target === 'password_hash').map((c) => c.index),
+      secretColumns: secretColumns(this.headers, this.plan),
     });
   }
 
@@ -467,4 +467,14 @@ function choosePreset(headers: string[], options: ImportOptions): { preset: Pres
   throw new HeaderError(`line 1: no preset recognises this header (${quotedHeaders(headers)})`, [
     "Name the e-mail column (and others) with --map 'Header=field', or choose a --preset.",
   ]);
+}
+
+/** Headers that name a password in the languages of our merchants, read or not (an unknown column too). */
+const PASSWORD_HEADER = /pass|mot de passe|kennwort|wachtwoord|contrase|parola/i;
+
+/** Columns holding passwords or their hashes: read as such, or named so. */
+function secretColumns(headers: readonly string[], plan: Plan): number[] {
+  const read = plan.fields.flat().filter((c) => c.target === 'password' || c.target === 'password_hash').map((c) => c.index);
+  const named = headers.flatMap((h, i) => (PASSWORD_HEADER.test(h) ? [i] : []));
+  return [...new Set([...read, ...named])];
 }
