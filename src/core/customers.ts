@@ -81,11 +81,18 @@ function assertEmailFree(db: Db, email: string, exceptId?: number): void {
 }
 
 /**
- * A customer is someone: it has an e-mail, a phone, a first or last name or a company (Shopify asks for one
+ * Whether a customer is someone: it has an e-mail, a phone, a first or last name or a company (Shopify asks for one
  * of name, e-mail or phone; a business may be known by its company alone). `value` reads a stored column.
  */
+export function isIdentified(value: (column: string) => unknown): boolean {
+  return IDENTITY_COLUMNS.some((c) => {
+    const v = value(c);
+    return v !== null && v !== undefined && v !== '';
+  });
+}
+
 export function assertIdentified(value: (column: string) => unknown, who = 'a customer'): void {
-  if (IDENTITY_COLUMNS.some((c) => { const v = value(c); return v !== null && v !== undefined && v !== ''; })) return;
+  if (isIdentified(value)) return;
   throw new ValidationError(`${who} needs at least one of e-mail, phone, first name, last name or company`, [
     'Give one of them (add --email, --phone, --first-name, --last-name or --company).',
   ]);

@@ -372,14 +372,19 @@ export function readRow(record: readonly string[], plan: Plan, options: ReadOpti
 
 /** The column readRow reads a field from (the first of its columns with a value), and that cell. */
 function pickCell(record: readonly string[], plan: Plan, candidates: FieldPlan): { col: ColumnPlan; raw: string } {
-  // A whole name is read only when the file gives neither part apart ("Dupont" alone is a last name).
-  const named = plan.nameParts.some((i) => (record[i] ?? '').trim() !== '');
-  const col = candidates.find((c) => (record[c.index] ?? '').trim() !== '' && !(named && c.target === 'full_name')) ?? candidates[0];
+  // A whole name is read only when the file gives neither part apart ("Dupont" alone is a last name): the
+  // parts are looked at only for a whole-name column, not for every field of every row.
+  const usable = (c: ColumnPlan) => (record[c.index] ?? '').trim() !== '' && !(c.target === 'full_name' && namedApart(record, plan));
+  const col = candidates.find(usable) ?? candidates[0];
   // Every platform's file may mark a value as text with an apostrophe (our export does before formulas);
   // codes kept as text (phones, postal codes, ids) never start with one of their own: "'8011 AB".
   const cell = unguardFormula(record[col.index] ?? '');
   const raw = cell.startsWith("'") && READABLE_FIELDS.get(col.target)?.keptAsText ? cell.replace(/^'+/, '') : cell;
   return { col, raw };
+}
+
+function namedApart(record: readonly string[], plan: Plan): boolean {
+  return plan.nameParts.some((i) => (record[i] ?? '').trim() !== '');
 }
 
 /** Whether the plan reads plain-text passwords (which the import hashes before its transaction). */

@@ -5,7 +5,8 @@
  */
 import type { Db } from '../../store/open.js';
 import { indexCustomers, unindexCustomers } from '../../store/search-index.js';
-import { IDENTITY_COLUMNS, IMPORTED_COLUMN_FIELDS, SEARCHED_FIELDS } from '../fields.js';
+import { isIdentified } from '../customers.js';
+import { IMPORTED_COLUMN_FIELDS, SEARCHED_FIELDS } from '../fields.js';
 import { ensureGroup } from '../groups.js';
 import { nextTags, tagsOf, writeTags } from '../tags.js';
 import { formatTimestamp } from '../values.js';
@@ -78,7 +79,7 @@ export class RowWriter {
     this.find = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE email = ?`);
     // A source id of no known platform (or of a store before platforms were recorded) matches any platform's.
     this.findBySource = db.prepare(
-      `SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE source_id = ? AND (? IS NULL OR source IS NULL OR source = ?) ORDER BY id LIMIT 2`,
+      `SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE source_id = @id AND (@source IS NULL OR source IS NULL OR source = @source) ORDER BY id LIMIT 2`,
     );
     this.findSame = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE id = ? AND created_at = ?`);
     this.idTaken = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
@@ -101,7 +102,7 @@ export class RowWriter {
         const what = row.email !== undefined ? 'no customer has this e-mail' : row.columns.get('source_id') ? 'no customer has this source id' : 'the row has no e-mail or source id to find a customer by';
         return this.rejectKey(line, record, row, `${what} (--mode update changes existing customers only; use --mode upsert to create them)`);
       }
-      if (!identified(row.columns)) return this.rejectKey(line, record, row, 'the row has no e-mail, phone, first name, last name or company');
+      if (!isIdentified((c) => row.columns.get(c))) return this.rejectKey(line, record, row, 'the row has no e-mail, phone, first name, last name or company');
       const id = this.create(record, row);
       if (id !== undefined) {
         this.touched.set(id, line);
@@ -123,7 +124,7 @@ export class RowWriter {
     }
     // A repeat of an earlier row of this file adds to it: its empty cells do not erase what that row gave.
     const values = earlierLine ? withoutEmpty(row) : row;
-    if (!identified(new Map([...Object.entries(existing), ...values.columns]))) {
+    if (!isIdentified((c) => (values.columns.has(c) ? values.columns.get(c) : existing[c]))) {
       return this.rejectKey(line, record, row, `customer ${id} would be left with no e-mail, phone, first name, last name or company`);
     }
     const changed = this.update(id, existing, values, record);
@@ -144,7 +145,7 @@ export class RowWriter {
    */
   private findExisting(row: RowValues): Stored | undefined | string {
     const sourceId = row.columns.get('source_id');
-    const sources = typeof sourceId === 'string' ? (this.findBySource.all(sourceId, row.columns.get('source') ?? null, row.columns.get('source') ?? null) as Stored[]) : [];
+    const sources = typeof sourceId === 'string' ? (this.findBySource.all({ id: sourceId, source: row.columns.get('source') ?? null }) as Stored[]) : [];
     if (sources.length > 1) return `customers ${sources[0].id} and ${sources[1].id} both have source id ${sourceId}; correct one of them first`;
     const bySource = sources[0];
     const byEmail = row.email === undefined ? undefined : (this.find.get(row.email) as Stored | undefined);
@@ -232,14 +233,6 @@ export class RowWriter {
     this.options.reject(line, record, [{ column, value, reason }]);
     return undefined;
   }
-}
-
-/** Whether stored columns say who the customer is (see assertIdentified). */
-function identified(columns: ReadonlyMap<string, unknown>): boolean {
-  return IDENTITY_COLUMNS.some((c) => {
-    const v = columns.get(c);
-    return v !== null && v !== undefined && v !== '';
-  });
 }
 
 /** The row without its empty values (no value, no tags), for merging a repeated row into an earlier one. */
