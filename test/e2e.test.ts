@@ -1,6 +1,6 @@
 /** The CLI as a separate process: no terminal, pipes, concurrent writers, exit codes. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -46,6 +46,18 @@ describe('as a process', () => {
       expect(runs.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
       expect((await spawnCli(['--db', db, 'list', '--format', 'count'])).stdout).toBe('20\n');
     }
+  });
+
+  it('a process reading a new store while another creates it sees all of the store or none of it', async () => {
+    // The first pauses between reading the store's application id and its tables; the second creates the
+    // store meanwhile. Read apart, the two look like tables without our id: another program's database.
+    const db = storePath();
+    const first = spawnCli(['--db', db, 'add', '--email', 'first@example.com'], { env: { CUSTOMERS_TEST_PAUSE_IN_IDENTITY_MS: '2000' } });
+    const started = Date.now();
+    while (!existsSync(db) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 5));
+    const second = await spawnCli(['--db', db, 'add', '--email', 'second@example.com']);
+    expect([(await first).stderr, second.stderr]).toEqual([`Created a new store at ${db}\n`, '']);
+    expect((await spawnCli(['--db', db, 'list', '--format', 'count'])).stdout).toBe('2\n');
   });
 
   it('never waits for a terminal when stdin is closed', async () => {

@@ -61,6 +61,25 @@ describe('files written', () => {
     expect(existsSync('/dev/full')).toBe(true);
   });
 
+  it('a full disk under the store: the import is a message, exit 1, and the store is as it was', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'before@example.com');
+    const before = readFileSync(s.db);
+    const input = join(s.dir, 'many.csv');
+    writeFileSync(input, 'email,note\n' + Array.from({ length: 20_000 }, (_, i) => `c${i}@example.com,${'n'.repeat(200)}`).join('\n') + '\n');
+    // A file size limit of 200 blocks of 512 bytes: the store's write-ahead log cannot grow past it, as on a full disk.
+    const child = spawn('sh', ['-c', 'ulimit -f 200; exec "$0" "$@"', process.execPath, BIN, '--db', s.db, 'import', input], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^error: cannot write ${s.db}: a read or write of the disk failed [^\n]+; this command changed nothing\n  Free space`));
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect((await s.cli('db', 'check')).stdout).toBe('ok: 1 customer, no problems found\n');
+    expect((await s.cli('list', '--format', 'ids')).stdout).toBe('1\n');
+    expect(readFileSync(s.db).equals(before)).toBe(true);
+  });
+
   it('Ctrl-C during an export leaves no partial file', async () => {
     const s = storeCli();
     const input = join(s.dir, 'many.csv');

@@ -59,6 +59,51 @@ describe('a store this user may only read (issue 9, point 14)', () => {
     expect((await cli('list', '--format', 'count')).stdout).toBe('2\n');
   });
 
+  it('dry runs of import, update and delete check everything against a private copy', async () => {
+    const { cli, db, dir } = storeCli();
+    await cli('add', '--email', 'a@example.com', '--first-name', 'Ann');
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, 'email,first_name\na@example.com,Anna\nb@example.com,Bob\nnot-an-email,Eve\n');
+    const before = readFileSync(db);
+    lockDown(dir, db);
+    try {
+      const dryImport = asReader(db, 'import', input, '--dry-run', '--json');
+      expect(dryImport.code).toBe(1); // one row rejected
+      expect(JSON.parse(dryImport.stdout)).toMatchObject({ created: 1, updated: 1, rejected: 1 });
+      const dryUpdate = asReader(db, 'update', '--all', '--add-tag', 'vip', '--dry-run', '--json');
+      expect(dryUpdate).toMatchObject({ code: 0, stdout: '{"selected":1,"changed":1,"dry_run":true}\n' });
+      const dryDelete = asReader(db, 'delete', '--all', '--dry-run', '--json');
+      expect(dryDelete).toMatchObject({ code: 0, stdout: '{"selected":1,"deleted":1,"dry_run":true}\n' });
+      expect(readdirSync(dir).sort()).toEqual(['in.csv', 'store.db']);
+    } finally {
+      chmodSync(dir, 0o700);
+      chmodSync(db, 0o600);
+    }
+    expect(readFileSync(db).equals(before)).toBe(true);
+  });
+
+  it('reads the changes a -wal left without its -shm holds', async () => {
+    const { cli, db, dir } = storeCli();
+    await cli('add', '--email', 'a@example.com', '--first-name', 'Ann');
+    // A committed change that is only in the -wal, as a crash of its last writer leaves it (the -shm removed).
+    const main = readFileSync(db);
+    const writer = new Database(db);
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.prepare("UPDATE customers SET first_name = 'Annie'").run();
+    const wal = readFileSync(`${db}-wal`);
+    writer.close();
+    writeFileSync(db, main);
+    writeFileSync(`${db}-wal`, wal);
+    lockDown(dir, db);
+    try {
+      expect(asReader(db, 'list', '--fields', 'first_name')).toMatchObject({ code: 0, stdout: 'first_name\nAnnie\n' });
+      expect(readdirSync(dir).sort()).toEqual(['store.db', 'store.db-wal']);
+    } finally {
+      chmodSync(dir, 0o700);
+      chmodSync(db, 0o600);
+    }
+  });
+
   it('a store this user may not read at all is refused naming the path and what to do', async () => {
     const { cli, db, dir } = storeCli();
     await cli('add', '--email', 'a@example.com');

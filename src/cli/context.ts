@@ -29,16 +29,19 @@ export class Context {
   /**
    * The store. Commands that write pass `create: true`, which creates a missing store (mode 0600) and says so;
    * commands that only read fail on a missing store, saying where they looked; a dry run passes 'scratch'
-   * and checks a missing store against an empty one that is thrown away.
+   * and checks a missing store against an empty one that is thrown away; `dryRun` gives a store this user may
+   * only read as a private copy to write and roll back.
    */
-  async store(options: { create: boolean | 'scratch' }): Promise<Store> {
+  async store(options: { create: boolean | 'scratch'; dryRun?: boolean }): Promise<Store> {
     if (this.opened) return this.opened;
     const { openStore } = await import('../store/open.js');
     this.opened = openStore(this.storePath, {
       create: options.create,
+      dryRun: options.dryRun,
       onCreate: (path) => this.say(`Created a new store at ${path}`),
       command: this.command,
-      busyTimeoutMs: testBusyTimeout(this.io.env),
+      busyTimeoutMs: testMs(this.io.env.CUSTOMERS_TEST_BUSY_TIMEOUT_MS),
+      pauseInIdentityMs: testMs(this.io.env.CUSTOMERS_TEST_PAUSE_IN_IDENTITY_MS),
     });
     return this.opened;
   }
@@ -66,12 +69,13 @@ export class Context {
 
 
 /**
- * CUSTOMERS_TEST_BUSY_TIMEOUT_MS: how long to wait for another writer, instead of 30 s. For tests only
- * (a test of the "being written by" message must not wait 30 s).
+ * Test settings, never set outside tests. CUSTOMERS_TEST_BUSY_TIMEOUT_MS: how long to wait for another writer,
+ * instead of 30 s (a test of the "being written by" message must not wait 30 s). CUSTOMERS_TEST_PAUSE_IN_IDENTITY_MS:
+ * a pause while the store's identity is read, so a test can create the store in between (OpenStoreOptions).
  */
-function testBusyTimeout(env: Io['env']): number | undefined {
-  const ms = Number(env.CUSTOMERS_TEST_BUSY_TIMEOUT_MS);
-  return env.CUSTOMERS_TEST_BUSY_TIMEOUT_MS && Number.isInteger(ms) && ms >= 0 ? ms : undefined;
+function testMs(value: string | undefined): number | undefined {
+  const ms = Number(value);
+  return value && Number.isInteger(ms) && ms >= 0 ? ms : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -66,8 +66,18 @@ export interface OpenStoreOptions {
   onCreate?: (path: string) => void;
   /** What is writing, for the writer's note (no argument values: they may hold passwords). */
   command?: string;
+  /**
+   * The command rolls back all it writes (a dry run): a store this user may only read is opened as a
+   * private copy it may write, so the dry run still checks everything.
+   */
+  dryRun?: boolean;
   /** How long to wait for another writer; BUSY_TIMEOUT_MS unless a test wants a short wait. */
   busyTimeoutMs?: number;
+  /**
+   * Tests only: a pause between reading the store's application id and its tables, the moment where a
+   * process creating the store could commit its schema (checkIdentity must read both from one snapshot).
+   */
+  pauseInIdentityMs?: number;
 }
 
 /** Opens (or creates) a store: the one way in, so every connection has the same settings and SQL functions. */
@@ -75,7 +85,7 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
   if (options.create === 'scratch' && !existsSync(path)) return openScratchStore();
   const created = ensureFile(path, options.create === true);
   const timeout = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
-  if (!canWrite(path)) return openReadOnly(path, timeout);
+  if (!canWrite(path)) return openReadOnly(path, timeout, Boolean(options.dryRun));
   let db: Db;
   try {
     db = new Database(path, { fileMustExist: true, nativeBinding: nativeBinding() });
@@ -84,7 +94,7 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
   }
   try {
     db.pragma(`busy_timeout = ${timeout}`);
-    checkIdentity(db, path);
+    checkIdentity(db, path, options.pauseInIdentityMs);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // Off while migrating (better-sqlite3 turns them on by default): a table rebuilt must not cascade.
@@ -120,28 +130,49 @@ function canWrite(path: string): boolean {
 
 /**
  * A store this user may only read. When its owner has it open (-wal and -shm exist) SQLite reads it in
- * place, creating nothing; otherwise SQLite would create them, so a private copy is read instead (the
- * main file holds every committed change when there is no -wal), removed on close.
+ * place, creating nothing. Otherwise SQLite would create them beside the store, so a private copy is read
+ * instead (the main file and its -wal, if one was left), removed on close. A dry run, which writes and rolls
+ * back, always gets a private copy it may write (from a consistent snapshot of a store in use).
  */
-function openReadOnly(path: string, timeout: number): Store {
+function openReadOnly(path: string, timeout: number, dryRun: boolean): Store {
   const inPlace = existsSync(`${path}-wal`) && existsSync(`${path}-shm`);
-  const dir = inPlace ? undefined : mkdtempSync(join(tmpdir(), 'customers-readonly-'));
+  const dir = inPlace && !dryRun ? undefined : mkdtempSync(join(tmpdir(), 'customers-readonly-'));
   const cleanUp = () => dir && rmSync(dir, { recursive: true, force: true });
+  const open = (file: string, readonly: boolean) => new Database(file, { readonly, fileMustExist: true, nativeBinding: nativeBinding() });
   let db: Db | undefined;
   try {
-    const file = dir ? join(dir, 'store.db') : path;
-    if (dir) copyFileSync(path, file, constants.COPYFILE_FICLONE);
-    db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
+    if (dir) {
+      const file = join(dir, 'store.db');
+      if (inPlace) {
+        const source = open(path, true);
+        try {
+          writeFileSync(file, source.serialize(), { mode: 0o600 });
+        } finally {
+          source.close();
+        }
+      } else {
+        copyFileSync(path, file, constants.COPYFILE_FICLONE);
+        if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${file}-wal`, constants.COPYFILE_FICLONE);
+      }
+      db = open(file, false); // ours: SQLite may bring a copied -wal's changes in
+    } else {
+      db = open(path, true);
+    }
     db.pragma(`busy_timeout = ${timeout}`);
     checkIdentity(db, path);
-    if ((db.pragma('user_version', { simple: true }) as number) < SCHEMA_VERSION) throw readOnlyError(path, 'upgrade it to this version of customers');
+    if ((db.pragma('user_version', { simple: true }) as number) < SCHEMA_VERSION) {
+      if (!dryRun) throw readOnlyError(path, 'upgrade it to this version of customers');
+      db.pragma('foreign_keys = OFF');
+      migrate(db);
+    }
+    db.pragma('foreign_keys = ON');
     registerFunctions(db);
   } catch (error) {
     db?.close();
     cleanUp();
     throw storeError(path, error, timeout);
   }
-  const store = storeOver(db, path, { command: '', timeout });
+  const store = storeOver(db, path, { command: '', timeout, readOnly: !dryRun, note: false });
   return { ...store, close: () => (store.close(), cleanUp()) };
 }
 
@@ -151,10 +182,12 @@ function readOnlyError(path: string, doing: string): StoreError {
   ]);
 }
 
-function storeOver(db: Db, path: string, writer: { command: string; timeout: number }): Store {
+/** `note`: whether writes leave the writer's note beside the store (not for a private copy of it). */
+function storeOver(db: Db, path: string, writer: { command: string; timeout: number; readOnly?: boolean; note?: boolean }): Store {
   const writable = () => {
-    if (db.readonly) throw readOnlyError(path, 'change the store');
+    if (writer.readOnly) throw readOnlyError(path, 'change the store');
   };
+  const note = writer.note ?? true;
   return {
     db,
     path,
@@ -163,16 +196,16 @@ function storeOver(db: Db, path: string, writer: { command: string; timeout: num
       const outer = !db.inTransaction; // a write nested in another (a savepoint) leaves the note to the outer one
       try {
         return db.transaction(() => {
-          if (outer) writeWriterNote(path, writer.command);
+          if (outer && note) writeWriterNote(path, writer.command);
           const result = fn();
           if (result instanceof Rollback) throw result;
           return result;
         }).immediate();
       } catch (error) {
         if (error instanceof Rollback) return error.result as T;
-        throw busyError(path, error, writer.timeout);
+        throw storeError(path, error, writer.timeout);
       } finally {
-        if (outer) removeWriterNote(path);
+        if (outer && note) removeWriterNote(path);
       }
     },
     async writeAsync<T>(fn: () => Promise<T | Rollback<T>>): Promise<T> {
@@ -180,9 +213,9 @@ function storeOver(db: Db, path: string, writer: { command: string; timeout: num
       try {
         db.exec('BEGIN IMMEDIATE');
       } catch (error) {
-        throw busyError(path, error, writer.timeout);
+        throw storeError(path, error, writer.timeout);
       }
-      writeWriterNote(path, writer.command);
+      if (note) writeWriterNote(path, writer.command);
       try {
         const result = await fn();
         if (result instanceof Rollback) {
@@ -191,16 +224,18 @@ function storeOver(db: Db, path: string, writer: { command: string; timeout: num
         }
         db.exec('COMMIT');
         return result;
+      } catch (error) {
+        throw storeError(path, error, writer.timeout);
       } finally {
         if (db.inTransaction) db.exec('ROLLBACK');
-        removeWriterNote(path);
+        if (note) removeWriterNote(path);
       }
     },
     close: () => db.close(),
   };
 }
 
-/** "database is locked" after the wait, said with who holds the store and what to do; other errors as they are. */
+/** "database is locked" after the wait, said with who holds the store and what to do. */
 function busyError(path: string, error: unknown, timeout: number): unknown {
   if ((error as { code?: string }).code !== 'SQLITE_BUSY') return error;
   const seconds = timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`;
@@ -259,14 +294,15 @@ function ensureFile(path: string, create: boolean): boolean {
 }
 
 /** Refuses files that are not ours or were written by a newer version, before anything is written to them. */
-function checkIdentity(db: Db, path: string): void {
+function checkIdentity(db: Db, path: string, pauseMs = 0): void {
   // One read transaction: a process creating the store may commit its schema between two separate reads,
   // which would look like tables without our application id (another program's database).
-  const { applicationId, version, tables } = db.transaction(() => ({
-    applicationId: db.pragma('application_id', { simple: true }) as number,
-    version: db.pragma('user_version', { simple: true }) as number,
-    tables: db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number,
-  }))();
+  const { applicationId, version, tables } = db.transaction(() => {
+    const applicationId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (pauseMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
+    return { applicationId, version, tables: db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number };
+  })();
   if (applicationId !== APPLICATION_ID) {
     if (applicationId !== 0 || version !== 0 || tables > 0) {
       throw new StoreError(`${path} is an SQLite database of another program, not a customers store`, [
@@ -296,6 +332,7 @@ function migrate(db: Db): void {
   }).immediate();
 }
 
+/** What went wrong with the store, said for its user: SQLite's codes turned into what happened and what to do. */
 function storeError(path: string, error: unknown, timeout: number): Error {
   if (error instanceof StoreError || error instanceof NotFoundError) return error;
   const code = (error as { code?: string }).code ?? '';
@@ -308,6 +345,13 @@ function storeError(path: string, error: unknown, timeout: number): Error {
     return new StoreError(`${path} is damaged (SQLite reports corruption)`, [RESTORE_ADVICE]);
   }
   if (code === 'SQLITE_BUSY') return busyError(path, error, timeout) as Error;
+  // A full disk, a file size limit or a failing disk: SQLite has rolled the transaction back.
+  if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')) {
+    const why = code === 'SQLITE_FULL' ? 'the disk is full' : `a read or write of the disk failed (${(error as Error).message}: full, over a size limit or failing)`;
+    return new StoreError(`cannot write ${path}: ${why}; this command changed nothing`, [
+      'Free space on the disk that holds the store (or raise the file size limit), then run the command again; customers db check tells whether the store is sound.',
+    ]);
+  }
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EPERM') {
     return new StoreError(`cannot open ${path}: permission denied (${(error as Error).message})`, [
       'Run the command as the owner of the store, ask them for access to the file and its folder, or pass --db with a store of yours.',

@@ -103,7 +103,7 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
   try {
     // Opened once the header is known to be usable. A dry run writes nothing, not even a new store:
     // without one, it checks against an empty scratch store.
-    const openStore = () => ctx.store({ create: dryRun ? 'scratch' : true });
+    const openStore = () => ctx.store({ create: dryRun ? 'scratch' : true, dryRun });
     const summary = await importCustomers(openStore, await recordsOf(ctx, file, { encoding: flags.encoding, delimiter: flags.delimiter }), {
       preset: flags.preset, maps: flags.map ?? [], mode: flags.mode, skipInvalid: Boolean(flags.skipInvalid), group: flags.group, dryRun,
       dateOrder: flags.dateFormat,

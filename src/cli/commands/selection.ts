@@ -105,7 +105,7 @@ export interface BulkAction {
 export async function runBulk(ctx: Context, options: SelectionOptions, action: BulkAction): Promise<BulkResult> {
   const refs: Ref[] = options.refs.map((ref) => ({ ref, where: ref }));
   if (options.fromFile !== undefined) refs.push(...(await readRefFile(ctx, options.fromFile)));
-  const store = await ctx.store({ create: false });
+  const store = await ctx.store({ create: false, dryRun: options.dryRun });
   const selection = buildSelection(store.db, options.filter, refs, { all: options.all, fromFile: options.fromFile !== undefined });
   const count = countCustomers(store.db, selection.filter);
   if (count > 0 && !options.dryRun && (action.confirmRefs || !selection.refsOnly)) await confirmOrCancel(ctx, action.question(count), options.yes);
