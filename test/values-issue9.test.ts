@@ -68,6 +68,20 @@ describe('control characters (issue 9, point 11)', () => {
   });
 });
 
+describe('text that reorders itself on a terminal (issue 9, point 9)', () => {
+  it('a bidirectional override in a name is stored as given and shown escaped in tables', async () => {
+    const { cli } = storeCli();
+    // Shown raw, "\u202e" makes "Ann<RLO>gpj.exe" read as "Annexe.jpg".
+    await cli('add', '--email', 'a@example.com', '--first-name', 'Ann\u202egpj.exe', '--company', 'Isolated\u2066 Ltd');
+    const atTerminal = { tty: true, env: { NO_COLOR: '1' } };
+    const table = (await cli('list', '--fields', 'first_name,company', atTerminal)).stdout;
+    expect(table).toContain('Ann\\u202egpj.exe');
+    expect(table).toContain('Isolated\\u2066 Ltd');
+    expect((await cli('show', 'a@example.com', atTerminal)).stdout).toContain('Ann\\u202egpj.exe');
+    expect(json<Customer>(await cli('show', 'a@example.com', '--json')).first_name).toBe('Ann\u202egpj.exe');
+  });
+});
+
 describe('dates and durations stay within 1970-9999 (issue 9, point 12)', () => {
   it('an imported created_at that is past 9999 or before 1970 in UTC is rejected, naming the value', async () => {
     const { r } = await importNative('email,created_at\na@example.com,9999-12-31T23:59:59-01:00\nb@example.com,1970-01-01T00:30:00+01:00\nc@example.com,9999-12-31T23:59:59Z\n');

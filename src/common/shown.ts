@@ -1,18 +1,26 @@
 /**
  * Text that came from data (a CSV cell, a header, an argument) made safe to print at a terminal: a control
- * character could clear the screen or set the window title, so each is shown as an escape (\x1b, \n, \t);
+ * character could clear the screen or set the window title, a bidirectional override could show text in
+ * another order than it has, so each is shown as an escape (\x1b, \n, \t, \u202e);
  * and a huge value is cut, saying how long it was, so that a 50 MB cell does not become 50 MB of messages.
  */
 
 /** Longest value shown whole in a message. */
 export const SHOWN_MAX = 200;
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/**
+ * Control characters, and the Unicode controls that reorder what follows them (bidirectional embeddings,
+ * overrides and isolates: "Trojan Source"), or break a line where a terminal does not expect it.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** Control characters (line breaks too) as visible escapes; everything else as it is. */
+/** Those characters (line breaks too) as visible escapes (\x1b, \u202e); everything else as it is. */
 export function escapeControls(text: string): string {
-  return text.replace(CONTROL, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return NAMED[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`);
+  });
 }
 
 /** A value for a message: escaped, and cut after SHOWN_MAX characters with its length said. */
