@@ -127,6 +127,33 @@ describe('as a process', () => {
     expect(check.stdout).toBe('{"email":"first@example.com","note":"held"}\n{"email":"second@example.com","note":null}\n');
   });
 
+  it('eight different writers at once all succeed, and the store holds every change', async () => {
+    const db = storePath();
+    await spawnCli(['--db', db, 'groups', 'create', 'Wholesale']);
+    seedCustomers(db, 3000);
+    const dir = tempDir();
+    const file = join(dir, 'new.csv');
+    writeFileSync(file, 'email,first_name\n' + Array.from({ length: 3000 }, (_, i) => `new${i}@example.com,New${i}`).join('\n') + '\n');
+    const runs = await Promise.all([
+      ['import', file],
+      ['update', '--all', '--add-tag', 'seen', '--yes'],
+      ['add', '--email', 'added@example.com'],
+      ['edit', '1', '--first-name', 'Edited'],
+      ['delete', '2', '--yes'],
+      ['groups', 'create', 'Retail'],
+      ['login-link', 'issue', '3', '--url', 'https://shop.example.com/login?token={token}'],
+      ['config', 'set', 'store.name', 'Example Shop'],
+    ].map((args) => spawnCli(['--db', db, ...args], { timeoutMs: 60_000 })));
+    expect(runs.map((r) => [r.code, r.stderr.match(/error.*/)?.[0] ?? ''])).toEqual(runs.map(() => [0, '']));
+    const count = (...args: string[]) => spawnCli(['--db', db, 'list', ...args, '--format', 'count']).then((r) => r.stdout);
+    expect(await count()).toBe('6000\n'); // 3,000 + 3,000 imported + 1 added - 1 deleted
+    expect((await spawnCli(['--db', db, 'search', 'New2999', '--format', 'count'])).stdout).toBe('1\n');
+    expect(JSON.parse((await spawnCli(['--db', db, 'show', '1', '--json'])).stdout).first_name).toBe('Edited');
+    expect(JSON.parse((await spawnCli(['--db', db, 'groups', 'list', '--json'])).stdout).map((g: { name: string }) => g.name).sort()).toEqual(['Retail', 'Wholesale']);
+    expect((await spawnCli(['--db', db, 'login-link', 'list', '3', '--format', 'count'])).stdout).toBe('1\n');
+    expect((await spawnCli(['--db', db, 'db', 'check'])).code).toBe(0);
+  });
+
   // Crashes at a chosen write, not at a chosen time: CUSTOMERS_TEST_CRASH_AFTER_ROWS makes the process SIGKILL
   // itself once that many rows are written, inside the transaction.
   const crashAfter = (rows: number) => ({ env: { CUSTOMERS_TEST_CRASH_AFTER_ROWS: String(rows) } });
