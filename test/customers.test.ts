@@ -178,7 +178,7 @@ describe('delete', () => {
     const { cli } = await threeCustomers();
     const refused = await cli('delete', 'a@example.com');
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('Delete 1 customer: confirmation needed; pass --yes');
+    expect(refused.stderr).toContain('Delete 1 customer (1, a@example.com): confirmation needed; pass --yes');
     const r = await cli('delete', 'a@example.com', '2', '--yes');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('Deleted 2 customers.\n');
@@ -188,8 +188,14 @@ describe('delete', () => {
   it('deletes by filter; a dry run changes nothing', async () => {
     const { cli } = await threeCustomers();
     const dry = await cli('delete', '--country', 'BE', '--dry-run', '--json');
-    expect(JSON.parse(dry.stdout)).toEqual({ selected: 2, deleted: 2, dry_run: true });
+    const said = JSON.parse(dry.stdout);
+    expect(said).toMatchObject({ selected: 2, would_delete: 2, dry_run: true });
+    expect(said.customers.map((c: { email: string }) => c.email)).toEqual(['a@example.com', 'b@example.com']);
+    expect(said).not.toHaveProperty('deleted');
     expect(dry.stderr).toBe('Would delete 2 customers (dry run: nothing was changed).\n');
+    const listed = await cli('delete', '--country', 'BE', '--dry-run', '--fields', 'id,email,tags');
+    expect(listed.stdout).toBe('id\temail\ttags\n1\ta@example.com\t\n2\tb@example.com\ttest\n');
+    expect((await cli('delete', '--country', 'BE', '--dry-run', '--format', 'count')).stdout).toBe('2\n');
     expect((await cli('list', '--format', 'count')).stdout).toBe('3\n');
     expect((await cli('delete', '--country', 'BE', '--tag', 'test', '--yes')).stderr).toBe('Deleted 1 customer.\n');
     expect((await cli('list', '--format', 'ids')).stdout).toBe('1\n3\n');

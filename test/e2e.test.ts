@@ -162,7 +162,7 @@ describe('as a process', () => {
     const db = storePath();
     await spawnCli(['--db', db, 'groups', 'create', 'G']);
     seedCustomers(db, 5000);
-    const update = await spawnCli(['--db', db, 'update', '--all', '--set-group', 'G', '--add-tag', 'a', '--add-tag', 'b', '--yes'], crashAfter(5000));
+    const update = await spawnCli(['--db', db, 'update', '--all', '--set', 'group=G', '--add-tag', 'a', '--add-tag', 'b', '--yes'], crashAfter(5000));
     expect(update.signal).toBe('SIGKILL');
     const deletion = await spawnCli(['--db', db, 'delete', '--all', '--yes'], crashAfter(1));
     expect(deletion.signal).toBe('SIGKILL');
@@ -171,7 +171,7 @@ describe('as a process', () => {
     const tagged = (await spawnCli(['--db', db, 'list', '--tag', 'b', '--format', 'count'])).stdout;
     expect([grouped, tagged]).toEqual(['0\n', '0\n']);
     // The same commands, not killed, do the whole change.
-    await spawnCli(['--db', db, 'update', '--all', '--set-group', 'G', '--add-tag', 'b', '--yes']);
+    await spawnCli(['--db', db, 'update', '--all', '--set', 'group=G', '--add-tag', 'b', '--yes']);
     expect((await spawnCli(['--db', db, 'list', '--tag', 'b', '--format', 'count'])).stdout).toBe('5000\n');
   });
 

@@ -95,7 +95,7 @@ describe('round trip', () => {
   it('a native export imported into an empty store exports byte for byte the same', async () => {
     const a = await shopifyStore();
     await a.cli('groups', 'create', 'VIP');
-    await a.cli('update', '1', '3', '--set-group', 'VIP', '--tax-id', '=1+2');
+    await a.cli('update', '1', '3', '--set', 'group=VIP', '--set', 'tax_id==1+2');
     await a.cli('delete', '2', '--yes');
     // A replacement character that is really in the data (found by the property test below) is not a misread file.
     await a.cli('add', '--email', 'odd@example.com', '--last-name', 'Br\ufffdcke');

@@ -62,18 +62,18 @@ describe('on a terminal', () => {
     });
   });
 
-  it('delete asks with the count; declining exits 130 and deletes nothing', async () => {
+  it('delete asks naming the customers; declining exits 130 and deletes nothing', async () => {
     const { db, cli } = store();
     await cli('add', '--email', 'a@example.com', '--country', 'BE');
     await cli('add', '--email', 'b@example.com', '--country', 'BE');
     const s = startPty(['--db', db, 'delete', '--country', 'BE']);
-    await s.waitFor('Delete 2 customers?');
+    await s.waitFor('Delete 2 customers (1, a@example.com; 2, b@example.com)?');
     s.type('n' + KEY.enter);
     expect(await s.exit).toBe(130);
     expect((await cli('list', '--format', 'count')).stdout).toBe('2\n');
 
     const yes = startPty(['--db', db, 'delete', '--country', 'BE']);
-    await yes.waitFor('Delete 2 customers?');
+    await yes.waitFor('Delete 2 customers (1, a@example.com; 2, b@example.com)?');
     yes.type('y' + KEY.enter);
     expect(await yes.exit).toBe(0);
     expect((await cli('list', '--format', 'count')).stdout).toBe('0\n');

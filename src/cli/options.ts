@@ -6,11 +6,11 @@
  */
 import { Command, Option } from 'commander';
 import type { CustomerChanges } from '../core/customers.js';
-import { ValidationError } from '../common/errors.js';
+import { UsageError, ValidationError } from '../common/errors.js';
 import { type FieldDef, flagOf, FORM_FIELDS, type InputValue } from '../core/fields.js';
 import type { CustomerFilter } from '../core/filters.js';
-import { normalizeCountry, normalizeGroupName, normalizeLang, normalizeTag, parseAmount, parseCount, parseTimestamp } from '../core/values.js';
-import { exclusive, parser, repeatable } from './usage.js';
+import { formatAmount, normalizeCountry, normalizeGroupName, normalizeLang, normalizeTag, parseAmount, parseCount, parseTimestamp } from '../core/values.js';
+import { parser, repeatable } from './usage.js';
 
 export const parseCountArg = (what: string) => parser((raw) => parseCount(raw, what));
 export const parseAmountArg = parser((raw) => parseAmount(raw));
@@ -86,21 +86,22 @@ export type FilterFlags = Omit<CustomerFilter, 'ids' | 'groups' | 'noGroup' | 't
   email?: boolean;
 };
 
-/** Filters some commands leave out, because they use the same flag to set the field (update). */
-export type FilterFlag = 'group' | 'no-group' | 'tax-exempt' | 'accepts-marketing' | 'lang';
+/** Filter flags that say opposite things: given together, no customer could match (a usage error). */
+const OPPOSITES: readonly (readonly [string, string])[] = [
+  ['group', 'no-group'],
+  ['tax-exempt', 'no-tax-exempt'],
+  ['accepts-marketing', 'no-accepts-marketing'],
+  ['accepts-sms-marketing', 'no-accepts-sms-marketing'],
+  ['has-email', 'no-email'],
+];
 
-export function addFilterOptions(cmd: Command, except: readonly FilterFlag[] = []): Command {
-  const keep = (flag: FilterFlag) => !except.includes(flag);
-  if (keep('group')) cmd.option('--group <name>', 'in this group (repeatable: any of)', repeatable(normalizeGroupName));
-  if (keep('no-group')) cmd.option('--no-group', 'in no group');
-  if (keep('tax-exempt')) {
-    cmd.option('--tax-exempt', 'tax-exempt customers');
-    cmd.option('--no-tax-exempt', 'customers who pay tax');
-  }
-  if (keep('accepts-marketing')) {
-    cmd.option('--accepts-marketing', 'customers who accept marketing e-mails');
-    cmd.option('--no-accepts-marketing', 'customers who do not');
-  }
+export function addFilterOptions(cmd: Command): Command {
+  cmd.option('--group <name>', 'in this group (repeatable: any of)', repeatable(normalizeGroupName));
+  cmd.option('--no-group', 'in no group');
+  cmd.option('--tax-exempt', 'tax-exempt customers');
+  cmd.option('--no-tax-exempt', 'customers who pay tax');
+  cmd.option('--accepts-marketing', 'customers who accept marketing e-mails');
+  cmd.option('--no-accepts-marketing', 'customers who do not');
   cmd.option('--has-email', 'customers with an e-mail address');
   cmd.option('--no-email', 'customers without one (phone-only, in-store)');
   cmd.option('--accepts-sms-marketing', 'customers who accept marketing SMS');
@@ -111,23 +112,32 @@ export function addFilterOptions(cmd: Command, except: readonly FilterFlag[] = [
   cmd.option('--max-spent <amount>', 'spent at most this amount', parseAmountArg);
   cmd.option('--tag <tag>', 'has this tag (repeatable: all of)', repeatable(existingTag));
   cmd.option('--country <code>', 'in this country (ISO 3166-1 alpha-2)', parseCountryArg);
-  if (keep('lang')) cmd.option('--lang <code>', 'with this language', parseLangArg);
+  cmd.option('--lang <code>', 'with this language', parseLangArg);
   cmd.option('--source-id <id>', 'with this id on the platform it came from');
   cmd.option('--created-after <date>', 'created on or after this date (YYYY-MM-DD, UTC)', parseDateArg);
   cmd.option('--created-before <date>', 'created before this date (YYYY-MM-DD, UTC)', parseDateArg);
+  // commander keeps the last of --x and --no-x (one attribute): the first must not be dropped in silence.
+  const seen = new Set<string>();
+  for (const pair of OPPOSITES) {
+    for (const [flag, other] of [pair, [pair[1], pair[0]]]) {
+      cmd.on(`option:${flag}`, () => {
+        if (seen.has(other)) throw new UsageError(`--${other} and --${flag} contradict each other; give one of them`);
+        seen.add(flag);
+      });
+    }
+  }
   return cmd;
 }
 
-export function filterFromFlags(flags: FilterFlags, except: readonly FilterFlag[] = []): CustomerFilter {
+export function filterFromFlags(flags: FilterFlags): CustomerFilter {
   const filter: CustomerFilter = {};
   const put = <K extends keyof CustomerFilter>(key: K, value: CustomerFilter[K] | undefined) => {
     if (value !== undefined) filter[key] = value;
   };
-  if (!except.includes('group') && Array.isArray(flags.group)) put('groups', flags.group);
-  if (!except.includes('no-group') && flags.group === false) put('noGroup', true);
-  if (!except.includes('tax-exempt')) put('taxExempt', flags.taxExempt);
-  if (!except.includes('accepts-marketing')) put('acceptsMarketing', flags.acceptsMarketing);
-  exclusive({ '--has-email': flags.hasEmail === true, '--no-email': flags.email === false });
+  if (Array.isArray(flags.group)) put('groups', flags.group);
+  if (flags.group === false) put('noGroup', true);
+  put('taxExempt', flags.taxExempt);
+  put('acceptsMarketing', flags.acceptsMarketing);
   put('hasEmail', flags.hasEmail ?? (flags.email === false ? false : undefined));
   put('acceptsSmsMarketing', flags.acceptsSmsMarketing);
   put('minOrders', flags.minOrders);
@@ -136,10 +146,20 @@ export function filterFromFlags(flags: FilterFlags, except: readonly FilterFlag[
   put('maxSpent', flags.maxSpent);
   put('tags', flags.tag);
   put('country', flags.country);
-  if (!except.includes('lang')) put('lang', flags.lang);
+  put('lang', flags.lang);
   put('sourceId', flags.sourceId?.trim());
   put('createdAfter', flags.createdAfter);
   put('createdBefore', flags.createdBefore);
+  const empty = (what: string) => new UsageError(`${what}: no customer can match`, ['Swap the two values, or leave one out.']);
+  if (filter.minOrders !== undefined && filter.maxOrders !== undefined && filter.minOrders > filter.maxOrders) {
+    throw empty(`--min-orders ${filter.minOrders} is more than --max-orders ${filter.maxOrders}`);
+  }
+  if (filter.minSpent !== undefined && filter.maxSpent !== undefined && filter.minSpent > filter.maxSpent) {
+    throw empty(`--min-spent ${formatAmount(filter.minSpent)} is more than --max-spent ${formatAmount(filter.maxSpent)}`);
+  }
+  if (filter.createdAfter !== undefined && filter.createdBefore !== undefined && filter.createdAfter >= filter.createdBefore) {
+    throw empty(`--created-after ${filter.createdAfter} is not before --created-before ${filter.createdBefore}`);
+  }
   return filter;
 }
 

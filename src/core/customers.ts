@@ -71,7 +71,8 @@ export function getCustomer(db: Db, id: number): Item {
   return decodeRow(row, CUSTOMER_FIELDS);
 }
 
-function assertEmailFree(db: Db, email: string, exceptId?: number): void {
+/** Refuses an e-mail another customer (than exceptId) has. */
+export function assertEmailFree(db: Db, email: string, exceptId?: number): void {
   const other = db.prepare('SELECT id FROM customers WHERE email = ?').get(email) as { id: number } | undefined;
   if (other && other.id !== exceptId) {
     throw new ConflictError(`a customer with e-mail ${email} already exists (id ${other.id})`, [

@@ -32,7 +32,7 @@ export function registerListCommands(program: Command, ctx: Context): void {
     .description('list customers, filtered, sorted and paged')
     .addHelpText(
       'after',
-      '\nExamples:\n  customers list --country BE --min-orders 5\n  customers list --group Wholesale --format csv --fields email,name\n  customers list --tag vip --format ids | customers update --from-file - --set-group VIP',
+      '\nExamples:\n  customers list --country BE --min-orders 5\n  customers list --group Wholesale --format csv --fields email,name\n  customers list --tag vip --format ids | customers update --from-file - --set group=VIP',
     );
   addPagingOptions(addOutputOptions(addFilterOptions(list)), SORT_FIELDS).action((flags: ListFlags) => runListing(ctx, parseListOptions(ctx, flags)));
 

@@ -1,16 +1,22 @@
 /**
  * What the bulk commands (update, delete) share: the selection (REFs, --from-file, filters or --all), its
- * count, the confirmation, the dry run and the report.
+ * count, the confirmation that says what will be done, the dry run's listing and the report.
  */
 import { readFileSync } from 'node:fs';
 import { CustomersError, NotFoundError, UsageError } from '../../common/errors.js';
 import type { BulkResult } from '../../core/bulk.js';
-import { countCustomers, resolveRef } from '../../core/customers.js';
+import { shown } from '../../common/shown.js';
+import { countCustomers, listCustomers, resolveRef } from '../../core/customers.js';
+import { CUSTOMER_FIELDS, type Item } from '../../core/fields.js';
 import { type CustomerFilter, hasFieldFilter } from '../../core/filters.js';
 import type { Db, Store } from '../../store/open.js';
 import type { Context } from '../context.js';
 import { describeFsError } from '../files.js';
+import type { Format } from '../options.js';
 import { confirmOrCancel } from '../prompts.js';
+import type { Column } from '../render/columns.js';
+import { chooseFormat, renderItems } from '../render/render.js';
+import { exclusive } from '../usage.js';
 
 export interface Selection {
   filter: CustomerFilter;
@@ -86,33 +92,80 @@ export interface SelectionOptions {
   dryRun: boolean;
   yes: boolean;
   json: boolean;
+  /** The format of a dry run's listing. */
+  format?: Format;
+  raw?: boolean;
+}
+
+/** A dry run's listing: what would change, row by row, and the key that holds the rows in --json. */
+export interface DryRunListing {
+  rows: Iterable<Item>;
+  columns: readonly Column[];
+  key: string;
 }
 
 export interface BulkAction {
   /** Explicit REFs alone need a confirmation too (delete), or not (update). */
   confirmRefs: boolean;
-  question: (count: number) => string;
+  /** Checks the change before anything is asked (update: the group exists, an e-mail for one customer). */
+  check?: (db: Db, selected: number) => void;
+  /** How many selected customers the change would really change, to ask about them; absent: all selected. */
+  preview?: (store: Store, filter: CustomerFilter) => number;
+  question: (count: number, store: Store, filter: CustomerFilter) => string;
   apply: (store: Store, filter: CustomerFilter, dryRun: boolean) => BulkResult;
-  /** The key of the count of changed customers in --json ("changed", "deleted"). */
-  jsonKey: string;
-  /** What is said: nobody selected, a dry run, the change done. */
+  listing: (store: Store, filter: CustomerFilter, result: BulkResult, format: Format) => DryRunListing;
+  /** The keys of the count in --json: done ("deleted") and in a dry run ("would_delete"). */
+  jsonKeys: { done: string; would: string };
+  /** What is said: nobody selected, nobody would change, a dry run, the change done. */
   none: string;
+  unchanged: (selected: number) => string;
   would: (result: BulkResult) => string;
   did: (result: BulkResult) => string;
 }
 
-/** Select -> count -> confirm -> apply (or dry run) -> report, for update and delete alike. */
+/** Select -> count -> check -> confirm (saying what) -> apply, or list what a dry run would do -> report. */
 export async function runBulk(ctx: Context, options: SelectionOptions, action: BulkAction): Promise<BulkResult> {
+  if (!options.dryRun && options.format !== undefined) throw new UsageError('--format lists what a dry run would do; add --dry-run');
+  exclusive({ '--json': options.json, '--format': options.format !== undefined });
   const refs: Ref[] = options.refs.map((ref) => ({ ref, where: ref }));
   if (options.fromFile !== undefined) refs.push(...(await readRefFile(ctx, options.fromFile)));
   const store = await ctx.store({ create: false, dryRun: options.dryRun });
   const selection = buildSelection(store.db, options.filter, refs, { all: options.all, fromFile: options.fromFile !== undefined });
   const count = countCustomers(store.db, selection.filter);
-  if (count > 0 && !options.dryRun && (action.confirmRefs || !selection.refsOnly)) await confirmOrCancel(ctx, action.question(count), options.yes);
-  const result = count === 0 ? { selected: 0, changed: 0 } : action.apply(store, selection.filter, options.dryRun);
-  if (options.json) ctx.io.stdout.write(JSON.stringify({ selected: result.selected, [action.jsonKey]: result.changed, dry_run: options.dryRun }) + '\n');
-  ctx.say(result.selected === 0 ? action.none : options.dryRun ? action.would(result) : action.did(result));
+  const report = (result: BulkResult, message: string) => {
+    if (options.json) ctx.io.stdout.write(JSON.stringify({ selected: result.selected, [action.jsonKeys.done]: result.changed, dry_run: false }) + '\n');
+    ctx.say(message);
+    return result;
+  };
+  if (count === 0 && !options.dryRun) return report({ selected: 0, changed: 0 }, action.none);
+  action.check?.(store.db, count);
+  if (count > 0 && !options.dryRun && (action.confirmRefs || !selection.refsOnly)) {
+    const affected = action.preview ? action.preview(store, selection.filter) : count;
+    if (affected === 0) return report({ selected: count, changed: 0 }, action.unchanged(count));
+    await confirmOrCancel(ctx, action.question(affected, store, selection.filter), options.yes);
+  }
+  const result = action.apply(store, selection.filter, options.dryRun);
+  if (!options.dryRun) return report(result, result.changed === 0 && result.selected > 0 ? action.unchanged(result.selected) : action.did(result));
+  const format = options.json ? 'json' : chooseFormat(ctx, { format: options.format });
+  const listing = action.listing(store, selection.filter, result, format);
+  if (options.json) {
+    const json = { selected: result.selected, [action.jsonKeys.would]: result.changed, dry_run: true, [listing.key]: [...listing.rows] };
+    ctx.io.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  } else if (format === 'count') {
+    ctx.io.stdout.write(`${result.changed}\n`);
+  } else {
+    await renderItems(ctx, listing.rows, { format, columns: listing.columns, limited: true, raw: options.raw });
+  }
+  ctx.say(result.selected === 0 ? action.none : result.changed === 0 ? action.unchanged(result.selected) : action.would(result));
   return result;
+}
+
+/** "42, alice@example.com": a customer as a confirmation names it (its e-mail, else its name, phone or company). */
+export function namedCustomers(db: Db, filter: CustomerFilter, count: number, max = 3): string {
+  const fields = CUSTOMER_FIELDS.filter((f) => ['id', 'email', 'name', 'phone', 'company'].includes(f.name));
+  const named = [...listCustomers(db, { filter, fields, limit: max })].map((c) => `${c.id}, ${shown(String(c.email ?? c.name ?? c.phone ?? c.company ?? ''))}`);
+  const more = count > named.length ? ` and ${(count - named.length).toLocaleString('en-US')} more` : '';
+  return named.join('; ') + more;
 }
 
 export function plural(n: number, word: string): string {
