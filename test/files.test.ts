@@ -2,8 +2,8 @@
  * Files the tool writes hold customer data: only their owner can read them, from the first byte; nothing
  * half written is left behind by a full disk or an interrupted command; a full disk is a message.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { storeCli } from './helpers/run-cli.js';
@@ -33,6 +33,21 @@ describe('files written', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`cannot write ${target}: ${target}.partial-${process.pid} is already there`);
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+  });
+
+  it('an export through a symlink updates the file it leads to and keeps the link', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'a@example.com');
+    mkdirSync(join(s.dir, 'target'));
+    const real = join(s.dir, 'target', 'real.csv');
+    writeFileSync(real, 'old\n');
+    const link = join(s.dir, 'link.csv');
+    symlinkSync(real, link);
+    expect((await s.cli('export', link)).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toContain('a@example.com');
+    expect(mode(real)).toBe(0o600);
+    expect(readdirSync(join(s.dir, 'target'))).toEqual(['real.csv']);
   });
 
   it('an --errors file that existed readable by all becomes readable by its owner only', async () => {
@@ -78,6 +93,23 @@ describe('files written', () => {
     expect((await s.cli('db', 'check')).stdout).toBe('ok: 1 customer, no problems found\n');
     expect((await s.cli('list', '--format', 'ids')).stdout).toBe('1\n');
     expect(readFileSync(s.db).equals(before)).toBe(true);
+  });
+
+  it('a full disk on standard output is one line and exit 1; a change already made is kept and said so', async () => {
+    const s = storeCli();
+    await s.cli('add', '--email', 'a@example.com');
+    const full = openSync('/dev/full', 'w');
+    try {
+      const run = (...args: string[]) => spawnSync(process.execPath, [BIN, '--db', s.db, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      for (const args of [['list', '--format', 'csv'], ['export', '-'], ['show', '1'], ['add', '--email', 'b@example.com']]) {
+        const r = run(...args);
+        expect(r.status, args.join(' ')).toBe(1);
+        expect(r.stderr).toBe('error: cannot write the output: the disk is full; anything the command changed in the store is kept\n');
+      }
+    } finally {
+      closeSync(full);
+    }
+    expect((await s.cli('list', '--format', 'ids')).stdout).toBe('1\n2\n');
   });
 
   it('Ctrl-C during an export leaves no partial file', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { findWorker } from '../src/cli/commands/import.js';
 import { isImportTarget } from '../src/core/csv/columns.js';
 import { PRESETS } from '../src/core/csv/presets.js';
-import { json, storeCli } from './helpers/run-cli.js';
+import { json, runCli, storeCli } from './helpers/run-cli.js';
 import { spawnCli } from './helpers/spawn-cli.js';
 
 const fixture = (name: string) => join(__dirname, '..', 'fixtures', name);
@@ -334,6 +334,12 @@ describe('rejected rows', () => {
       expect(r.code, target).toBe(2);
       expect(r.stderr).toContain(`cannot write ${target}: it is ${what}`);
     }
+    // The store reached through a symlink: its journal is beside the file the link leads to.
+    const viaLink = await runCli(['--db', join(s.dir, 'link.db'), 'import', input, '--errors', `${s.db}-wal`]);
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.stderr).toContain(`cannot write ${s.db}-wal: it is the store's journal`);
+    const exported = await runCli(['--db', join(s.dir, 'link.db'), 'export', `${s.db}-shm`]);
+    expect(exported.stderr).toContain(`cannot write ${s.db}-shm: it is the store's journal`);
     // Standard input redirected from the very file (a separate process, whose fd 0 is that file).
     const piped = await spawnCli(['--db', s.db, 'import', '-', '--errors', input], { stdinFile: input });
     expect(piped.code).toBe(2);
@@ -374,6 +380,29 @@ describe('rejected rows', () => {
     const text = readFileSync(errors, 'utf8');
     expect(text).not.toContain('S3cret!pass');
     expect(text.split('\r\n')[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/evil\.example\/x""\) Doe",not-an-email,,2,email,".*; the password was left out of this file: type it again"$/);
+  });
+
+  it('--errors and the messages leave out a password that slid under another header, and keep their columns', async () => {
+    const s = storeCli();
+    const input = join(s.dir, 'ecwid.csv');
+    // The name's comma was not quoted: every cell after it slid one column to the right.
+    writeFileSync(input, 'name,email,password\nCamille,Martin,cam@example.fr,TopSecretF\nAnn,ann@example.fr\n');
+    const errors = join(s.dir, 'errors.csv');
+    const r = await s.cli('import', input, '--preset', 'ecwid', '--errors', errors);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('TopSecretF');
+    expect(r.stderr).toContain('line 2, column "(column 4)": the row has 4 fields but the header has 3');
+    const lines = readFileSync(errors, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe('name,email,password,line,column,reason');
+    expect(lines[1]).toMatch(/^Camille,Martin,,2,\(column 4\); email,".*the password was left out of this file: type it again"$/);
+    // A short row: its cells slid left, so the password could be under an earlier header.
+    expect(lines[2]).toMatch(/^Ann,,,3,\(column 3\),".*the password was left out of this file: type it again"$/);
+    expect(readFileSync(errors, 'utf8')).not.toContain('TopSecretF');
+    // Without a password column, the extra cells stay, in the last column, and line/column/reason in theirs.
+    const plain = join(s.dir, 'plain.csv');
+    writeFileSync(plain, 'email,first_name\na@example.com,Ann,Extra\n');
+    await s.cli('import', plain, '--errors', errors);
+    expect(readFileSync(errors, 'utf8').replace(/^\uFEFF/, '').split('\r\n')[1]).toBe('a@example.com,"Ann,Extra",2,(column 3),the row has 3 fields but the header has 2; a delimiter inside a value needs quotes');
   });
 
   it('a row shorter than the header is rejected, never read as blank values', async () => {
@@ -501,6 +530,23 @@ describe('large ids in a native file', () => {
     const huge = await s.cli('import', file);
     expect(huge.code).toBe(1);
     expect(huge.stderr).toContain("the id 5000000000000000 is above 999,999,999,999,999, the largest this store keeps; leave the id out (--map 'id=')");
+  });
+
+  it('the top id is kept, but the store never numbers a customer above it, so every export imports again', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'top.csv');
+    writeFileSync(file, 'id,email\n999999999999999,top@example.com\n');
+    expect(json(await s.cli('import', file, '--json'))).toMatchObject({ created: 1 });
+    const add = await s.cli('add', '--email', 'next@example.com');
+    expect(add.code).toBe(1);
+    expect(add.stderr).toContain('the store has no ids left for new customers: ids go up to 999,999,999,999,999');
+    writeFileSync(file, 'email\nnext@example.com\n');
+    expect((await s.cli('import', file)).stderr).toContain('the store has no ids left for new customers');
+    expect((await s.cli('list', '--format', 'ids')).stdout).toBe('999999999999999\n');
+    const exported = join(s.dir, 'out.csv');
+    await s.cli('export', exported);
+    const again = storeCli();
+    expect(json(await again.cli('import', exported, '--json'))).toMatchObject({ created: 1, rejected: 0 });
   });
 });
 

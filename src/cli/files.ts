@@ -2,7 +2,7 @@
  * Files named on the command line: an input that cannot be read, or an output that cannot be written, is a
  * usage error (exit 2) said before any work starts, the same for every command.
  */
-import { accessSync, constants, createWriteStream, existsSync, fchmodSync, fstatSync, openSync, realpathSync, rmSync, type Stats, statSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, existsSync, fchmodSync, fstatSync, lstatSync, openSync, realpathSync, rmSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CustomersError, UsageError } from '../common/errors.js';
 
@@ -47,6 +47,18 @@ function realPath(path: string): string {
   }
 }
 
+/**
+ * The file a write to `path` should replace: a symlink's target (so an export through a link updates the
+ * file it leads to, as writing through it would, instead of replacing the link by a file).
+ */
+export function replacedFile(path: string): string {
+  try {
+    return lstatSync(path).isSymbolicLink() ? realPath(path) : path;
+  } catch {
+    return path;
+  }
+}
+
 /** A file the command reads or keeps: by path, or by an open descriptor (standard input redirected from a file). */
 export type KeptFile = { what: string } & ({ path: string } | { fd: number });
 
@@ -58,7 +70,10 @@ export type KeptFile = { what: string } & ({ path: string } | { fd: number });
 export function checkNotClobbering(output: string, kept: KeptFile[]): void {
   const target = realPath(output);
   const targetId = fileId(() => statSync(output));
-  const named = kept.flatMap((k) => ('path' in k && k.what === 'the store' ? [k, { path: `${k.path}-wal`, what: "the store's journal" }, { path: `${k.path}-shm`, what: "the store's journal" }] : [k]));
+  // SQLite keeps the journal beside the file a symlinked store path leads to: both names are the journal's.
+  const journals = (store: string) =>
+    [...new Set([store, realPath(store)])].flatMap((p) => [`${p}-wal`, `${p}-shm`]).map((path) => ({ path, what: "the store's journal" }));
+  const named = kept.flatMap((k) => ('path' in k && k.what === 'the store' ? [k, ...journals(k.path)] : [k]));
   const hit = named.find((k) => {
     const id = fileId(() => ('path' in k ? statSync(k.path) : fstatSync(k.fd)));
     return ('path' in k && realPath(k.path) === target) || (id !== undefined && id === targetId);

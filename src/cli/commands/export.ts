@@ -7,7 +7,7 @@ import type { ExportResult } from '../../core/csv/export.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../../core/csv/presets.js';
 import { describeDelimiter, parseDelimiterOption } from '../../core/csv/text.js';
 import type { Context } from '../context.js';
-import { checkNotClobbering, finishWriting, isSpecialFile, openForWriting, removeIfInterrupted, writeWithBackpressure } from '../files.js';
+import { checkNotClobbering, finishWriting, isSpecialFile, openForWriting, removeIfInterrupted, replacedFile, writeWithBackpressure } from '../files.js';
 import { addFilterOptions, type FilterFlags, filterFromFlags } from '../options.js';
 import { asUsageError, parser } from '../usage.js';
 import { plural } from './selection.js';
@@ -62,14 +62,15 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
     return;
   }
   // Written beside the target and renamed at the end: a failed export never leaves half a file.
-  const partial = `${file}.partial-${process.pid}`;
+  const target = replacedFile(file);
+  const partial = `${target}.partial-${process.pid}`;
   // Tracked before it exists: an interrupt at any moment after finds it.
   const complete = removeIfInterrupted(partial);
   const out = openForWriting(partial, file, { exclusive: true });
   try {
     const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
     await finishWriting(out);
-    renameSync(partial, file);
+    renameSync(partial, target);
     complete();
     ctx.say(`Exported ${plural(result.count, 'customer')} to ${file} (${options.preset}, delimiter ${describeDelimiter(options.delimiter)}).`);
     sayLeftOut(ctx, result, options.preset);

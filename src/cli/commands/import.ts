@@ -121,7 +121,7 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
     await rejections.finish();
     if (flags.json) ctx.io.stdout.write(JSON.stringify(jsonSummary(summary)) + '\n');
     // The summary quotes headers, group names and values of the file.
-    for (const line of summaryText(summary, dryRun, Boolean(flags.skipInvalid))) ctx.say(escapeControls(line));
+    for (const line of summaryText(summary, dryRun, Boolean(flags.skipInvalid))) ctx.say(line);
     if (summary.rejected && (!flags.skipInvalid || dryRun)) throw new RejectedRows();
   } finally {
     progress.done();
@@ -190,22 +190,53 @@ class Rejections {
 
   add(rejection: Rejection, record: readonly string[]): void {
     this.total++;
+    const secretFrom = this.secretFrom(record.length);
     if (this.out) {
-      // Passwords stay out of a file that is passed around to be fixed.
-      const hidden = record.some((c, i) => c !== '' && this.secret.has(i));
-      // A row the parser could not read has no cells: empty ones keep line, column and reason under their headers.
-      const cells = Array.from({ length: Math.max(record.length, this.width) }, (_, i) => (this.secret.has(i) ? '' : (record[i] ?? '')));
+      const { cells, hidden } = this.fitted(record, secretFrom);
       const reasons = rejection.problems.map((p) => p.reason).join('; ') + (hidden ? '; the password was left out of this file: type it again' : '');
       this.row([...cells, String(rejection.line), rejection.problems.map((p) => p.column).join('; '), reasons]);
     }
     if (this.printed < Rejections.PRINTED) {
       for (const p of rejection.problems) {
+        // A cell of a row whose cells slid under other headers may be the password: no value of it is quoted.
+        const quoted = secretFrom === undefined || secretFrom === Infinity;
+        const value = quoted ? `, value "${shown(p.value)}"` : '';
         // The reason may quote the value: a long one is cut there too.
-        const reason = p.value.length > SHOWN_MAX ? p.reason.split(p.value).join(shown(p.value)) : p.reason;
-        this.ctx.io.stderr.write(`line ${rejection.line}, column "${shown(p.column)}", value "${shown(p.value)}": ${escapeControls(reason)}\n`);
+        const instead = quoted ? shown(p.value) : '(not shown: the row may hold a password)';
+        const reason = p.value !== '' && (p.value.length > SHOWN_MAX || !quoted) ? p.reason.split(p.value).join(instead) : p.reason;
+        this.ctx.io.stderr.write(`line ${rejection.line}, column "${shown(p.column)}"${value}: ${escapeControls(reason)}\n`);
       }
       this.printed++;
     }
+  }
+
+  /**
+   * Where a password may be in a row of `length` cells: nowhere (no password column), at its column
+   * (Infinity: the row fits the header), or from this cell on: when a row has more or fewer cells than the
+   * header, they slid right or left, and any cell from the first password column less the missing ones on
+   * may hold it.
+   */
+  private secretFrom(length: number): number | undefined {
+    if (this.secret.size === 0) return undefined;
+    if (length === this.width) return Infinity;
+    return Math.max(0, Math.min(...this.secret) - Math.max(0, this.width - length));
+  }
+
+  /**
+   * The row's cells under the file's headers, so line, column and reason stay in their columns: the cells
+   * past the last header are kept in the last column, joined by the delimiter; a row the parser could not
+   * read has none. Passwords stay out of a file that is passed around to be fixed.
+   */
+  private fitted(record: readonly string[], secretFrom: number | undefined): { cells: string[]; hidden: boolean } {
+    const width = this.width;
+    const cells = record.length > width ? [...record.slice(0, width - 1), record.slice(width - 1).join(this.delimiter)] : Array.from({ length: width }, (_, i) => record[i] ?? '');
+    let hidden = false;
+    const blanked = cells.map((cell, i) => {
+      const secret = this.secret.has(i) || (secretFrom !== undefined && i >= secretFrom);
+      if (secret && cell !== '') hidden = true;
+      return secret ? '' : cell;
+    });
+    return { cells: blanked, hidden };
   }
 
   async finish(): Promise<void> {
