@@ -1,6 +1,6 @@
 /** The store when it cannot be used as usual: read-only for this user, damaged, or being written by another process. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -155,6 +155,33 @@ describe('a damaged store (issue 9, point 16)', () => {
   });
 });
 
+describe('a store damaged where only reading finds it', () => {
+  it('an export that meets the damage says what it means and what to do, not a bare "malformed"', async () => {
+    const { cli, db, dir } = storeCli();
+    const file = join(dir, 'many.csv');
+    writeFileSync(file, 'email,first_name,last_name,note\n' + Array.from({ length: 20000 }, (_, i) => `p${i}@example.com,F${i},L${i},${'x'.repeat(50)}`).join('\n') + '\n');
+    expect((await cli('import', file, '-q')).code).toBe(0);
+    // Page 200 of the customers table's pages, overwritten: the opening checks do not read it, an export does.
+    const fd = openSync(db, 'r+');
+    writeSync(fd, Buffer.from('\xde\xad'.repeat(2048), 'latin1'), 0, 4096, 819200);
+    closeSync(fd);
+    const exported = await cli('export', '-');
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toContain(`error: ${db} is damaged (SQLite: database disk image is malformed)\n  customers db check lists what is damaged.\n  Restore the latest backup`);
+  });
+});
+
+describe('paths that are not a store file', () => {
+  it('a device or a pipe given as the store is refused, and nothing is created beside it', async () => {
+    for (const device of ['/dev/null', '/dev/zero']) {
+      const r = await spawnCli(['--db', device, 'list']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${device} is not a store file: it is a device or a pipe`);
+      expect(existsSync(`${device}-journal`)).toBe(false);
+    }
+  });
+});
+
 describe('a store being written by another process (issue 9, point 13)', () => {
   it('a write that waits in vain says which customers command holds the store, and what to do', async () => {
     const { cli, db } = storeCli();
@@ -175,6 +202,15 @@ describe('a store being written by another process (issue 9, point 13)', () => {
     }
     expect(existsSync(`${db}-writer`)).toBe(false);
     expect((await cli('add', '--email', 'b@example.com')).code).toBe(0);
+  });
+
+  it('the note never writes through a symlink planted under its name', async () => {
+    const { cli, db, dir } = storeCli();
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, `${db}-writer`);
+    expect((await cli('add', '--email', 'a@example.com')).code).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
   });
 
   it('the note names the command and its flags, never a value', async () => {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { json, storeCli } from './helpers/run-cli.js';
+import { json, runCli, storeCli, tempDir } from './helpers/run-cli.js';
 
 type Customer = Record<string, unknown>;
 
@@ -79,6 +79,20 @@ describe('text that reorders itself on a terminal (issue 9, point 9)', () => {
     expect(table).toContain('Isolated\\u2066 Ltd');
     expect((await cli('show', 'a@example.com', atTerminal)).stdout).toContain('Ann\\u202egpj.exe');
     expect(json<Customer>(await cli('show', 'a@example.com', '--json')).first_name).toBe('Ann\u202egpj.exe');
+  });
+});
+
+describe('file names in messages (issue 9, point 9)', () => {
+  it('a store, export or backup path holding terminal escapes is shown escaped', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'x\u001b]0;PWN\u0007.db');
+    const created = await runCli(['--db', db, 'add', '--email', 'a@example.com']);
+    expect(created.stderr).toBe(`Created a new store at ${join(dir, 'x\\x1b]0;PWN\\x07.db')}\n`);
+    const exported = await runCli(['--db', db, 'export', join(dir, 'o\u001b[2J.csv')]);
+    expect(exported.stderr).toContain(`to ${join(dir, 'o\\x1b[2J.csv')}`);
+    const backup = await runCli(['--db', db, 'db', 'backup', join(dir, 'b\u001b[2J.db')]);
+    expect(backup.stderr).toContain(`to ${join(dir, 'b\\x1b[2J.db')}`);
+    for (const r of [created, exported, backup]) expect(r.stderr).not.toContain('\u001b');
   });
 });
 

@@ -3,6 +3,7 @@
  * Built fresh for each run of main(), so nothing leaks between runs (or tests).
  */
 import type { ChalkInstance } from 'chalk';
+import { escapeControls } from '../common/shown.js';
 import { resolveStorePath } from '../store/path.js';
 import type { Store } from '../store/open.js';
 import { colorLevel, type Io } from './io.js';
@@ -56,9 +57,12 @@ export class Context {
     return Boolean(this.global.input && this.io.stdin.isTTY && this.io.stdout.isTTY);
   }
 
-  /** A message for the person at the terminal: stderr, and nothing with --quiet. */
+  /**
+   * A message for the person at the terminal: stderr, and nothing with --quiet. One line: control characters
+   * in it (from a file name, a value) are shown escaped, never sent to the terminal raw.
+   */
   say(message: string): void {
-    if (!this.global.quiet) this.io.stderr.write(message + '\n');
+    if (!this.global.quiet) this.io.stderr.write(escapeControls(message) + '\n');
   }
 
   async chalk(stream: 'stdout' | 'stderr'): Promise<ChalkInstance> {

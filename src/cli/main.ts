@@ -5,6 +5,7 @@
 import { CommanderError } from 'commander';
 import { CancelledError, CustomersError, UsageError } from '../common/errors.js';
 import { escapeControls } from '../common/shown.js';
+import { RESTORE_ADVICE } from '../store/integrity.js';
 import { Context } from './context.js';
 import { colorLevel, type Io, processIo } from './io.js';
 import { createProgram } from './program.js';
@@ -45,8 +46,25 @@ function report(ctx: Context, error: unknown): number {
     ctx.io.stderr.write(`${label('error:')} ${said(error.message)}\n${error.details.map((d) => `  ${said(d)}\n`).join('')}`);
     return error instanceof UsageError ? EXIT.usage : EXIT.error;
   }
-  const err = error as Error;
+  const err = error as Error & { code?: unknown };
+  if (err?.code === 'SQLITE_CORRUPT') {
+    // Met while reading (an export, a listing): the damage is in pages the opening checks did not read.
+    ctx.io.stderr.write(`${label('error:')} ${said(`${ctx.storePath} is damaged (SQLite: ${err.message})`)}\n  customers db check lists what is damaged.\n  ${RESTORE_ADVICE}\n`);
+    return EXIT.error;
+  }
   ctx.io.stderr.write(`${label('error:')} ${said(err?.message ?? String(error))}\n`);
   if (ctx.io.env.CUSTOMERS_DEBUG) ctx.io.stderr.write(`${err?.stack}\n`);
+  return EXIT.error;
+}
+
+/**
+ * Standard output failed: a reader that went away (`customers list | head`) ends the command quietly (0);
+ * a full disk or another failure (`list > /dev/full`) is one line and exit 1, never a stack trace. What the
+ * command wrote to the store is kept: the output failed, not the change.
+ */
+export function outputFailed(error: NodeJS.ErrnoException, stderr: NodeJS.WritableStream = process.stderr): number {
+  if (error.code === 'EPIPE') return EXIT.ok;
+  const why = error.code === 'ENOSPC' ? 'the disk is full' : `${error.message}`;
+  stderr.write(escapeControls(`error: cannot write the output: ${why}; anything the command changed in the store is kept`) + '\n');
   return EXIT.error;
 }

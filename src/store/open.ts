@@ -268,7 +268,10 @@ function registerFunctions(db: Db): void {
 
 function ensureFile(path: string, create: boolean): boolean {
   if (existsSync(path)) {
-    if (statSync(path).isDirectory()) throw new StoreError(`${path} is a folder, not a store file`, ['Pass --db with a file path.']);
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new StoreError(`${path} is a folder, not a store file`, ['Pass --db with a file path.']);
+    // A device or a pipe: SQLite would create its journal beside it (/dev/null-journal).
+    if (!stat.isFile()) throw new StoreError(`${path} is not a store file: it is a device or a pipe`, ['Pass --db with the path of a customers store, or a new file name to create one.']);
     return false;
   }
   if (!create) {

@@ -18,7 +18,10 @@ const notePath = (store: string) => `${store}-writer`;
 export function writeWriterNote(store: string, command: string): void {
   const note: WriterNote = { pid: process.pid, command, since: new Date().toISOString() };
   try {
-    writeFileSync(notePath(store), JSON.stringify(note), { mode: 0o600 });
+    // Created afresh, never written through what is there: a symlink planted in a shared folder would
+    // lead the note onto another file. Whatever note is there is stale (this process holds the lock).
+    rmSync(notePath(store), { force: true });
+    writeFileSync(notePath(store), JSON.stringify(note), { mode: 0o600, flag: 'wx' });
   } catch {
     // The note only improves a message: a folder we cannot write to must not stop the write.
   }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { MailError, UsageError, ValidationError } from '../../common/errors.js';
+import { escapeControls } from '../../common/shown.js';
 import { getCustomer } from '../../core/customers.js';
 import { CUSTOMER_FIELDS } from '../../core/fields.js';
 import type { IssuedLink, LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
@@ -128,7 +129,7 @@ async function sendLinks(ctx: Context, store: Store, issued: IssuedLink[], mail:
       onEach: ({ link, error }, done) => {
         if (error !== null) {
           progress.done();
-          ctx.io.stderr.write(`not sent to ${link.email} (link ${link.id}): ${error}\n`);
+          ctx.io.stderr.write(escapeControls(`not sent to ${link.email} (link ${link.id}): ${error}`) + '\n');
         }
         progress.update(done, 0);
       },
