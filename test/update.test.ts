@@ -134,6 +134,16 @@ describe('update', () => {
     expect((await cli('list', '--tag', 'fr', '--format', 'ids')).stdout).toBe('3\n4\n');
   });
 
+  it('a REF file that never ends (/dev/zero) is refused once past 64 MB, not read into memory', async () => {
+    const { cli } = await store();
+    const r = await cli('update', '--from-file', '/dev/zero', '--add-tag', 'x', '--yes');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--from-file: /dev/zero holds more than 64 MB; a REF file is one id or e-mail a line');
+    const folder = await cli('update', '--from-file', '/tmp', '--add-tag', 'x', '--yes');
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('cannot read /tmp: ');
+  });
+
   it('reports every unknown REF of a file with its line, changing nothing', async () => {
     const { cli, dir } = await store();
     const file = join(dir, 'refs.txt');

@@ -2,7 +2,7 @@
  * What the bulk commands (update, delete) share: the selection (REFs, --from-file, filters or --all), its
  * count, the confirmation that says what will be done, the dry run's listing and the report.
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { CustomersError, NotFoundError, UsageError } from '../../common/errors.js';
 import type { BulkResult } from '../../core/bulk.js';
 import { shown } from '../../common/shown.js';
@@ -46,21 +46,31 @@ function resolveRefs(db: Db, refs: Ref[]): number[] {
   return [...ids];
 }
 
+/** Most bytes a file of REFs may hold: millions of ids or e-mails; /dev/zero must not fill the memory. */
+export const REF_FILE_MAX = 64 * 1024 * 1024;
+
 /** Reads REFs one a line (as `customers list --format ids` prints them); `-` is standard input. */
 export async function readRefFile(ctx: Context, file: string): Promise<Ref[]> {
-  let text: string;
-  if (file === '-') {
-    if (ctx.io.stdin.isTTY) throw new UsageError('--from-file - reads REFs from standard input, which is a terminal; pipe them in or name a file');
-    const chunks: Buffer[] = [];
-    for await (const chunk of ctx.io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-    text = Buffer.concat(chunks).toString('utf8');
-  } else {
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${describeFsError(error)}`);
+  if (file === '-' && ctx.io.stdin.isTTY) throw new UsageError('--from-file - reads REFs from standard input, which is a terminal; pipe them in or name a file');
+  const shownName = file === '-' ? 'standard input' : file;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of file === '-' ? ctx.io.stdin : createReadStream(file)) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+      size += buffer.length;
+      if (size > REF_FILE_MAX) {
+        throw new UsageError(`--from-file: ${shownName} holds more than ${REF_FILE_MAX / 1024 / 1024} MB; a REF file is one id or e-mail a line`, [
+          'Split it into smaller files and run the command once for each.',
+        ]);
+      }
+      chunks.push(buffer);
     }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read ${file}: ${describeFsError(error)}`);
   }
+  const text = Buffer.concat(chunks).toString('utf8');
   const name = file === '-' ? 'stdin' : file;
   const refs: Ref[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
