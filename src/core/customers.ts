@@ -9,6 +9,7 @@ import {
   CUSTOMER_FIELDS, decodeRow, EDITABLE_FIELDS, type FieldDef, fieldNamed, FORM_FIELDS, IDENTITY_COLUMNS, type InputValue, type Item,
   normalizeValue, SEARCHED_FIELDS, selectList, SORT_SQL,
 } from './fields.js';
+import { MAX_OWN_ID } from './csv/columns.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
 import { changeTags, writeTags } from './tags.js';
@@ -101,6 +102,19 @@ export function assertIdentified(value: (column: string) => unknown, who = 'a cu
 
 const EDITABLE_COLUMNS = EDITABLE_FIELDS.filter((f) => f.storage === 'column');
 
+/**
+ * Refuses a write after which the store would have numbered a customer above MAX_OWN_ID: a native export
+ * of such a customer could not be imported again. Only a file that gave a customer an id at the very top
+ * of the range leads here.
+ */
+export function assertIdsInRange(db: Db): void {
+  const top = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'customers'").pluck().get() as number | undefined) ?? 0;
+  if (top <= MAX_OWN_ID) return;
+  throw new ValidationError(`the store has no ids left for new customers: ids go up to ${MAX_OWN_ID.toLocaleString('en-US')}, and a customer imported with an id near the top took the rest; nothing was changed`, [
+    "Give that customer a smaller id: export the store, and import it into a new store without the ids (--map 'id=').",
+  ]);
+}
+
 export function createCustomer(store: Store, raw: CustomerInput, now: Date): Item {
   const input = normalizeInput(raw);
   assertIdentified((column) => input[column]);
@@ -116,6 +130,7 @@ export function createCustomer(store: Store, raw: CustomerInput, now: Date): Ite
       .prepare(`INSERT INTO customers (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
       .run(...values);
     const newId = Number(result.lastInsertRowid);
+    assertIdsInRange(db);
     writeTags(db, newId, (input.tags as string[] | undefined) ?? [], false);
     indexCustomers(db, 'c.id = ?', newId);
     return newId;

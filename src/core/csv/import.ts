@@ -10,6 +10,7 @@ import { ValidationError } from '../../common/errors.js';
 import { shown } from '../../common/shown.js';
 import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
+import { assertIdsInRange } from '../customers.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
 import { AddressRows, type RowEntry } from './addresses.js';
 import { cellOf, clashingColumns, type ColumnPlan, DateReader, hasPasswords, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
@@ -429,6 +430,7 @@ class ImportRun {
     this.settleDates();
     // New customers all have ids above the sequence at the start: index them in one statement.
     indexCustomersInBulk(this.store.db, 'c.id > ?', this.seqAtStart);
+    assertIdsInRange(this.store.db);
     const counts: RowCounts = this.writer.counts;
     Object.assign(this.summary, counts, { skipped_addresses: this.addresses?.skipped ?? 0 });
     this.summary.written = !this.options.dryRun && !(this.summary.rejected > 0 && !this.options.skipInvalid);
