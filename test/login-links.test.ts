@@ -43,7 +43,7 @@ describe('issue', () => {
 
   it('selects by filters, needs a selection, and checks the template and the ttl', async () => {
     const { cli } = await store();
-    expect(json<Issued[]>(await cli('login-link', 'issue', '--tag', 'migrated', '--json')).map((l) => l.email)).toEqual(['alice@example.com', 'bob@example.com']);
+    expect(json<Issued[]>(await cli('login-link', 'issue', '--tag', 'migrated', '--yes', '--json')).map((l) => l.email)).toEqual(['alice@example.com', 'bob@example.com']);
     for (const [args, message] of [
       [[], 'no customers selected'],
       [['1', '--url', 'http://shop.example.com/?k={token}'], 'must use https'],
@@ -189,7 +189,7 @@ describe('the life of a link', () => {
 
   it('list shows each link and its status, never a token or hash; purge deletes the ended ones', async () => {
     const { cli } = await store();
-    const links = json<Issued[]>(await cli('login-link', 'issue', '--all', '--ttl', '1d', '--json', { now: T0 }));
+    const links = json<Issued[]>(await cli('login-link', 'issue', '--all', '--ttl', '1d', '--yes', '--json', { now: T0 }));
     await cli('login-link', 'redeem', links[0].url, { now: T0 });
     await cli('login-link', 'revoke', String(links[1].id), { now: T0 });
     const list = json<Record<string, unknown>[]>(await cli('login-link', 'list', '--json', at('2026-03-01T12:00:00Z')));
@@ -199,8 +199,8 @@ describe('the life of a link', () => {
     expect(text).not.toMatch(/[0-9a-f]{64}/);
     expect(json(await cli('login-link', 'list', 'carol@example.com', '--json', '--fields', 'id,status', at('2026-03-03T00:00:00Z')))).toEqual([{ id: 3, status: 'expired' }]);
     expect((await cli('login-link', 'list', '--status', 'active', '--format', 'count', at('2026-03-01T12:00:00Z'))).stdout).toBe('1\n');
-    expect((await cli('login-link', 'purge', '--older-than', '30d', at('2026-03-05T00:00:00Z'))).stderr).toBe('Purged 0 login links.\n');
-    expect((await cli('login-link', 'purge', at('2026-03-05T00:00:00Z'))).stderr).toBe('Purged 3 login links.\n');
+    expect((await cli('login-link', 'purge', '--older-than', '30d', at('2026-03-05T00:00:00Z'))).stderr).toBe('No used, expired or revoked login links to purge.\n');
+    expect((await cli('login-link', 'purge', '--yes', at('2026-03-05T00:00:00Z'))).stderr).toBe('Purged 3 login links.\n');
     expect((await cli('login-link', 'redeem', links[2].url)).stderr).toContain('error: unknown:');
   });
 
@@ -220,7 +220,7 @@ describe('--send, through a real SMTP server', () => {
   it("e-mails each link in the customer's language, text and HTML carrying the same URL", async () => {
     const smtp = await startSmtp();
     const { cli } = await store();
-    const r = await cli('login-link', 'issue', '--all', '--send', '--smtp', smtp.url, '--from', 'Chez Hélène <shop@example.com>', '--json', { now: T0 });
+    const r = await cli('login-link', 'issue', '--all', '--yes', '--send', '--smtp', smtp.url, '--from', 'Chez Hélène <shop@example.com>', '--json', { now: T0 });
     expect(r.code).toBe(0);
     const links = json<Issued[]>(r);
     expect(links.map((l) => l.sent)).toEqual([true, true, true]);
@@ -243,12 +243,47 @@ describe('--send, through a real SMTP server', () => {
     expect(list.every((l) => l.sent_at === '2026-03-01T10:00:00Z')).toBe(true);
   });
 
+  it('issue by filters or --all confirms, saying how many links and e-mails; a dry run lists who would get what', async () => {
+    const smtp = await startSmtp();
+    const { cli } = await store();
+    await cli('add', '--phone', '+32 470 00 00 00', '--tag', 'migrated');
+    const send = ['--send', '--smtp', smtp.url, '--from', 'shop@example.com'];
+    const asked = await cli('login-link', 'issue', '--all', ...send, { now: T0 });
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toContain('Issue 3 login links and e-mail them (1, alice@example.com; 2, bob@example.com; 3, carol@example.com): confirmation needed; pass --yes');
+    const dry = await cli('login-link', 'issue', '--tag', 'migrated', ...send, '--dry-run', { now: T0 });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe('customer_id\temail\twould\n1\talice@example.com\tissue a link and e-mail it\n2\tbob@example.com\tissue a link and e-mail it\n4\t\tnothing: no e-mail address\n');
+    expect(dry.stderr).toBe('Would issue 2 login links and e-mail 2; 1 customer would get none (dry run: nothing was issued or sent).\n');
+    const asJson = JSON.parse((await cli('login-link', 'issue', '--all', '--dry-run', '--json', { now: T0 })).stdout);
+    expect(asJson).toMatchObject({ would_issue: 4, would_email: 0, dry_run: true });
+    expect(JSON.stringify(asJson)).not.toMatch(/token|https?:/);
+    expect(smtp.messages).toHaveLength(0);
+    expect(json<unknown[]>(await cli('login-link', 'list', '--json', { now: T0 }))).toEqual([]);
+    // REFs alone need no confirmation, as with update.
+    expect((await cli('login-link', 'issue', '1', { now: T0 })).code).toBe(0);
+  });
+
+  it('purge confirms, and its dry run lists the links it would delete', async () => {
+    const { cli } = await store();
+    const [link] = json<Issued[]>(await cli('login-link', 'issue', '1', '--json', { now: T0 }));
+    await cli('login-link', 'revoke', String(link.id), { now: T0 });
+    const later = at('2026-03-05T00:00:00Z');
+    const asked = await cli('login-link', 'purge', later);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toContain('Delete 1 used, expired or revoked login link: confirmation needed; pass --yes');
+    const dry = await cli('login-link', 'purge', '--dry-run', later);
+    expect(dry.stdout.split('\n').slice(0, 2).map((l) => l.split('\t').slice(0, 4).join(','))).toEqual(['id,customer_id,email,status', `${link.id},1,alice@example.com,revoked`]);
+    expect(dry.stderr).toBe('Would purge 1 login link (dry run: nothing was deleted).\n');
+    expect(json<unknown[]>(await cli('login-link', 'list', '--json', later))).toHaveLength(1);
+  });
+
   it('reports a refused recipient with the server\'s answer; a re-run sends only to it', async () => {
     const smtp = await startSmtp({ reject: ['bob@example.com'] });
     const { cli } = await store();
     await cli('config', 'set', 'mail.smtp_url', smtp.url);
     await cli('config', 'set', 'mail.from', 'shop@example.com');
-    const r = await cli('login-link', 'issue', '--tag', 'migrated', '--send', { now: T0 });
+    const r = await cli('login-link', 'issue', '--tag', 'migrated', '--send', '--yes', { now: T0 });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('not sent to bob@example.com (link 2): 550 5.1.1 Mailbox unavailable');
     expect(r.stderr).toContain('E-mailed 1 link; 1 failed (run the same command again to retry them).');
@@ -257,7 +292,7 @@ describe('--send, through a real SMTP server', () => {
     expect(failed[0]).toMatchObject({ sent_at: null, send_error: '550 5.1.1 Mailbox unavailable' });
     // The server now accepts Bob: a re-run sends to him only.
     const smtp2 = await startSmtp();
-    const again = await cli('login-link', 'issue', '--tag', 'migrated', '--send', '--smtp', smtp2.url, { now: T0 });
+    const again = await cli('login-link', 'issue', '--tag', 'migrated', '--yes', '--send', '--smtp', smtp2.url, { now: T0 });
     expect(again.code).toBe(0);
     expect(smtp2.messages.map((m) => (m.to as { text: string }).text)).toEqual(['bob@example.com']);
     expect(again.stderr).toContain('1 customer already had an unused link that was e-mailed; not sent again.');

@@ -187,12 +187,12 @@ describe('login links for customers without an e-mail', () => {
     const alone = await cli('login-link', 'issue', '2', '--send');
     expect(alone.code).toBe(1);
     expect(alone.stderr).toContain('the customer has no e-mail address: no link can be e-mailed');
-    const tagged = await cli('login-link', 'issue', '--tag', 'x', '--send');
+    const tagged = await cli('login-link', 'issue', '--tag', 'x', '--send', '--yes');
     expect(tagged.code).toBe(0);
     expect(tagged.stderr).toContain('1 customer without an e-mail address got no link (to give them one: the same command with --no-email instead of --send).');
     expect(smtp.messages).toHaveLength(1);
     // Following the hint leaves the link just e-mailed usable.
-    const theirs = await cli('login-link', 'issue', '--tag', 'x', '--no-email');
+    const theirs = await cli('login-link', 'issue', '--tag', 'x', '--no-email', '--yes');
     expect(theirs.code).toBe(0);
     expect(json<Record<string, unknown>[]>(await cli('login-link', 'list', 'a@example.com', '--json')).map((l) => l.status)).toContain('active');
   });

@@ -4,7 +4,7 @@
  * unused links unless asked to keep them.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, Store } from '../store/open.js';
+import { type Db, Rollback, type Store } from '../store/open.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { checkLoginUrlTemplate, getSetting } from './settings.js';
@@ -67,10 +67,24 @@ export interface IssueOptions {
    * an active link that was e-mailed (a re-run of --send).
    */
   forMail?: boolean;
+  /** Do it all, say what was done, keep nothing (no link is issued or revoked). */
+  dryRun?: boolean;
+}
+
+/** A selected customer who gets no link: no e-mail address to send it to, or an e-mailed link still unused. */
+export interface PassedOver {
+  customer_id: number;
+  email: string | null;
+  why: 'no e-mail' | 'already sent';
+}
+
+export interface IssueResult {
+  links: IssuedLink[];
+  passedOver: PassedOver[];
 }
 
 /** Issues a link to every selected customer, in one transaction. */
-export function issueLoginLinks(store: Store, filter: CustomerFilter, options: IssueOptions): { links: IssuedLink[]; skipped: number; noEmail: number } {
+export function issueLoginLinks(store: Store, filter: CustomerFilter, options: IssueOptions): IssueResult {
   const now = formatTimestamp(options.now);
   checkDuration(options.ttlSeconds, `a lifetime of ${options.ttlSeconds} seconds`);
   const expires = formatTimestamp(new Date(options.now.getTime() + options.ttlSeconds * 1000));
@@ -87,24 +101,19 @@ export function issueLoginLinks(store: Store, filter: CustomerFilter, options: I
       'UPDATE login_links SET revoked_at = ? WHERE customer_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
     );
     const insert = db.prepare('INSERT INTO login_links (customer_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)');
-    const links: IssuedLink[] = [];
-    let skipped = 0;
-    let noEmail = 0;
+    const result: IssueResult = { links: [], passedOver: [] };
     for (const c of customers) {
-      if (options.forMail && c.email === null) {
-        noEmail++;
-        continue;
-      }
-      if (options.forMail && alreadySent.get(c.id, now)) {
-        skipped++;
+      const why = !options.forMail ? undefined : c.email === null ? 'no e-mail' : alreadySent.get(c.id, now) ? 'already sent' : undefined;
+      if (why) {
+        result.passedOver.push({ customer_id: c.id, email: c.email, why });
         continue;
       }
       if (!options.keepOthers) revokeOthers.run(now, c.id, now);
       const token = newToken();
       const id = Number(insert.run(c.id, hashToken(token), now, expires).lastInsertRowid);
-      links.push({ id, customer_id: c.id, email: c.email, lang: c.lang, url: fillTemplate(options.template, { token, email: c.email, id: c.id }), expires_at: expires });
+      result.links.push({ id, customer_id: c.id, email: c.email, lang: c.lang, url: fillTemplate(options.template, { token, email: c.email, id: c.id }), expires_at: expires });
     }
-    return { links, skipped, noEmail };
+    return options.dryRun ? new Rollback(result) : result;
   });
 }
 
@@ -202,15 +211,18 @@ const STATUS_SQL = `CASE WHEN l.used_at IS NOT NULL THEN 'used' WHEN l.revoked_a
   WHEN l.expires_at <= @now THEN 'expired' ELSE 'active' END`;
 
 /** Every link (never its token or hash), optionally of one customer and of one status. */
-export function listLoginLinks(db: Db, options: { customerId?: number; status?: LoginLinkStatus; now: Date }): LinkListRow[] {
+export function listLoginLinks(db: Db, options: { customerId?: number; status?: LoginLinkStatus; ids?: number[]; now: Date }): LinkListRow[] {
   return db
     .prepare(
       `SELECT l.id, l.customer_id, c.email, ${STATUS_SQL} AS status, l.created_at, l.expires_at, l.used_at, l.revoked_at, l.sent_at, l.send_error
        FROM login_links l JOIN customers c ON c.id = l.customer_id
        WHERE (@customer IS NULL OR l.customer_id = @customer) AND (@status IS NULL OR ${STATUS_SQL} = @status)
+         AND (@ids IS NULL OR l.id IN (SELECT value FROM json_each(@ids)))
        ORDER BY l.id`,
     )
-    .all({ now: formatTimestamp(options.now), customer: options.customerId ?? null, status: options.status ?? null }) as LinkListRow[];
+    .all({
+      now: formatTimestamp(options.now), customer: options.customerId ?? null, status: options.status ?? null, ids: options.ids ? JSON.stringify(options.ids) : null,
+    }) as LinkListRow[];
 }
 
 /** Revokes one link by id, or every active link of a customer; returns how many were revoked. */
@@ -230,19 +242,18 @@ export function revokeLoginLinks(store: Store, target: { linkId: number } | { cu
   });
 }
 
-/** Deletes used, expired and revoked links that ended (were used, expired or revoked) before the cut-off. */
-export function purgeLoginLinks(store: Store, olderThanSeconds: number, nowDate: Date): number {
+/**
+ * Deletes used, expired and revoked links that ended (were used, expired or revoked) before the cut-off;
+ * returns their ids. A dry run deletes nothing.
+ */
+export function purgeLoginLinks(store: Store, olderThanSeconds: number, nowDate: Date, options: { dryRun?: boolean } = {}): number[] {
   const now = formatTimestamp(nowDate);
   checkDuration(olderThanSeconds, `an age of ${olderThanSeconds} seconds`);
   const cutoff = formatTimestamp(new Date(nowDate.getTime() - olderThanSeconds * 1000));
-  return store.write(
-    () =>
-      store.db
-        .prepare(
-          `DELETE FROM login_links WHERE coalesce(used_at, revoked_at, CASE WHEN expires_at <= ? THEN expires_at END) <= ?`,
-        )
-        .run(now, cutoff).changes,
-  );
+  const ended = 'coalesce(used_at, revoked_at, CASE WHEN expires_at <= @now THEN expires_at END) <= @cutoff';
+  const ids = store.db.prepare(`SELECT id FROM login_links WHERE ${ended} ORDER BY id`).pluck().all({ now, cutoff }) as number[];
+  if (options.dryRun) return ids;
+  return store.write(() => store.db.prepare(`DELETE FROM login_links WHERE ${ended} RETURNING id`).pluck().all({ now, cutoff }) as number[]);
 }
 
 /** Records the outcome of e-mailing a link, so a re-run sends only to those it failed for. */

@@ -2,16 +2,17 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { MailError, UsageError, ValidationError } from '../../common/errors.js';
-import { escapeControls } from '../../common/shown.js';
+import { escapeControls, shown } from '../../common/shown.js';
 import { getCustomer } from '../../core/customers.js';
 import { CUSTOMER_FIELDS } from '../../core/fields.js';
-import type { IssuedLink, LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
+import type { IssuedLink, IssueResult, LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
 import { checkSetting, getSetting } from '../../core/settings.js';
 import { parseDuration } from '../../core/values.js';
 import type { Mailer } from '../../mail/transport.js';
 import type { Db, Store } from '../../store/open.js';
 import type { Context } from '../context.js';
 import { addFilterOptions, addOutputOptions, type FilterFlags, filterFromFlags, type OutputFlags } from '../options.js';
+import { confirmOrCancel } from '../prompts.js';
 import { Progress } from '../render/progress.js';
 import { chooseColumns, chooseFormat, type Column, renderItems, renderRecord } from '../render/render.js';
 import { asUsageError, asUsageErrorAsync, exclusive, parser } from '../usage.js';
@@ -46,6 +47,8 @@ interface IssueFlags extends FilterFlags {
   smtp?: string;
   from?: string;
   json?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
 }
 
 export function registerLoginLinkCommands(program: Command, ctx: Context): void {
@@ -82,20 +85,33 @@ function registerIssue(links: Command, ctx: Context): void {
     .option('--send', 'e-mail each link (a re-run sends only to those not sent yet)')
     .option('--smtp <url>', 'SMTP server: smtp://user:pass@host:port (STARTTLS) or smtps://... (default: $CUSTOMERS_SMTP_URL, mail.smtp_url)')
     .option('--from <address>', 'sender (default: $CUSTOMERS_MAIL_FROM, mail.from)')
+    .option('--dry-run', 'list who would get a link and who an e-mail; issue and send nothing')
+    .option('-y, --yes', 'with filters or --all: do not ask for confirmation (needed where there is no terminal)')
     .option('--json', 'print the links as JSON')
     .action((refs: string[], flags: IssueFlags) => runIssue(ctx, refs, flags));
 }
 
 async function runIssue(ctx: Context, refs: string[], flags: IssueFlags): Promise<void> {
   const { issueLoginLinks, loginUrlTemplate } = await core();
-  const store = await ctx.store({ create: false });
+  const store = await ctx.store({ create: false, dryRun: flags.dryRun });
   const template = asUsageError(() => loginUrlTemplate(store.db, flags.url));
   const selection = buildSelection(store.db, filterFromFlags(flags), refs.map((ref) => ({ ref, where: ref })), { all: flags.all });
+  const issue = (dryRun: boolean) =>
+    issueLoginLinks(store, selection.filter, { template, ttlSeconds: flags.ttl, keepOthers: Boolean(flags.keepOthers), now: ctx.io.now(), forMail: Boolean(flags.send), dryRun });
+  if (flags.dryRun) return printWouldIssue(ctx, issue(true), flags);
   const mail = flags.send ? await openMail(ctx, store.db, flags) : undefined;
   try {
-    const { links: issued, skipped, noEmail } = issueLoginLinks(store, selection.filter, {
-      template, ttlSeconds: flags.ttl, keepOthers: Boolean(flags.keepOthers), now: ctx.io.now(), forMail: Boolean(flags.send),
-    });
+    // Filters or --all may reach the whole list: say how many links (and e-mails) before issuing them.
+    if (!selection.refsOnly && !flags.yes) {
+      const would = issue(true).links;
+      if (would.length) {
+        const named = would.slice(0, 3).map((l) => `${l.customer_id}, ${shown(l.email ?? '')}`).join('; ') + (would.length > 3 ? ` and ${(would.length - 3).toLocaleString('en-US')} more` : '');
+        await confirmOrCancel(ctx, `Issue ${plural(would.length, 'login link')}${mail ? ' and e-mail them' : ''} (${named})?`, flags.yes);
+      }
+    }
+    const { links: issued, passedOver } = issue(false);
+    const noEmail = passedOver.filter((p) => p.why === 'no e-mail').length;
+    const skipped = passedOver.length - noEmail;
     if (noEmail && !issued.length && !skipped) {
       throw new ValidationError(`${noEmail === 1 ? 'the customer has' : `the ${noEmail} customers have`} no e-mail address: no link can be e-mailed`, [
         'Run without --send to get the link, or add an e-mail first (customers edit REF --email ADDRESS).',
@@ -116,6 +132,27 @@ async function runIssue(ctx: Context, refs: string[], flags: IssueFlags): Promis
   } finally {
     mail?.mailer.close();
   }
+}
+
+const WOULD_COLUMNS: readonly Column[] = [
+  { name: 'customer_id', type: 'int' },
+  { name: 'email', type: 'text' },
+  { name: 'would', type: 'text' },
+];
+
+/** A dry run of issue: who would get a link, who an e-mail, who nothing and why; no token is made public. */
+async function printWouldIssue(ctx: Context, result: IssueResult, flags: IssueFlags): Promise<void> {
+  const rows = [
+    ...result.links.map((l) => ({ customer_id: l.customer_id, email: l.email, would: flags.send ? 'issue a link and e-mail it' : 'issue a link' })),
+    ...result.passedOver.map((p) => ({ customer_id: p.customer_id, email: p.email, would: p.why === 'no e-mail' ? 'nothing: no e-mail address' : 'nothing: an e-mailed link is still unused' })),
+  ].sort((a, b) => a.customer_id - b.customer_id);
+  const mailed = flags.send ? result.links.length : 0;
+  if (flags.json) {
+    ctx.io.stdout.write(JSON.stringify({ would_issue: result.links.length, would_email: mailed, dry_run: true, customers: rows }, null, 2) + '\n');
+  } else {
+    await renderItems(ctx, rows, { format: chooseFormat(ctx, {}), columns: WOULD_COLUMNS, limited: true });
+  }
+  ctx.say(`Would issue ${plural(result.links.length, 'login link')}${flags.send ? ` and e-mail ${mailed}` : ''}; ${plural(result.passedOver.length, 'customer')} would get none (dry run: nothing was issued or sent).`);
 }
 
 /** E-mails the links with progress on a terminal, saying each failure as it happens. */
@@ -227,12 +264,22 @@ function registerRevokeAndPurge(links: Command, ctx: Context): void {
 
   links
     .command('purge')
-    .description('delete used, expired and revoked links')
+    .description('delete used, expired and revoked links (confirms on a terminal; --yes elsewhere)')
     .option('--older-than <duration>', 'only those that ended longer ago than this: 30s, 15m, 2h, 30d', parseDurationArg, 0)
-    .action(async (flags: { olderThan: number }) => {
-      const { purgeLoginLinks } = await core();
+    .option('--dry-run', 'list the links that would be deleted; delete nothing')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (flags: { olderThan: number; dryRun?: boolean; yes?: boolean }) => {
+      const { listLoginLinks, purgeLoginLinks } = await core();
       const store = await ctx.store({ create: false });
-      ctx.say(`Purged ${plural(purgeLoginLinks(store, flags.olderThan, ctx.io.now()), 'login link')}.`);
+      const ids = purgeLoginLinks(store, flags.olderThan, ctx.io.now(), { dryRun: true });
+      if (flags.dryRun) {
+        await renderItems(ctx, listLoginLinks(store.db, { ids, now: ctx.io.now() }), { format: chooseFormat(ctx, {}), columns: LINK_COLUMNS, limited: true });
+        ctx.say(`Would purge ${plural(ids.length, 'login link')} (dry run: nothing was deleted).`);
+        return;
+      }
+      if (ids.length === 0) return ctx.say('No used, expired or revoked login links to purge.');
+      await confirmOrCancel(ctx, `Delete ${plural(ids.length, 'used, expired or revoked login link')}?`, flags.yes);
+      ctx.say(`Purged ${plural(purgeLoginLinks(store, flags.olderThan, ctx.io.now()).length, 'login link')}.`);
     });
 }
 
