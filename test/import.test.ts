@@ -623,6 +623,21 @@ describe('modes, duplicates, groups, mapping', () => {
     expect(bad.stderr).toContain('unknown field "mobile"');
   });
 
+  it('a --map giving a field the file has a column for says that column is not read', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'm.csv');
+    writeFileSync(file, 'email,first_name,x\na@example.com,A,B\nb@example.com,A2,\n');
+    const r = await s.cli('import', file, '--map', 'x=first_name');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`Column "first_name" not read: --map 'x=first_name' reads first_name from "x".`);
+    // Only from the column the user named: an empty "x" is no first name, not the file's other one.
+    expect(json<Customer[]>(await s.cli('list', '--json')).map((c) => c.first_name)).toEqual(['B', null]);
+    const again = await s.cli('import', file, '--map', 'x=first_name', '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ unknown_columns: [], columns_not_read: [{ column: 'first_name', field: 'first_name', read_from: 'x' }] });
+    const plain = await s.cli('import', file, '--map', 'x=', '--json');
+    expect(JSON.parse(plain.stdout)).toMatchObject({ columns_not_read: [] });
+  });
+
   it('--dry-run reports everything and writes nothing, not even a new store', async () => {
     const s = storeCli();
     const r = await s.cli('import', fixture('shopify-customers.csv'), '--dry-run', '--json');

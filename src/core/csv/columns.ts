@@ -223,9 +223,20 @@ export interface ColumnPlan {
 /** The columns feeding one field, best first: the first with a value wins (e.g. Phone before Default Address Phone). */
 export type FieldPlan = ColumnPlan[];
 
+/** A column the preset would read, not read because the user's --map reads its field from another. */
+export interface ColumnNotRead {
+  column: string;
+  field: string;
+  /** The column the --map reads the field from. */
+  read_from: string;
+  /** The --map as it reads: "x=first_name". */
+  map: string;
+}
+
 export interface Plan {
   fields: FieldPlan[];
   unknown: string[];
+  notRead: ColumnNotRead[];
   /** Columns of a first or last name on its own: when one has a value, a whole-name column is not read. */
   nameParts: number[];
 }
@@ -260,8 +271,25 @@ export function planColumns(headers: string[], preset: Preset, maps: readonly { 
     const field = special && 'feeds' in special ? special.feeds : c.target;
     fields.set(field, [...(fields.get(field) ?? []), c]);
   }
-  const nameParts = columns.filter((c) => c.target === 'first_name' || c.target === 'last_name').map((c) => c.index);
-  return { fields: [...fields.values()], unknown, nameParts };
+  // A field the user mapped is read from the mapped column only: the preset's columns for it would fill
+  // the rows where the mapped one is empty, mixing two sources. They are named in the summary instead.
+  const notRead: ColumnNotRead[] = [];
+  for (const [field, candidates] of fields) {
+    const mapped = candidates.filter((c) => c.rank < 0);
+    if (mapped.length === 0) continue;
+    for (const c of candidates.filter((c) => c.rank >= 0)) {
+      notRead.push({ column: c.header, field, read_from: mapped[0].header, map: `${mapped[0].header}=${mappedTarget(maps, mapped[0].header)}` });
+    }
+    fields.set(field, mapped);
+  }
+  const read = [...fields.values()].flat();
+  const nameParts = read.filter((c) => c.target === 'first_name' || c.target === 'last_name').map((c) => c.index);
+  return { fields: [...fields.values()], unknown, notRead, nameParts };
+}
+
+/** The field a --map gives a header, as the user wrote it. */
+function mappedTarget(maps: readonly { header: string; target: ImportTarget | null }[], header: string): string {
+  return maps.find((m) => headerKey(m.header) === headerKey(header))?.target ?? '';
 }
 
 /**
