@@ -504,6 +504,20 @@ describe('large ids in a native file', () => {
   });
 });
 
+describe('id 0 in a native file', () => {
+  it('is refused as -1 and 1e3 are, since ids start at 1; nothing is written', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'zero.csv');
+    for (const id of ['0', '000']) {
+      writeFileSync(file, `id,email\n${id},a@example.com\n`);
+      const r = await s.cli('import', file);
+      expect(r.code, id).toBe(1);
+      expect(r.stderr).toContain(`line 2, column "id", value "${id}": the id ${id} is not one of this store's ids, which start at 1; leave the id out (--map 'id=') and the store numbers the customer`);
+    }
+    expect(existsSync(s.db) ? (await s.cli('list', '--format', 'count')).stdout : '0\n').toBe('0\n');
+  });
+});
+
 describe('a native file with a whole name', () => {
   it('reads name as first and last name when the file has no name parts, and ignores it beside them', async () => {
     const s = storeCli();

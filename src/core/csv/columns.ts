@@ -462,16 +462,20 @@ function readField(row: RowValues, field: FieldDef, raw: string, header: string,
   }
 }
 
-/**
- * This store's own id, from a native file. Another platform's id (Stripe's cus_...) is refused, never
- * taken for one of ours, with the ways to keep it as the source id.
- */
 /** The largest id a file may give: ids above it would leave the store's own numbering no exact room (2^53). */
 export const MAX_OWN_ID = 999_999_999_999_999;
 
+/**
+ * This store's own id, from a native file: 1 to MAX_OWN_ID. Another platform's id (Stripe's cus_...) is
+ * refused, never taken for one of ours, with the ways to keep it as the source id.
+ */
 function readOwnId(value: string): number {
   if (/^\d+$/.test(value)) {
     const id = value.length > 16 ? Infinity : Number(value);
+    // 0 is no id a store gives: it was taken as no id at all, and the customer silently numbered.
+    if (id === 0) {
+      throw new ValidationError(`the id ${value} is not one of this store's ids, which start at 1; leave the id out (--map 'id=') and the store numbers the customer`);
+    }
     if (id > MAX_OWN_ID) {
       throw new ValidationError(`the id ${value} is above ${MAX_OWN_ID.toLocaleString('en-US')}, the largest this store keeps; leave the id out (--map 'id=') and the store numbers the customer`);
     }
