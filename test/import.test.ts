@@ -550,6 +550,20 @@ describe('large ids in a native file', () => {
   });
 });
 
+describe('id 0 in a native file', () => {
+  it('is refused as -1 and 1e3 are, since ids start at 1; nothing is written', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'zero.csv');
+    for (const id of ['0', '000']) {
+      writeFileSync(file, `id,email\n${id},a@example.com\n`);
+      const r = await s.cli('import', file);
+      expect(r.code, id).toBe(1);
+      expect(r.stderr).toContain(`line 2, column "id", value "${id}": the id ${id} is not one of this store's ids, which start at 1; leave the id out (--map 'id=') and the store numbers the customer`);
+    }
+    expect(existsSync(s.db) ? (await s.cli('list', '--format', 'count')).stdout : '0\n').toBe('0\n');
+  });
+});
+
 describe('a native file with a whole name', () => {
   it('reads name as first and last name when the file has no name parts, and ignores it beside them', async () => {
     const s = storeCli();
@@ -667,6 +681,21 @@ describe('modes, duplicates, groups, mapping', () => {
     const bad = await s.cli('import', file, '--map', 'Mobile=mobile');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown field "mobile"');
+  });
+
+  it('a --map giving a field the file has a column for says that column is not read', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'm.csv');
+    writeFileSync(file, 'email,first_name,x\na@example.com,A,B\nb@example.com,A2,\n');
+    const r = await s.cli('import', file, '--map', 'x=first_name');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`Column "first_name" not read: --map 'x=first_name' reads first_name from "x".`);
+    // Only from the column the user named: an empty "x" is no first name, not the file's other one.
+    expect(json<Customer[]>(await s.cli('list', '--json')).map((c) => c.first_name)).toEqual(['B', null]);
+    const again = await s.cli('import', file, '--map', 'x=first_name', '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ unknown_columns: [], columns_not_read: [{ column: 'first_name', field: 'first_name', read_from: 'x' }] });
+    const plain = await s.cli('import', file, '--map', 'x=', '--json');
+    expect(JSON.parse(plain.stdout)).toMatchObject({ columns_not_read: [] });
   });
 
   it('--dry-run reports everything and writes nothing, not even a new store', async () => {
@@ -791,22 +820,37 @@ describe('mixed encodings (issue 9, point 18)', () => {
     expect(r.stderr).toContain('line 12002 is the first with a byte that is not UTF-8 (0xE9');
   });
 
-  it('UTF-8 accents, then Windows-1252 ones: the file is said to mix encodings, with both lines', async () => {
+  // A file mixing the two is refused whole, in either order: no one encoding reads it right.
+  const refusedWhole = async (s: ReturnType<typeof storeCli>, file: string, lines: string) => {
+    for (const extra of [[], ['--skip-invalid']]) {
+      const r = await s.cli('import', file, ...extra);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`error: the file mixes encodings: ${lines}; no one encoding reads both, so nothing was imported`);
+      expect(r.stderr).toContain('Save the file again as UTF-8');
+      expect(r.stderr).toContain('Or pass --encoding utf-8 or --encoding windows-1252');
+    }
+    expect(existsSync(s.db) ? (await s.cli('list', '--format', 'count')).stdout : '0\n').toBe('0\n');
+  };
+
+  it('UTF-8 accents, then Windows-1252 ones: refused whole, naming a line of each', async () => {
     const s = storeCli();
     const file = join(s.dir, 'mixed.csv');
     writeFileSync(file, Buffer.concat([Buffer.from(`email,first_name\nzoe@example.com,Zoë\n${plain()}`), Buffer.from('helene@example.fr,H\xe9l\xe8ne\n', 'latin1')]));
-    const r = await s.cli('import', file);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('line 12003, column "first_name"');
-    expect(r.stderr).toContain('the file mixes encodings, line 12003 is the first with a byte that is not UTF-8 (0xE9');
-    expect(r.stderr).toContain('but line 2 has UTF-8 accents; save the file again in one encoding (UTF-8)');
+    await refusedWhole(s, file, 'line 2 has UTF-8 text ("ë"), line 12003 Windows-1252 text ("é", byte 0xE9)');
   });
 
-  it('UTF-8 accents after a Windows-1252 start: a warning names the line and what they read as', async () => {
+  it('Windows-1252 accents, then UTF-8 ones: refused whole, naming a line of each', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'late-utf8.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from('email,first_name\nz2@example.com,H\xe9l\xe8ne\n', 'latin1'), Buffer.from(`${plain()}z1@example.com,Hélène\n`)]));
+    await refusedWhole(s, file, 'line 2 has Windows-1252 text ("é", byte 0xE9), line 12003 UTF-8 text ("é")');
+  });
+
+  it('UTF-8 accents in a file read as Windows-1252 as told: a warning names the line and what they read as', async () => {
     const s = storeCli();
     const file = join(s.dir, 'late-utf8.csv');
     writeFileSync(file, Buffer.concat([Buffer.from('email,first_name\nhelene@example.fr,H\xe9l\xe8ne\n', 'latin1'), Buffer.from(`${plain()}zoe@example.com,Zoë\n`)]));
-    const r = await s.cli('import', file, '--json');
+    const r = await s.cli('import', file, '--json', '--encoding', 'windows-1252');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ encoding: 'windows-1252', created: 12002 });
     expect(r.stderr).toContain('warning: line 12003: the file was read as windows-1252, but this line holds "Ã«", which is how UTF-8 "ë" reads in it');

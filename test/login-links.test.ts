@@ -88,6 +88,26 @@ describe('issue', () => {
     expect((await cli('login-link', 'redeem', link.url, at('2026-03-02T00:00:00Z'))).code).toBe(0);
   });
 
+  it('plain http is for the test hosts only: localhost, *.localhost, *.test, *.internal, single-label names, 127.0.0.0/8, [::1]', async () => {
+    const { cli, db } = await store();
+    for (const template of [
+      'http://localhost/?k={token}', 'http://x.localhost/?k={token}', 'http://shop.test/?k={token}', 'http://a.internal/login/{token}',
+      'http://shop/?k={token}', 'http://shop:8080/?k={token}', 'http://127.0.0.1/?k={token}', 'http://127.5.5.5/?k={token}', 'http://[::1]:3000/?k={token}',
+    ]) {
+      expect((await cli('login-link', 'issue', '1', '--url', template)).code, template).toBe(0);
+      expect((await cli('--db', db, 'config', 'set', 'store.login_url', template)).code, template).toBe(0);
+    }
+    for (const template of [
+      'http://shop.example.com/?k={token}', 'http://test.example.com/?k={token}', 'http://localhost.example.com/?k={token}',
+      'http://shop.testing/?k={token}', 'http://128.0.0.1/?k={token}', 'http://10.0.0.1/?k={token}', 'http://[::2]/?k={token}',
+    ]) {
+      for (const r of [await cli('login-link', 'issue', '1', '--url', template), await cli('--db', db, 'config', 'set', 'store.login_url', template)]) {
+        expect(r.code, template).toBe(2);
+        expect(r.stderr).toContain('must use https (plain http only for test hosts: localhost, *.localhost, *.test, *.internal, single-label names such as http://shop/, 127.0.0.0/8 and [::1])');
+      }
+    }
+  });
+
   it('without a template anywhere, says how to set one', async () => {
     const s = storeCli();
     await s.cli('add', '--email', 'a@example.com');

@@ -174,6 +174,57 @@ describe('Unicode: one form for one value (issue 9, point 18)', () => {
   });
 });
 
+describe('tags and group names that look the same (issue 9, point 18)', () => {
+  // Each with how a message shows it.
+  const invisible = [
+    ['\u200b', '\\u200b'], ['\u200c', '\\u200c'], ['\u200d', '\\u200d'], ['\u2060', '\\u2060'], ['\ufeff', '\\ufeff'],
+    ['\u00ad', '\\xad'], ['\u202e', '\\u202e'], ['\u2066', '\\u2066'],
+  ];
+
+  it('a tag or group name holding a character that shows as nothing is refused, named escaped; names and notes keep them', async () => {
+    const { cli, dir } = storeCli();
+    expect((await cli('groups', 'create', 'vip')).code).toBe(0);
+    for (const [char, escaped] of invisible) {
+      const group = await cli('groups', 'create', `vi${char}p`);
+      expect(group.code, escaped).toBe(2);
+      expect(group.stderr).toContain(`the group name "vi${escaped}p" contains the invisible character ${escaped}`);
+      expect(group.stderr).not.toContain(char);
+      const tag = await cli('add', '--email', 'a@example.com', '--tag', 'vip', '--tag', `vi${char}p`);
+      expect(tag.code, escaped).toBe(2);
+      expect(tag.stderr).toContain(`tag "vi${escaped}p" contains the invisible character ${escaped}`);
+      expect(tag.stderr).not.toContain(char);
+    }
+    const file = join(dir, 'tags.csv');
+    writeFileSync(file, 'email,tags,group\na@example.com,"vip, vi\u200bp",\nb@example.com,,vi\u200dp\n');
+    const imported = await cli('import', file, '--preset', 'native');
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toContain('tag "vi\\u200bp" contains the invisible character \\u200b');
+    expect(imported.stderr).toContain('the group name "vi\\u200dp" contains the invisible character \\u200d');
+    expect(json<Customer[]>(await cli('list', '--json'))).toEqual([]);
+    // Joiners are part of writing in some scripts (Persian "mikhaham" needs the non-joiner).
+    const added = await cli('add', '--email', 'a@example.com', '--first-name', '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645', '--note', 'a\u200db', '--json');
+    expect(json<Customer>(added)).toMatchObject({ first_name: '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645', note: 'a\u200db' });
+  });
+
+  it('a fullwidth tag or group name is the same as its plain form (NFKC, then case folding)', async () => {
+    const { cli } = storeCli();
+    const fullwidth = '\uff36\uff49\uff50'; // "Vip"
+    expect((await cli('groups', 'create', 'vip')).code).toBe(0);
+    const group = await cli('groups', 'create', fullwidth);
+    expect(group.code).toBe(1);
+    expect(group.stderr).toContain('a group named "vip" already exists');
+    await cli('add', '--email', 'a@example.com', '--group', fullwidth, '--tag', 'vip', '--tag', fullwidth);
+    expect(json<Customer>(await cli('show', '1', '--json'))).toMatchObject({ group: 'vip', tags: ['vip'] });
+    await cli('edit', '1', '--add-tag', '\uff36\uff29\uff30');
+    await cli('update', '1', '--add-tag', fullwidth, '--yes');
+    expect(json<Customer>(await cli('show', '1', '--json')).tags).toEqual(['vip']);
+    await cli('add', '--email', 'b@example.com', '--tag', fullwidth);
+    expect(json<Customer>(await cli('show', '2', '--json')).tags).toEqual(['Vip']);
+    expect((await cli('list', '--tag', fullwidth, '--format', 'ids')).stdout).toBe('1\n2\n');
+    expect((await cli('list', '--group', fullwidth, '--format', 'ids')).stdout).toBe('1\n');
+  });
+});
+
 describe('a header giving one field twice (issue 9, point 18)', () => {
   it('"email,email" is refused instead of reading the first column', async () => {
     const { r } = await importNative('email,email\na@example.com,b@example.com\n');

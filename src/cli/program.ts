@@ -1,5 +1,5 @@
 /** A fresh commander program per run: no state survives between runs of main() (or tests). */
-import { escapeControls } from '../common/shown.js';
+import { escapeInvisible } from '../common/shown.js';
 import { Command, Option } from 'commander';
 import { type Context, describeCommand } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
@@ -51,8 +51,9 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
-      // commander's own errors quote the arguments: no raw control characters from them (the trailing newline stays).
-      outputError: (s, write) => write(s.replace(/[^\n]+/g, (line) => escapeControls(line))),
+      // commander's own errors quote the arguments: no raw control characters from them, and the invisible ones a
+      // message may be about shown (the trailing newline stays).
+      outputError: (s, write) => write(s.replace(/[^\n]+/g, (line) => escapeInvisible(line))),
     })
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)

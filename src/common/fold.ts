@@ -8,10 +8,11 @@ export function foldText(text: string): string {
 }
 
 /**
- * Case folding for names compared ignoring case (group names): "Équipe" and "équipe", "Straße" and "STRASSE",
- * a decomposed "é" and a composed one are the same name. Upper- then lower-casing applies Unicode's full
- * case mappings (ß -> SS -> ss, ﬁ -> FI -> fi), which lower-casing alone does not.
+ * Case folding for names compared ignoring case (group names, tags): "Équipe" and "équipe", "Straße" and
+ * "STRASSE", a decomposed "é" and a composed one, a fullwidth "Ｖｉｐ" and "vip" are the same name. NFKC first
+ * brings compatibility forms (fullwidth letters, ligatures) to their plain ones; upper- then lower-casing
+ * applies Unicode's full case mappings (ß -> SS -> ss), which lower-casing alone does not.
  */
 export function foldCase(text: string): string {
-  return text.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+  return text.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
 }

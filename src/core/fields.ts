@@ -125,7 +125,7 @@ export const FIELDS: readonly FieldDef[] = [
   text('note', 'private merchant note', 'Note', { multiline: true, arg: 'text' }),
   {
     name: 'tags', type: 'tags', storage: 'tags', access: 'editable', exported: true, label: 'Tags (comma-separated)',
-    doc: 'a set of short labels, compared ignoring case',
+    doc: 'a set of short labels, compared ignoring case; no invisible characters (zero-width, bidirectional)',
     sql: `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag))`,
     flag: { arg: '<tag>', help: 'tag (repeatable)' },
   },

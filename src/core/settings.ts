@@ -21,7 +21,7 @@ function nonEmpty(value: string, key: string): string {
 
 const LOGIN_URL_EXAMPLE = 'Example: https://shop.example.com/account/login?key={token}';
 
-/** A login-link template: must hold {token}, and use https unless it points at this machine (testing). */
+/** A login-link template: must hold {token}, and use https unless it points at a test host. */
 export function checkLoginUrlTemplate(value: string): string {
   const template = value.trim();
   if (!template.includes('{token}')) {
@@ -33,9 +33,11 @@ export function checkLoginUrlTemplate(value: string): string {
   } catch {
     throw new ValidationError(`"${template}" is not a URL`, [LOGIN_URL_EXAMPLE]);
   }
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    throw new ValidationError(`the login URL "${template}" must use https (plain http only for localhost or 127.0.0.1)`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isTestHost(url.hostname))) {
+    throw new ValidationError(
+      `the login URL "${template}" must use https (plain http only for test hosts: localhost, *.localhost, *.test, *.internal, single-label names such as http://shop/, 127.0.0.0/8 and [::1])`,
+      [LOGIN_URL_EXAMPLE],
+    );
   }
   if (wholeTokenPlaces(url) !== template.split('{token}').length - 1) {
     throw new ValidationError(
@@ -44,6 +46,19 @@ export function checkLoginUrlTemplate(value: string): string {
     );
   }
   return template;
+}
+
+/**
+ * A host that only a developer's machine or network resolves, where a shop under test may have no
+ * certificate: this machine (localhost and its subdomains, 127.0.0.0/8, [::1]), the names reserved for
+ * testing and private use (*.test, *.internal) and single-label names (http://shop/). URL has already
+ * lower-cased the name and written any IPv4 address as four decimal numbers.
+ */
+function isTestHost(hostname: string): boolean {
+  const host = hostname.replace(/\.$/, '');
+  if (host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)) return true;
+  if (host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(host)) return false;
+  return !host.includes('.') || /\.(localhost|test|internal)$/.test(host);
 }
 
 /** Stands for {token} while a template is parsed: letters only, so no part of a URL changes it. */

@@ -1,7 +1,9 @@
 /**
  * A customer's tag set: the one comparison of tag sets (add, edit, import all use it) and the one way
- * tags are written. Tags compare ignoring case; a change of case alone is a change.
+ * tags are written. Tags compare as names do (foldCase: ignoring case and compatibility forms); a change
+ * of case alone is a change.
  */
+import { foldCase } from '../common/fold.js';
 import type { Db } from '../store/open.js';
 
 export interface TagChanges {
@@ -11,7 +13,7 @@ export interface TagChanges {
   remove?: readonly string[];
 }
 
-const key = (tag: string) => tag.toLowerCase();
+const key = foldCase;
 
 /** The set after the changes, and whether it differs from `current` (in any tag or any tag's case). */
 export function nextTags(current: readonly string[], changes: TagChanges): { tags: string[]; changed: boolean } {

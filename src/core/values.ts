@@ -5,7 +5,8 @@
 import { COUNTRY_CODES, countryCodeForName } from './countries.js';
 import { domainToUnicode } from 'node:url';
 import { ValidationError } from '../common/errors.js';
-import { escapeControls } from '../common/shown.js';
+import { foldCase } from '../common/fold.js';
+import { escapeControls, escapeInvisible, INVISIBLE } from '../common/shown.js';
 
 // Local part: dot-separated atoms of the characters RFC 5322 allows unquoted (plus any non-ASCII letter,
 // with its combining marks: Devanagari vowel signs, the dot of a lower-cased İ); domain: dot-separated labels
@@ -205,19 +206,35 @@ const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\
 function refuseControls(text: string, what: string, options: { multiline?: boolean } = {}): void {
   const found = (options.multiline ? CONTROL_BUT_LINE_BREAKS : CONTROL).exec(text);
   if (!found) return;
-  const char = escapeControls(found[0]);
   const allowed = options.multiline ? ' (line breaks are the only ones allowed)' : '';
-  throw new ValidationError(`${what} "${escapeControls(text)}" contains the control character ${char}${allowed}; remove it and try again`);
+  throw new ValidationError(`${what} "${escapeInvisible(text)}" contains the control character ${escapeInvisible(found[0])}${allowed}; remove it and try again`);
+}
+
+/**
+ * Refuses a label holding a character that shows as nothing (a zero-width space, a soft hyphen, a bidirectional
+ * control): "vip" and "vip<U+200B>" would be two tags, or two groups, that look the same.
+ */
+function refuseInvisible(text: string, what: string): void {
+  const found = INVISIBLE.exec(text);
+  if (!found) return;
+  throw new ValidationError(
+    `${what} "${escapeInvisible(text)}" contains the invisible character ${escapeInvisible(found[0])}, which would make it look like another; remove it and try again`,
+  );
 }
 
 /**
  * Trims a tag; tags are short labels without commas (Shopify keeps them comma-separated in one cell).
+ * Compatibility forms are written as their plain one (NFKC: a fullwidth "Ｖｉｐ" is "Vip"), so that the store's
+ * look-ups, which ignore case, find it by either.
  * `existing`: a tag to look for or remove, which a store written before control characters were refused
  * may hold, so that such a tag can still be found and removed.
  */
 export function normalizeTag(raw: string, options: { existing?: boolean } = {}): string {
-  const trimmed = raw.normalize('NFC').trim();
-  if (!options.existing) refuseControls(trimmed, 'tag');
+  const trimmed = raw.normalize('NFKC').trim();
+  if (!options.existing) {
+    refuseControls(trimmed, 'tag');
+    refuseInvisible(trimmed, 'tag');
+  }
   const tag = trimmed.replace(/\s+/g, ' ');
   if (tag === '') throw new ValidationError('a tag cannot be empty');
   if (tag.includes(',')) throw new ValidationError(`tag "${raw}" contains a comma; give each tag separately`);
@@ -225,12 +242,12 @@ export function normalizeTag(raw: string, options: { existing?: boolean } = {}):
   return tag;
 }
 
-/** A set of tags in first-seen order, compared case-insensitively (`existing`: see normalizeTag). */
+/** A set of tags in first-seen order, compared as names are (`existing`: see normalizeTag). */
 export function normalizeTags(raw: readonly string[], options: { existing?: boolean } = {}): string[] {
   const seen = new Map<string, string>();
   for (const t of raw) {
     const tag = normalizeTag(t, options);
-    if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
+    if (!seen.has(foldCase(tag))) seen.set(foldCase(tag), tag);
   }
   return [...seen.values()];
 }
@@ -250,6 +267,7 @@ export function normalizeText(raw: string | null | undefined, what: string, opti
 export function normalizeGroupName(raw: string): string {
   const name = normalizeText(raw, 'the group name');
   if (name === null) throw new ValidationError('a group name cannot be empty');
+  refuseInvisible(name, 'the group name');
   if (name.length > 100) throw new ValidationError(`group name "${name.slice(0, 20)}..." is longer than 100 characters`);
   return name;
 }

@@ -266,6 +266,9 @@ function summaryText(s: ImportSummary, dryRun: boolean, skipInvalid: boolean): s
     const more = s.unknown_columns.length > 20 ? `, ... (${s.unknown_columns.length} in all)` : '';
     lines.push(`Ignored unknown columns: ${s.unknown_columns.slice(0, 20).map((c) => `"${shown(c)}"`).join(', ')}${more} (use --map 'Header=field' to read one).`);
   }
+  for (const c of s.columns_not_read) {
+    lines.push(`Column "${shown(c.column)}" not read: --map '${shown(c.map)}' reads ${c.field} from "${shown(c.read_from)}".`);
+  }
   for (const w of s.warnings.slice(0, 20)) lines.push(`warning: ${w}.`);
   if (s.warnings.length > 20) lines.push(`... and ${s.warnings.length - 20} more warnings.`);
   if (s.skipped_addresses) {
@@ -290,5 +293,9 @@ class RejectedRows extends CustomersError {
 
 function jsonSummary(s: ImportSummary) {
   const { created, updated, unchanged, rejected, duplicates, skipped_addresses, preset, delimiter, encoding, written, groups_created, unknown_columns, warnings } = s;
-  return { created, updated, unchanged, rejected, duplicates, skipped_addresses, preset, delimiter, encoding, written, groups_created, unknown_columns, warnings };
+  const columns_not_read = s.columns_not_read.map(({ column, field, read_from }) => ({ column, field, read_from }));
+  return {
+    created, updated, unchanged, rejected, duplicates, skipped_addresses, preset, delimiter, encoding, written, groups_created, unknown_columns,
+    columns_not_read, warnings,
+  };
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { crashPointFrom } from '../../common/crash.js';
 import { UsageError } from '../../common/errors.js';
+import { foldCase } from '../../common/fold.js';
 import { type BulkChanges, checkChanges, describeChanges, type FieldSetting, fieldSetting, updateCustomers } from '../../core/bulk.js';
 import { normalizeTag } from '../../core/values.js';
 import type { Context } from '../context.js';
@@ -102,7 +103,7 @@ function changesFromFlags(flags: UpdateFlags): BulkChanges {
   const fields = changes.set.map((s) => s.field.name);
   const twice = fields.find((f, i) => fields.indexOf(f) !== i);
   if (twice) throw new UsageError(`--set ${twice}=... is given twice; give each field once`);
-  const both = changes.addTags.find((t) => changes.removeTags.some((r) => r.toLowerCase() === t.toLowerCase()));
+  const both = changes.addTags.find((t) => changes.removeTags.some((r) => foldCase(r) === foldCase(t)));
   if (both) throw new UsageError(`tag "${both}" is both added and removed; give one of --add-tag and --remove-tag`);
   return changes;
 }

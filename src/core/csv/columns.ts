@@ -223,9 +223,20 @@ export interface ColumnPlan {
 /** The columns feeding one field, best first: the first with a value wins (e.g. Phone before Default Address Phone). */
 export type FieldPlan = ColumnPlan[];
 
+/** A column the preset would read, not read because the user's --map reads its field from another. */
+export interface ColumnNotRead {
+  column: string;
+  field: string;
+  /** The column the --map reads the field from. */
+  read_from: string;
+  /** The --map as it reads: "x=first_name". */
+  map: string;
+}
+
 export interface Plan {
   fields: FieldPlan[];
   unknown: string[];
+  notRead: ColumnNotRead[];
   /** Columns of a first or last name on its own: when one has a value, a whole-name column is not read. */
   nameParts: number[];
 }
@@ -260,8 +271,25 @@ export function planColumns(headers: string[], preset: Preset, maps: readonly { 
     const field = special && 'feeds' in special ? special.feeds : c.target;
     fields.set(field, [...(fields.get(field) ?? []), c]);
   }
-  const nameParts = columns.filter((c) => c.target === 'first_name' || c.target === 'last_name').map((c) => c.index);
-  return { fields: [...fields.values()], unknown, nameParts };
+  // A field the user mapped is read from the mapped column only: the preset's columns for it would fill
+  // the rows where the mapped one is empty, mixing two sources. They are named in the summary instead.
+  const notRead: ColumnNotRead[] = [];
+  for (const [field, candidates] of fields) {
+    const mapped = candidates.filter((c) => c.rank < 0);
+    if (mapped.length === 0) continue;
+    for (const c of candidates.filter((c) => c.rank >= 0)) {
+      notRead.push({ column: c.header, field, read_from: mapped[0].header, map: `${mapped[0].header}=${mappedTarget(maps, mapped[0].header)}` });
+    }
+    fields.set(field, mapped);
+  }
+  const read = [...fields.values()].flat();
+  const nameParts = read.filter((c) => c.target === 'first_name' || c.target === 'last_name').map((c) => c.index);
+  return { fields: [...fields.values()], unknown, notRead, nameParts };
+}
+
+/** The field a --map gives a header, as the user wrote it. */
+function mappedTarget(maps: readonly { header: string; target: ImportTarget | null }[], header: string): string {
+  return maps.find((m) => headerKey(m.header) === headerKey(header))?.target ?? '';
 }
 
 /**
@@ -434,16 +462,20 @@ function readField(row: RowValues, field: FieldDef, raw: string, header: string,
   }
 }
 
-/**
- * This store's own id, from a native file. Another platform's id (Stripe's cus_...) is refused, never
- * taken for one of ours, with the ways to keep it as the source id.
- */
 /** The largest id a file may give: ids above it would leave the store's own numbering no exact room (2^53). */
 export const MAX_OWN_ID = 999_999_999_999_999;
 
+/**
+ * This store's own id, from a native file: 1 to MAX_OWN_ID. Another platform's id (Stripe's cus_...) is
+ * refused, never taken for one of ours, with the ways to keep it as the source id.
+ */
 function readOwnId(value: string): number {
   if (/^\d+$/.test(value)) {
     const id = value.length > 16 ? Infinity : Number(value);
+    // 0 is no id a store gives: it was taken as no id at all, and the customer silently numbered.
+    if (id === 0) {
+      throw new ValidationError(`the id ${value} is not one of this store's ids, which start at 1; leave the id out (--map 'id=') and the store numbers the customer`);
+    }
     if (id > MAX_OWN_ID) {
       throw new ValidationError(`the id ${value} is above ${MAX_OWN_ID.toLocaleString('en-US')}, the largest this store keeps; leave the id out (--map 'id=') and the store numbers the customer`);
     }

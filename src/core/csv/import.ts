@@ -13,7 +13,7 @@ import { indexCustomersInBulk } from '../../store/search-index.js';
 import { assertIdsInRange } from '../customers.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
 import { AddressRows, type RowEntry } from './addresses.js';
-import { cellOf, clashingColumns, type ColumnPlan, DateReader, hasPasswords, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
+import { cellOf, clashingColumns, type ColumnNotRead, type ColumnPlan, DateReader, hasPasswords, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
 import { hashPasswordsAhead, type PasswordHashes } from './password-hashes.js';
 import { detectPreset, headerKey, type ImportTarget, platformOf, type Preset, PRESETS, type PresetName } from './presets.js';
 import { CsvSyntaxError, type EncodingNote, type RecordBatch } from './read.js';
@@ -79,6 +79,8 @@ export interface ImportSummary {
   written: boolean;
   groups_created: string[];
   unknown_columns: string[];
+  /** Columns the preset would read, not read because a --map reads their field from another column. */
+  columns_not_read: ColumnNotRead[];
   duplicate_lines: DuplicateNote[];
   /** Address rows not kept: further addresses of a customer (one is kept), addresses of no customer. */
   skipped_addresses: number;
@@ -267,7 +269,8 @@ class ImportRun {
     this.delimiter = first.delimiter;
     this.summary = {
       created: 0, updated: 0, unchanged: 0, rejected: 0, duplicates: 0, preset: this.preset.name, delimiter: delimiterName(first.delimiter),
-      encoding: first.encoding, written: false, groups_created: [], unknown_columns: this.plan.unknown, duplicate_lines: [], warnings: [],
+      encoding: first.encoding, written: false, groups_created: [], unknown_columns: this.plan.unknown, columns_not_read: this.plan.notRead,
+      duplicate_lines: [], warnings: [],
       skipped_addresses: 0,
     };
     this.dates = new DateReader(options.dateOrder);

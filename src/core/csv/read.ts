@@ -168,7 +168,7 @@ async function* decode(
     found(encoding);
     const decoder = iconv.getDecoder(encoding === 'windows-1252' ? 'win1252' : encoding);
     const skip = detected.bom && detected.encoding === encoding ? detected.bom : 0;
-    const watch = new EncodingWatch(encoding, (b) => iconv.decode(b, 'win1252'));
+    const watch = new EncodingWatch(encoding, (b) => iconv.decode(b, 'win1252'), wanted === 'auto');
     noted(watch.note);
     return { decoder: watching(decoder, watch), body: sample.subarray(skip) };
   };
@@ -220,23 +220,39 @@ function watching(decoder: { write(b: Buffer): string; end(): string | undefined
  * Watches the whole file for bytes of another encoding than the one chosen on its start, counting line feeds
  * to say where: bytes that are not UTF-8 in a file read as UTF-8 (rows holding U+FFFD are then rejected as
  * misread), and UTF-8 accents in a file read as Windows-1252 (they would read as "Ã©"). One pass, linear.
+ * When the encoding was detected (not told), a file with accents in both encodings is refused whole: no
+ * choice reads it right, and rows read wrong would be written without a word.
  */
 class EncodingWatch {
   readonly note: EncodingNote = {};
   private line = 1;
   private carry = Buffer.alloc(0);
-  private utf8Line: number | undefined;
+  /** The first UTF-8 accent, in a file read as UTF-8. */
+  private utf8: { line: number; text: string } | undefined;
+  /** The first byte that is not UTF-8, in a file read as Windows-1252. */
+  private cp1252: { line: number; byte: number } | undefined;
 
-  constructor(private readonly encoding: Encoding, private readonly as1252: (b: Buffer) => string) {}
+  constructor(private readonly encoding: Encoding, private readonly as1252: (b: Buffer) => string, private readonly detected: boolean) {}
 
   see(buf: Buffer): void {
     if (this.note.notUtf8 || this.note.utf8In1252) return; // the first evidence is enough
     if (this.encoding === 'utf-8') this.seeUtf8(buf);
     else if (this.encoding === 'windows-1252') this.see1252(buf);
+    this.refuseMixed();
   }
 
   end(): void {
-    if (this.carry.length && !this.note.notUtf8) this.note.notUtf8 = { line: this.line, byte: this.carry[0], utf8Line: this.utf8Line };
+    if (this.carry.length && !this.note.notUtf8) this.note.notUtf8 = { line: this.line, byte: this.carry[0], utf8Line: this.utf8?.line };
+    this.refuseMixed();
+  }
+
+  private refuseMixed(): void {
+    if (!this.detected) return;
+    const { notUtf8, utf8In1252 } = this.note;
+    if (notUtf8 && this.utf8) throw mixedEncodings(this.utf8, { line: notUtf8.line, byte: notUtf8.byte, text: this.as1252(Buffer.of(notUtf8.byte)) });
+    if (utf8In1252 && this.cp1252) {
+      throw mixedEncodings({ line: utf8In1252.line, text: utf8In1252.meant }, { ...this.cp1252, text: this.as1252(Buffer.of(this.cp1252.byte)) });
+    }
   }
 
   private seeUtf8(buf: Buffer): void {
@@ -245,23 +261,47 @@ class EncodingWatch {
     this.carry = Buffer.from(all.subarray(complete.length));
     const valid = isUtf8(complete);
     const bad = valid ? complete.length : firstInvalidUtf8(complete);
-    if (this.utf8Line === undefined) {
+    if (this.utf8 === undefined) {
       const accent = firstUtf8Multibyte(complete.subarray(0, bad));
-      if (accent >= 0) this.utf8Line = this.line + countLines(complete, accent);
+      if (accent >= 0) this.utf8 = { line: this.line + countLines(complete, accent), text: utf8Character(complete, accent).toString('utf8') };
     }
-    if (!valid) this.note.notUtf8 = { line: this.line + countLines(complete, bad), byte: complete[bad], utf8Line: this.utf8Line };
+    if (!valid) this.note.notUtf8 = { line: this.line + countLines(complete, bad), byte: complete[bad], utf8Line: this.utf8?.line };
     else this.line += countLines(complete, complete.length);
   }
 
   private see1252(buf: Buffer): void {
+    if (this.cp1252 === undefined) {
+      const complete = completeUtf8(buf);
+      if (!isUtf8(complete)) {
+        const bad = firstInvalidUtf8(complete);
+        this.cp1252 = { line: this.line + countLines(complete, bad), byte: complete[bad] };
+      }
+    }
     const accent = firstUtf8Multibyte(buf);
     if (accent < 0) {
       this.line += countLines(buf, buf.length);
       return;
     }
-    const bytes = buf.subarray(accent, accent + (buf[accent] < 0xe0 ? 2 : buf[accent] < 0xf0 ? 3 : 4));
+    const bytes = utf8Character(buf, accent);
     this.note.utf8In1252 = { line: this.line + countLines(buf, accent), read: this.as1252(bytes), meant: bytes.toString('utf8') };
   }
+}
+
+/** The bytes of the UTF-8 character that starts at `at` (a lead byte of two to four). */
+function utf8Character(buf: Buffer, at: number): Buffer {
+  return buf.subarray(at, at + (buf[at] < 0xe0 ? 2 : buf[at] < 0xf0 ? 3 : 4));
+}
+
+/** A file with text in two encodings: a line of each, and how to make it one. */
+function mixedEncodings(utf8: { line: number; text: string }, cp1252: { line: number; byte: number; text: string }): ValidationError {
+  const [a, b] = [
+    { line: utf8.line, said: `UTF-8 text ("${shown(utf8.text)}")` },
+    { line: cp1252.line, said: `Windows-1252 text ("${shown(cp1252.text)}", byte 0x${cp1252.byte.toString(16).toUpperCase().padStart(2, '0')})` },
+  ].sort((x, y) => x.line - y.line);
+  return new ValidationError(`the file mixes encodings: line ${a.line} has ${a.said}, line ${b.line} ${b.said}; no one encoding reads both, so nothing was imported`, [
+    'Save the file again as UTF-8 (in Excel: Save As, "CSV UTF-8") and import it again.',
+    'Or pass --encoding utf-8 or --encoding windows-1252 to read the whole file in one of them: lines in the other are then rejected (utf-8) or read with wrong accents (windows-1252).',
+  ]);
 }
 
 type WorkerMessage =
