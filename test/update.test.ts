@@ -34,6 +34,8 @@ describe('update', () => {
 
   it('counts only the customers whose values really change', async () => {
     const { cli } = await store();
+    const dry = await cli('update', '--all', '--set', 'group=Wholesale', '--dry-run', '--format', 'count');
+    expect(dry).toMatchObject({ stdout: '3\n', stderr: 'Would change 3 customers (1 other already had these values; dry run: nothing was changed).\n' });
     const r = await cli('update', '--all', '--set', 'group=Wholesale', '--yes', '--json');
     expect(JSON.parse(r.stdout)).toEqual({ selected: 4, changed: 3, dry_run: false });
     expect(r.stderr).toBe('Changed 3 customers (1 other already had these values).\n');

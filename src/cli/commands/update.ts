@@ -87,7 +87,7 @@ Examples:
         jsonKeys: { done: 'changed', would: 'would_change' },
         none: 'No customers match; nothing was changed.',
         unchanged: (selected) => `No change: ${selected === 1 ? 'the customer selected already has' : `the ${plural(selected, 'customer')} selected already have`} these values.`,
-        would: (r) => `Would change ${plural(r.changed, 'customer')}${unchangedTail(r)} (dry run: nothing was changed).`,
+        would: (r) => `Would change ${plural(r.changed, 'customer')} (${[unchanged(r), 'dry run: nothing was changed'].filter(Boolean).join('; ')}).`,
         did: (r) => `Changed ${plural(r.changed, 'customer')}${unchangedTail(r)}.`,
       });
     });
@@ -114,7 +114,12 @@ function sentence(parts: string[]): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+function unchanged(result: { selected: number; changed: number }): string {
+  const others = result.selected - result.changed;
+  return others ? `${plural(others, 'other')} already had these values` : '';
+}
+
 function unchangedTail(result: { selected: number; changed: number }): string {
-  const unchanged = result.selected - result.changed;
-  return unchanged ? ` (${plural(unchanged, 'other')} already had these values)` : '';
+  const said = unchanged(result);
+  return said ? ` (${said})` : '';
 }
