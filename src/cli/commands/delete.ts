@@ -44,7 +44,6 @@ export function registerDeleteCommand(program: Command, ctx: Context): void {
         },
         jsonKeys: { done: 'deleted', would: 'would_delete' },
         none: 'No customers match; nothing was deleted.',
-        unchanged: () => 'No customers match; nothing was deleted.',
         would: (r) => `Would delete ${plural(r.changed, 'customer')} (dry run: nothing was changed).`,
         did: (r) => `Deleted ${plural(r.changed, 'customer')}.`,
       });

@@ -199,7 +199,7 @@ class Rejections {
     if (this.printed < Rejections.PRINTED) {
       for (const p of rejection.problems) {
         // A cell of a row whose cells slid under other headers may be the password: no value of it is quoted.
-        const quoted = secretFrom === undefined || secretFrom === Infinity;
+        const quoted = secretFrom === Infinity;
         const value = quoted ? `, value "${shown(p.value)}"` : '';
         // The reason may quote the value: a long one is cut there too.
         const instead = quoted ? shown(p.value) : '(not shown: the row may hold a password)';
@@ -211,14 +211,12 @@ class Rejections {
   }
 
   /**
-   * Where a password may be in a row of `length` cells: nowhere (no password column), at its column
-   * (Infinity: the row fits the header), or from this cell on: when a row has more or fewer cells than the
-   * header, they slid right or left, and any cell from the first password column less the missing ones on
-   * may hold it.
+   * From which cell on a row of `length` cells may hold a password besides the password columns: none
+   * (Infinity) when the file has no password column or the row fits the header; else its cells slid right
+   * or left, and any cell from the first password column less the missing ones on may hold it.
    */
-  private secretFrom(length: number): number | undefined {
-    if (this.secret.size === 0) return undefined;
-    if (length === this.width) return Infinity;
+  private secretFrom(length: number): number {
+    if (this.secret.size === 0 || length === this.width) return Infinity;
     return Math.max(0, Math.min(...this.secret) - Math.max(0, this.width - length));
   }
 
@@ -227,12 +225,12 @@ class Rejections {
    * past the last header are kept in the last column, joined by the delimiter; a row the parser could not
    * read has none. Passwords stay out of a file that is passed around to be fixed.
    */
-  private fitted(record: readonly string[], secretFrom: number | undefined): { cells: string[]; hidden: boolean } {
+  private fitted(record: readonly string[], secretFrom: number): { cells: string[]; hidden: boolean } {
     const width = this.width;
     const cells = record.length > width ? [...record.slice(0, width - 1), record.slice(width - 1).join(this.delimiter)] : Array.from({ length: width }, (_, i) => record[i] ?? '');
     let hidden = false;
     const blanked = cells.map((cell, i) => {
-      const secret = this.secret.has(i) || (secretFrom !== undefined && i >= secretFrom);
+      const secret = this.secret.has(i) || i >= secretFrom;
       if (secret && cell !== '') hidden = true;
       return secret ? '' : cell;
     });

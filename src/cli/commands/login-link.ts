@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { MailError, UsageError, ValidationError } from '../../common/errors.js';
-import { escapeControls, shown } from '../../common/shown.js';
+import { escapeControls } from '../../common/shown.js';
 import { getCustomer } from '../../core/customers.js';
 import { CUSTOMER_FIELDS } from '../../core/fields.js';
 import type { IssuedLink, IssueResult, LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
@@ -17,7 +17,7 @@ import { Progress } from '../render/progress.js';
 import { chooseColumns, chooseFormat, type Column, renderItems, renderRecord } from '../render/render.js';
 import { asUsageError, asUsageErrorAsync, exclusive, parser } from '../usage.js';
 import { resolveRefArg } from './refs.js';
-import { buildSelection, plural } from './selection.js';
+import { buildSelection, plural, someNamed } from './selection.js';
 
 const LINK_COLUMNS: readonly Column[] = [
   { name: 'id', type: 'int' },
@@ -105,7 +105,7 @@ async function runIssue(ctx: Context, refs: string[], flags: IssueFlags): Promis
     if (!selection.refsOnly && !flags.yes) {
       const would = issue(true).links;
       if (would.length) {
-        const named = would.slice(0, 3).map((l) => `${l.customer_id}, ${shown(l.email ?? '')}`).join('; ') + (would.length > 3 ? ` and ${(would.length - 3).toLocaleString('en-US')} more` : '');
+        const named = someNamed(would.slice(0, 3).map((l) => ({ id: l.customer_id, label: l.email })), would.length);
         await confirmOrCancel(ctx, `Issue ${plural(would.length, 'login link')}${mail ? ' and e-mail them' : ''} (${named})?`, flags.yes);
       }
     }

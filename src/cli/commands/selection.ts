@@ -128,7 +128,8 @@ export interface BulkAction {
   jsonKeys: { done: string; would: string };
   /** What is said: nobody selected, nobody would change, a dry run, the change done. */
   none: string;
-  unchanged: (selected: number) => string;
+  /** Selected customers the change leaves as they are (update); absent: said as `none`. */
+  unchanged?: (selected: number) => string;
   would: (result: BulkResult) => string;
   did: (result: BulkResult) => string;
 }
@@ -137,6 +138,7 @@ export interface BulkAction {
 export async function runBulk(ctx: Context, options: SelectionOptions, action: BulkAction): Promise<BulkResult> {
   if (!options.dryRun && options.format !== undefined) throw new UsageError('--format lists what a dry run would do; add --dry-run');
   exclusive({ '--json': options.json, '--format': options.format !== undefined });
+  const unchanged = (selected: number) => action.unchanged?.(selected) ?? action.none;
   const refs: Ref[] = options.refs.map((ref) => ({ ref, where: ref }));
   if (options.fromFile !== undefined) refs.push(...(await readRefFile(ctx, options.fromFile)));
   const store = await ctx.store({ create: false, dryRun: options.dryRun });
@@ -151,11 +153,11 @@ export async function runBulk(ctx: Context, options: SelectionOptions, action: B
   action.check?.(store.db, count);
   if (count > 0 && !options.dryRun && (action.confirmRefs || !selection.refsOnly)) {
     const affected = action.preview ? action.preview(store, selection.filter) : count;
-    if (affected === 0) return report({ selected: count, changed: 0 }, action.unchanged(count));
+    if (affected === 0) return report({ selected: count, changed: 0 }, unchanged(count));
     await confirmOrCancel(ctx, action.question(affected, store, selection.filter), options.yes);
   }
   const result = action.apply(store, selection.filter, options.dryRun);
-  if (!options.dryRun) return report(result, result.changed === 0 && result.selected > 0 ? action.unchanged(result.selected) : action.did(result));
+  if (!options.dryRun) return report(result, result.changed === 0 && result.selected > 0 ? unchanged(result.selected) : action.did(result));
   const format = options.json ? 'json' : chooseFormat(ctx, { format: options.format });
   const listing = action.listing(store, selection.filter, result, format);
   if (options.json) {
@@ -166,16 +168,22 @@ export async function runBulk(ctx: Context, options: SelectionOptions, action: B
   } else {
     await renderItems(ctx, listing.rows, { format, columns: listing.columns, limited: true, raw: options.raw });
   }
-  ctx.say(result.selected === 0 ? action.none : result.changed === 0 ? action.unchanged(result.selected) : action.would(result));
+  ctx.say(result.selected === 0 ? action.none : result.changed === 0 ? unchanged(result.selected) : action.would(result));
   return result;
 }
 
 /** "42, alice@example.com": a customer as a confirmation names it (its e-mail, else its name, phone or company). */
 export function namedCustomers(db: Db, filter: CustomerFilter, count: number, max = 3): string {
   const fields = CUSTOMER_FIELDS.filter((f) => ['id', 'email', 'name', 'phone', 'company'].includes(f.name));
-  const named = [...listCustomers(db, { filter, fields, limit: max })].map((c) => `${c.id}, ${shown(String(c.email ?? c.name ?? c.phone ?? c.company ?? ''))}`);
-  const more = count > named.length ? ` and ${(count - named.length).toLocaleString('en-US')} more` : '';
-  return named.join('; ') + more;
+  const named = [...listCustomers(db, { filter, fields, limit: max })].map((c) => ({ id: c.id as number, label: c.email ?? c.name ?? c.phone ?? c.company }));
+  return someNamed(named, count);
+}
+
+/** "42, alice@example.com; 43, bob@example.com and 1,202 more": the first few of `count` customers. */
+export function someNamed(named: readonly { id: number; label: unknown }[], count: number): string {
+  const said = named.map((c) => `${c.id}, ${shown(String(c.label ?? ''))}`);
+  const more = count > said.length ? ` and ${(count - said.length).toLocaleString('en-US')} more` : '';
+  return said.join('; ') + more;
 }
 
 export function plural(n: number, word: string): string {

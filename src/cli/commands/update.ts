@@ -6,6 +6,8 @@ import { UsageError } from '../../common/errors.js';
 import { foldCase } from '../../common/fold.js';
 import { type BulkChanges, checkChanges, describeChanges, type FieldSetting, fieldSetting, updateCustomers } from '../../core/bulk.js';
 import { normalizeTag } from '../../core/values.js';
+import type { CustomerFilter } from '../../core/filters.js';
+import type { Store } from '../../store/open.js';
 import type { Context } from '../context.js';
 import { addFilterOptions, existingTag, type FilterFlags, filterFromFlags, FORMATS, type Format } from '../options.js';
 import { parser, repeatable } from '../usage.js';
@@ -74,15 +76,16 @@ Examples:
         refs, filter: filterFromFlags(flags), all: Boolean(flags.all), fromFile: flags.fromFile,
         dryRun: Boolean(flags.dryRun), yes: Boolean(flags.yes), json: Boolean(flags.json), format: flags.format, raw: flags.raw,
       };
-      const update = (dryRun: boolean, listChanges = false) => (store: Parameters<typeof updateCustomers>[0], filter: Parameters<typeof updateCustomers>[1]) =>
+      // A dry run lists what it would change; the count before the question needs no list.
+      const update = (store: Store, filter: CustomerFilter, dryRun: boolean, listChanges: boolean) =>
         updateCustomers(store, filter, changes, { dryRun, listChanges, now: ctx.io.now(), crashAfterRows: crashPointFrom(ctx.io.env) });
       const said = describeChanges(changes);
       await runBulk(ctx, selection, {
         confirmRefs: false,
         check: (db, selected) => checkChanges(db, changes, selected),
-        preview: (store, filter) => update(true)(store, filter).changed,
+        preview: (store, filter) => update(store, filter, true, false).changed,
         question: (count) => `${sentence(said)} on ${plural(count, 'customer')}?`,
-        apply: (store, filter, dryRun) => update(dryRun, dryRun)(store, filter),
+        apply: (store, filter, dryRun) => update(store, filter, dryRun, dryRun),
         listing: (_store, _filter, result) => ({ rows: result.changes ?? [], columns: CHANGE_COLUMNS, key: 'changes' }),
         jsonKeys: { done: 'changed', would: 'would_change' },
         none: 'No customers match; nothing was changed.',
