@@ -176,6 +176,7 @@ describe('the store', () => {
     raw.exec('DROP INDEX customers_source_id');
     raw.exec('ALTER TABLE customers DROP COLUMN source_id');
     raw.exec('ALTER TABLE customers DROP COLUMN source');
+    raw.exec('DROP TABLE history_customers; DROP TABLE history_created; DROP TABLE history_groups; DROP TABLE history_settings; DROP TABLE history');
     raw.pragma('user_version = 1');
     raw.close();
     expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');

@@ -20,6 +20,8 @@ export class Context {
   private opened: Store | undefined;
   /** The running command for the writer's note: names and flags only (describeCommand). */
   command = 'customers';
+  /** The command line as the history records it: values included, secrets not (historyCommandLine). */
+  commandLine = 'customers';
 
   constructor(readonly io: Io) {}
 
@@ -41,6 +43,7 @@ export class Context {
       dryRun: options.dryRun,
       onCreate: (path) => this.say(`Created a new store at ${path}`),
       command: this.command,
+      commandLine: this.commandLine,
       busyTimeoutMs: testMs(this.io.env.CUSTOMERS_TEST_BUSY_TIMEOUT_MS),
       pauseInIdentityMs: testMs(this.io.env.CUSTOMERS_TEST_PAUSE_IN_IDENTITY_MS),
     });
@@ -89,4 +92,19 @@ function testMs(value: string | undefined): number | undefined {
 export function describeCommand(names: readonly string[], argv: readonly string[]): string {
   const flags = argv.map((arg) => arg.split('=')[0]).filter((arg) => /^(--[A-Za-z][\w-]*|-[A-Za-z])$/.test(arg));
   return ['customers', ...names, ...flags].join(' ');
+}
+
+/** The password of a URL's user (smtp://user:password@host). */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):[^\s@/]*@/gi;
+
+/**
+ * "customers update --tag vip --set 'note=Met at the fair'": the command line as typed, for the history,
+ * with what would give access removed: a URL's password (an SMTP server's), and the token or link given to
+ * `login-link redeem` and `verify` (it logs in whoever holds it).
+ */
+export function historyCommandLine(names: readonly string[], argv: readonly string[]): string {
+  const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
+  const tokens = names[0] === 'login-link' && (names[1] === 'redeem' || names[1] === 'verify');
+  const hide = (arg: string) => (tokens && (/^[\w-]{20,}$/.test(arg) || arg.includes('://')) ? '***' : arg.replace(URL_PASSWORD, '$1:***@'));
+  return ['customers', ...argv.map((arg) => quote(hide(arg)))].join(' ');
 }

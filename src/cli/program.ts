@@ -1,13 +1,14 @@
 /** A fresh commander program per run: no state survives between runs of main() (or tests). */
 import { escapeInvisible } from '../common/shown.js';
 import { Command, Option } from 'commander';
-import { type Context, describeCommand } from './context.js';
+import { type Context, describeCommand, historyCommandLine } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerCustomerCommands } from './commands/customer.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDeleteCommand } from './commands/delete.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerGroupCommands } from './commands/groups.js';
+import { registerHistoryCommands } from './commands/history.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerListCommands } from './commands/list.js';
 import { registerLoginLinkCommands } from './commands/login-link.js';
@@ -27,6 +28,7 @@ const FAMILIES: readonly [readonly string[], (program: Command, ctx: Context) =>
   [['groups'], registerGroupCommands],
   [['login-link'], registerLoginLinkCommands],
   [['config'], registerConfigCommands],
+  [['history', 'undo'], registerHistoryCommands],
   [['db'], registerDbCommands],
 ];
 
@@ -74,6 +76,7 @@ Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, CUSTOMERS_SMTP_URL, CUSTO
       const names: string[] = [];
       for (let c: Command | null = action; c?.parent; c = c.parent) names.unshift(c.name());
       ctx.command = describeCommand(names, argv);
+      ctx.commandLine = historyCommandLine(names, argv);
     });
 
   const name = commandName(argv);

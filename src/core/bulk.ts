@@ -13,6 +13,7 @@ import {
 import { assertEmailFree } from './customers.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
+import { beginOperation } from './history.js';
 import { formatTimestamp, normalizeGroupName, parseBoolean } from './values.js';
 
 /** One field set to one value on every selected customer, in its stored form (the group by name; null clears). */
@@ -147,6 +148,8 @@ export function updateCustomers(
     const names = [...columns.keys()];
     const values = [...columns.values()];
     markChanged(db, columns, changes);
+    const op = beginOperation(store, 'update', options.now);
+    op.customers('c.id IN (SELECT id FROM temp.changed)', [], 'changed');
     const fields = options.listChanges ? comparedFields(changes) : [];
     const before = options.listChanges ? readChanged(db, fields) : undefined;
 
@@ -160,6 +163,7 @@ export function updateCustomers(
     if (searched) indexCustomers(db, 'c.id IN (SELECT id FROM temp.changed)');
     refuseUnidentified(db, changes);
     const changed = db.prepare('UPDATE customers SET updated_at = ? WHERE id IN (SELECT id FROM temp.changed)').run(formatTimestamp(options.now)).changes;
+    op.finish();
     crashIfReached(options.crashAfterRows, changed);
     if (!before) return { selected, changed };
     return { selected, changed, changes: fieldChanges(fields, before, readChanged(db, fields)) };
@@ -216,12 +220,15 @@ function refuseUnidentified(db: Db, changes: BulkChanges): void {
 }
 
 /** Deletes every selected customer (their tags with them). */
-export function deleteCustomers(store: Store, filter: CustomerFilter, options: { dryRun: boolean; crashAfterRows?: number }): BulkResult {
+export function deleteCustomers(store: Store, filter: CustomerFilter, options: { dryRun: boolean; now: Date; crashAfterRows?: number }): BulkResult {
   return runWrite(store, options.dryRun, () => {
     const db = store.db;
     const selected = selectInto(db, filter);
+    const op = beginOperation(store, 'delete', options.now);
+    op.customers('c.id IN (SELECT id FROM temp.selection)', [], 'deleted');
     unindexCustomers(db, 'c.id IN (SELECT id FROM temp.selection)');
     const changed = db.prepare('DELETE FROM customers WHERE id IN (SELECT id FROM temp.selection)').run().changes;
+    op.finish();
     crashIfReached(options.crashAfterRows, changed);
     return { selected, changed };
   });

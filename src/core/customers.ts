@@ -12,6 +12,7 @@ import {
 import { MAX_OWN_ID } from './csv/columns.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
+import { beginOperation } from './history.js';
 import { changeTags, writeTags } from './tags.js';
 import { formatTimestamp, isValidEmail, normalizeEmail, normalizeTags } from './values.js';
 
@@ -131,6 +132,9 @@ export function createCustomer(store: Store, raw: CustomerInput, now: Date): Ite
       .run(...values);
     const newId = Number(result.lastInsertRowid);
     assertIdsInRange(db);
+    const op = beginOperation(store, 'add', now);
+    op.createdId(newId);
+    op.finish();
     writeTags(db, newId, (input.tags as string[] | undefined) ?? [], false);
     indexCustomers(db, 'c.id = ?', newId);
     return newId;
@@ -151,6 +155,8 @@ export function editCustomer(store: Store, id: number, raw: CustomerChanges, now
     const db = store.db;
     const before = db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as Record<string, unknown> | undefined;
     if (!before) throw new NotFoundError(`no customer with id ${id}`);
+    const op = beginOperation(store, 'edit', now);
+    op.customers('c.id = ?', [id], 'changed');
     const sets = new Map<string, unknown>();
     const names = new Set<string>();
     for (const field of EDITABLE_FIELDS) {
@@ -171,7 +177,10 @@ export function editCustomer(store: Store, id: number, raw: CustomerChanges, now
     }
     const tagChanges = { tags: changes.tags as string[] | undefined, add: changes.add_tags, remove: changes.remove_tags };
     if (changeTags(db, id, tagChanges)) names.add('tags');
-    if (names.size) db.prepare('UPDATE customers SET updated_at = ? WHERE id = ?').run(formatTimestamp(now), id);
+    if (names.size) {
+      db.prepare('UPDATE customers SET updated_at = ? WHERE id = ?').run(formatTimestamp(now), id);
+      op.finish();
+    } else op.discard();
     return FORM_FIELDS.map((f) => f.name).filter((n) => names.has(n));
   });
   return { customer: getCustomer(store.db, id), changed };

@@ -2,6 +2,7 @@
 import type { Db, Store } from '../store/open.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { foldCase } from '../common/fold.js';
+import { beginOperation } from './history.js';
 import { formatTimestamp, normalizeGroupName } from './values.js';
 
 export type GroupRow = {
@@ -65,12 +66,15 @@ export function createGroup(store: Store, rawName: string, now: Date): string {
   return store.write(() => {
     const existing = findGroup(store.db, name);
     if (existing) throw new ConflictError(`a group named "${existing.name}" already exists`);
-    store.db.prepare('INSERT INTO groups (name, created_at) VALUES (?, ?)').run(name, formatTimestamp(now));
+    const id = store.db.prepare('INSERT INTO groups (name, created_at) VALUES (?, ?)').run(name, formatTimestamp(now)).lastInsertRowid;
+    const op = beginOperation(store, 'groups create', now);
+    op.groupCreated(Number(id));
+    op.finish();
     return name;
   });
 }
 
-export function renameGroup(store: Store, oldName: string, rawNewName: string): { from: string; to: string } {
+export function renameGroup(store: Store, oldName: string, rawNewName: string, now: Date): { from: string; to: string } {
   const newName = normalizeGroupName(rawNewName);
   return store.write(() => {
     const db = store.db;
@@ -79,6 +83,9 @@ export function renameGroup(store: Store, oldName: string, rawNewName: string): 
     const clash = findGroup(db, newName);
     // Renaming "vip" to "VIP" is a change of case of the same group, not a clash.
     if (clash && clash.id !== group.id) throw new ConflictError(`a group named "${clash.name}" already exists`);
+    const op = beginOperation(store, 'groups rename', now);
+    op.group(group.id);
+    op.finish();
     db.prepare('UPDATE groups SET name = ? WHERE id = ?').run(newName, group.id);
     return { from: group.name, to: newName };
   });
@@ -96,6 +103,10 @@ export function deleteGroup(store: Store, name: string, now: Date): { name: stri
     const db = store.db;
     const group = findGroup(db, name.trim());
     if (!group) throw unknownGroup(db, name.trim());
+    const op = beginOperation(store, 'groups delete', now);
+    op.group(group.id);
+    op.customers('c.group_id = ?', [group.id], 'changed');
+    op.finish();
     const members = db
       .prepare('UPDATE customers SET group_id = NULL, updated_at = ? WHERE group_id = ?')
       .run(formatTimestamp(now), group.id).changes;

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Db, Rollback, type Store } from '../store/open.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
+import { recordIrreversible } from './history.js';
 import { checkLoginUrlTemplate, getSetting } from './settings.js';
 import { checkDuration, formatTimestamp } from './values.js';
 
@@ -113,6 +114,7 @@ export function issueLoginLinks(store: Store, filter: CustomerFilter, options: I
       const id = Number(insert.run(c.id, hashToken(token), now, expires).lastInsertRowid);
       result.links.push({ id, customer_id: c.id, email: c.email, lang: c.lang, url: fillTemplate(options.template, { token, email: c.email, id: c.id }), expires_at: expires });
     }
+    if (result.links.length) recordIrreversible(store, 'login-link issue', options.now, result.links.length);
     return options.dryRun ? new Rollback(result) : result;
   });
 }
@@ -189,7 +191,10 @@ export function redeemLoginLink(store: Store, tokenOrUrl: string, nowDate: Date)
     const used = store.db
       .prepare('UPDATE login_links SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?')
       .run(now, link.id, now);
-    if (used.changes === 1) return { customerId: link.customer_id, linkId: link.id, expiresAt: link.expires_at };
+    if (used.changes === 1) {
+      recordIrreversible(store, 'login-link redeem', nowDate, 1);
+      return { customerId: link.customer_id, linkId: link.id, expiresAt: link.expires_at };
+    }
     throw whyUnusable(store.db.prepare('SELECT * FROM login_links WHERE id = ?').get(link.id) as LinkRow, now)!;
   });
 }
@@ -229,17 +234,24 @@ export function listLoginLinks(db: Db, options: { customerId?: number; status?: 
 export function revokeLoginLinks(store: Store, target: { linkId: number } | { customerId: number }, nowDate: Date): number {
   const now = formatTimestamp(nowDate);
   return store.write(() => {
-    if ('linkId' in target) {
-      const link = store.db.prepare('SELECT * FROM login_links WHERE id = ?').get(target.linkId) as LinkRow | undefined;
-      if (!link) throw new NotFoundError(`no login link with id ${target.linkId}`, ['List them with: customers login-link list']);
-      const problem = whyUnusable(link, now);
-      if (problem) throw new ValidationError(`login link ${target.linkId} cannot be revoked: ${problem.message}`);
-      return store.db.prepare('UPDATE login_links SET revoked_at = ? WHERE id = ?').run(now, target.linkId).changes;
-    }
-    return store.db
-      .prepare('UPDATE login_links SET revoked_at = ? WHERE customer_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?')
-      .run(now, target.customerId, now).changes;
+    const revoked = revokeIn(store.db, target, now);
+    if (revoked) recordIrreversible(store, 'login-link revoke', nowDate, 1);
+    return revoked;
   });
+}
+
+/** Revokes the link, or the customer's active links, in the write of revokeLoginLinks. */
+function revokeIn(db: Db, target: { linkId: number } | { customerId: number }, now: string): number {
+  if ('linkId' in target) {
+    const link = db.prepare('SELECT * FROM login_links WHERE id = ?').get(target.linkId) as LinkRow | undefined;
+    if (!link) throw new NotFoundError(`no login link with id ${target.linkId}`, ['List them with: customers login-link list']);
+    const problem = whyUnusable(link, now);
+    if (problem) throw new ValidationError(`login link ${target.linkId} cannot be revoked: ${problem.message}`);
+    return db.prepare('UPDATE login_links SET revoked_at = ? WHERE id = ?').run(now, target.linkId).changes;
+  }
+  return db
+    .prepare('UPDATE login_links SET revoked_at = ? WHERE customer_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?')
+    .run(now, target.customerId, now).changes;
 }
 
 /**
@@ -253,7 +265,11 @@ export function purgeLoginLinks(store: Store, olderThanSeconds: number, nowDate:
   const ended = 'coalesce(used_at, revoked_at, CASE WHEN expires_at <= @now THEN expires_at END) <= @cutoff';
   const ids = store.db.prepare(`SELECT id FROM login_links WHERE ${ended} ORDER BY id`).pluck().all({ now, cutoff }) as number[];
   if (options.dryRun) return ids;
-  return store.write(() => store.db.prepare(`DELETE FROM login_links WHERE ${ended} RETURNING id`).pluck().all({ now, cutoff }) as number[]);
+  return store.write(() => {
+    const purged = store.db.prepare(`DELETE FROM login_links WHERE ${ended} RETURNING id`).pluck().all({ now, cutoff }) as number[];
+    if (purged.length) recordIrreversible(store, 'login-link purge', nowDate, purged.length);
+    return purged;
+  });
 }
 
 /** Records the outcome of e-mailing a link, so a re-run sends only to those it failed for. */

@@ -8,6 +8,7 @@ import type { Db, Store } from '../store/open.js';
 import { assertSound, integrityProblems } from '../store/integrity.js';
 import { indexMismatches, rebuildSearchIndex } from '../store/search-index.js';
 import { FIELDS, IDENTITY_COLUMNS } from './fields.js';
+import { recordIrreversible } from './history.js';
 
 export interface CheckResult {
   problems: string[];
@@ -34,6 +35,21 @@ const INVARIANTS: readonly [string, string][] = [
   ],
   ['tags of customers that do not exist', 'SELECT count(*) FROM customer_tags WHERE customer_id NOT IN (SELECT id FROM customers)'],
   ['customers in groups that do not exist', 'SELECT count(*) FROM customers WHERE group_id IS NOT NULL AND group_id NOT IN (SELECT id FROM groups)'],
+  // The history (history.ts): what undo reads must say what it is about.
+  [
+    'history images of customers that are not JSON or are of another customer',
+    "SELECT count(*) FROM history_customers WHERE before IS NOT NULL AND (NOT json_valid(before) OR json_extract(before, '$.id') IS NOT customer_id)",
+  ],
+  ['history images of groups that are not JSON', 'SELECT count(*) FROM history_groups WHERE before IS NOT NULL AND NOT json_valid(before)'],
+  [
+    'operations in the history whose undo does not name them',
+    'SELECT count(*) FROM history h JOIN history u ON u.id = h.undone_by WHERE u.undoes IS NOT h.id',
+  ],
+  [
+    'operations in the history whose count of customers differs from what they recorded',
+    `SELECT count(*) FROM history h WHERE h.reversible AND h.customers <>
+       (SELECT count(*) FROM history_customers WHERE op = h.id) + (SELECT coalesce(sum(last_id - first_id + 1), 0) FROM history_created WHERE op = h.id)`,
+  ],
   ['timestamps not in the form YYYY-MM-DDTHH:MM:SSZ', "SELECT count(*) FROM customers WHERE created_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' OR updated_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"],
 ];
 
@@ -61,8 +77,12 @@ export function checkStore(db: Db): CheckResult {
 }
 
 /** Rebuilds the search index from the customers (after another program changed the file); returns how many. */
-export function reindexStore(store: Store): number {
-  return store.write(() => rebuildSearchIndex(store.db));
+export function reindexStore(store: Store, now: Date): number {
+  return store.write(() => {
+    const customers = rebuildSearchIndex(store.db);
+    recordIrreversible(store, 'db reindex', now, customers);
+    return customers;
+  });
 }
 
 /** Writes a consistent copy of the store to a new file (mode 0600), even while other processes write. */

@@ -2,6 +2,7 @@
 import type { Db, Store } from '../store/open.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
 import { checkSmtpUrl, redactSmtpUrl } from '../mail/transport.js';
+import { beginOperation, checkKeep, DEFAULT_KEEP } from './history.js';
 import { normalizeEmail, normalizeText } from './values.js';
 
 interface SettingDef {
@@ -85,6 +86,11 @@ export const SETTINGS: readonly SettingDef[] = [
   },
   { key: 'mail.from', description: 'sender address of e-mails', check: checkMailFrom },
   {
+    key: 'history.keep',
+    description: `how long the history keeps operations to undo (default ${DEFAULT_KEEP}); older ones are pruned`,
+    check: checkKeep,
+  },
+  {
     key: 'mail.smtp_url',
     description: 'SMTP server, smtp://user:pass@host:port or smtps://...',
     check: checkSmtpUrl,
@@ -125,18 +131,27 @@ export function checkSetting(key: string, value: string): string {
   return settingDef(key).check(value);
 }
 
-export function setSetting(store: Store, key: string, value: string): string {
+export function setSetting(store: Store, key: string, value: string, now: Date): string {
   const stored = checkSetting(key, value);
   store.write(() => {
+    const op = beginOperation(store, 'config set', now);
+    op.setting(key);
+    op.finish();
     store.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, stored);
   });
   return stored;
 }
 
 /** Removes a setting; returns whether it was set. */
-export function unsetSetting(store: Store, key: string): boolean {
+export function unsetSetting(store: Store, key: string, now: Date): boolean {
   settingDef(key);
-  return store.write(() => store.db.prepare('DELETE FROM settings WHERE key = ?').run(key).changes > 0);
+  return store.write(() => {
+    if (store.db.prepare('SELECT 1 FROM settings WHERE key = ?').get(key) === undefined) return false;
+    const op = beginOperation(store, 'config unset', now);
+    op.setting(key);
+    op.finish();
+    return store.db.prepare('DELETE FROM settings WHERE key = ?').run(key).changes > 0;
+  });
 }
 
 /** The value as it may be printed: a password in it shows as ***. */

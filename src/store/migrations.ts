@@ -135,6 +135,47 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE customers ADD COLUMN source TEXT;
   `,
+  // 7: the history of operations, with what undo needs to reverse each one (src/core/history.ts): the
+  // customers, groups and settings as they were before it (NULL: it created them), and the id ranges of the
+  // customers it created (an import of a million new customers keeps one row, not a million images).
+  `
+  CREATE TABLE history (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    command     TEXT NOT NULL,
+    customers   INTEGER NOT NULL DEFAULT 0,
+    reversible  INTEGER NOT NULL DEFAULT 1 CHECK (reversible IN (0, 1)),
+    undoes      INTEGER REFERENCES history(id) ON DELETE SET NULL,
+    undone_by   INTEGER REFERENCES history(id) ON DELETE SET NULL
+  );
+  CREATE INDEX history_at ON history (at);
+  CREATE TABLE history_customers (
+    op           INTEGER NOT NULL REFERENCES history(id) ON DELETE CASCADE,
+    customer_id  INTEGER NOT NULL,
+    action       TEXT NOT NULL,
+    before       TEXT,
+    PRIMARY KEY (op, customer_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE history_created (
+    op        INTEGER NOT NULL REFERENCES history(id) ON DELETE CASCADE,
+    first_id  INTEGER NOT NULL,
+    last_id   INTEGER NOT NULL CHECK (last_id >= first_id),
+    PRIMARY KEY (op, first_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE history_groups (
+    op        INTEGER NOT NULL REFERENCES history(id) ON DELETE CASCADE,
+    group_id  INTEGER NOT NULL,
+    before    TEXT,
+    PRIMARY KEY (op, group_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE history_settings (
+    op      INTEGER NOT NULL REFERENCES history(id) ON DELETE CASCADE,
+    key     TEXT NOT NULL,
+    before  TEXT,
+    PRIMARY KEY (op, key)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

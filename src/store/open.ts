@@ -45,6 +45,8 @@ export class Rollback<T> {
 export interface Store {
   db: Db;
   path: string;
+  /** The command line the history records for the operations written through this store (secrets removed). */
+  commandLine: string;
   /**
    * Runs fn in a write transaction taken at once (BEGIN IMMEDIATE), so concurrent writers queue up.
    * Everything fn reads that the write depends on must be read inside fn. A throw or a Rollback undoes it all.
@@ -66,6 +68,8 @@ export interface OpenStoreOptions {
   onCreate?: (path: string) => void;
   /** What is writing, for the writer's note (no argument values: they may hold passwords). */
   command?: string;
+  /** The whole command line, secrets removed, for the history (a library caller may name itself). */
+  commandLine?: string;
   /**
    * The command rolls back all it writes (a dry run): a store this user may only read is opened as a
    * private copy it may write, so the dry run still checks everything.
@@ -82,10 +86,10 @@ export interface OpenStoreOptions {
 
 /** Opens (or creates) a store: the one way in, so every connection has the same settings and SQL functions. */
 export function openStore(path: string, options: OpenStoreOptions): Store {
-  if (options.create === 'scratch' && !existsSync(path)) return openScratchStore();
+  if (options.create === 'scratch' && !existsSync(path)) return openScratchStore(options.commandLine);
   const created = ensureFile(path, options.create === true);
   const timeout = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
-  if (!canWrite(path)) return openReadOnly(path, timeout, Boolean(options.dryRun));
+  if (!canWrite(path)) return openReadOnly(path, timeout, Boolean(options.dryRun), options.commandLine);
   let db: Db;
   try {
     db = new Database(path, { fileMustExist: true, nativeBinding: nativeBinding() });
@@ -107,7 +111,7 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     throw storeError(path, error, timeout);
   }
   if (created) options.onCreate?.(path);
-  return storeOver(db, path, { command: options.command ?? 'customers', timeout });
+  return storeOver(db, path, { command: options.command ?? 'customers', commandLine: options.commandLine, timeout });
 }
 
 /**
@@ -134,7 +138,7 @@ function canWrite(path: string): boolean {
  * instead (the main file and its -wal, if one was left), removed on close. A dry run, which writes and rolls
  * back, always gets a private copy it may write (from a consistent snapshot of a store in use).
  */
-function openReadOnly(path: string, timeout: number, dryRun: boolean): Store {
+function openReadOnly(path: string, timeout: number, dryRun: boolean, commandLine?: string): Store {
   const inPlace = existsSync(`${path}-wal`) && existsSync(`${path}-shm`);
   const dir = inPlace && !dryRun ? undefined : mkdtempSync(join(tmpdir(), 'customers-readonly-'));
   const cleanUp = () => dir && rmSync(dir, { recursive: true, force: true });
@@ -172,7 +176,7 @@ function openReadOnly(path: string, timeout: number, dryRun: boolean): Store {
     cleanUp();
     throw storeError(path, error, timeout);
   }
-  const store = storeOver(db, path, { command: '', timeout, readOnly: !dryRun, note: false });
+  const store = storeOver(db, path, { command: '', commandLine, timeout, readOnly: !dryRun, note: false });
   return { ...store, close: () => (store.close(), cleanUp()) };
 }
 
@@ -183,7 +187,11 @@ function readOnlyError(path: string, doing: string): StoreError {
 }
 
 /** `note`: whether writes leave the writer's note beside the store (not for a private copy of it). */
-function storeOver(db: Db, path: string, writer: { command: string; timeout: number; readOnly?: boolean; note?: boolean }): Store {
+function storeOver(
+  db: Db,
+  path: string,
+  writer: { command: string; commandLine?: string; timeout: number; readOnly?: boolean; note?: boolean },
+): Store {
   const writable = () => {
     if (writer.readOnly) throw readOnlyError(path, 'change the store');
   };
@@ -191,6 +199,7 @@ function storeOver(db: Db, path: string, writer: { command: string; timeout: num
   return {
     db,
     path,
+    commandLine: writer.commandLine ?? writer.command,
     write<T>(fn: () => T | Rollback<T>): T {
       writable();
       const outer = !db.inTransaction; // a write nested in another (a savepoint) leaves the note to the outer one
@@ -244,10 +253,10 @@ function busyError(path: string, error: unknown, timeout: number): unknown {
   ]);
 }
 
-function openScratchStore(): Store {
+function openScratchStore(commandLine?: string): Store {
   const dir = mkdtempSync(join(tmpdir(), 'customers-scratch-'));
   try {
-    const store = openStore(join(dir, 'store.db'), { create: true });
+    const store = openStore(join(dir, 'store.db'), { create: true, commandLine });
     return {
       ...store,
       close: () => {

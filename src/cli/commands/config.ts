@@ -49,7 +49,7 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
     .action(async (key: string, value: string) => {
       asUsageError(() => checkSetting(key, value)); // a bad key or value must not create a store
       const store = await ctx.store({ create: true });
-      const stored = setSetting(store, key, value);
+      const stored = setSetting(store, key, value, ctx.io.now());
       const hint = settingHasSecret(key, stored) ? ` (config get ${key} --reveal shows the password)` : '';
       ctx.say(`${key} = ${displaySetting(key, stored)}${hint}`);
     });
@@ -61,6 +61,6 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
     .action(async (key: string) => {
       knownKey(key);
       const store = await ctx.store({ create: false });
-      ctx.say(unsetSetting(store, key) ? `Removed ${key}.` : `${key} was not set.`);
+      ctx.say(unsetSetting(store, key, ctx.io.now()) ? `Removed ${key}.` : `${key} was not set.`);
     });
 }

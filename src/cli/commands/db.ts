@@ -34,7 +34,7 @@ export function registerDbCommands(program: Command, ctx: Context): void {
     .description('rebuild the search index from the customers (after another program changed the file)')
     .action(async () => {
       const store = await ctx.store({ create: false });
-      ctx.say(`Rebuilt the search index of ${plural(reindexStore(store), 'customer')}.`);
+      ctx.say(`Rebuilt the search index of ${plural(reindexStore(store, ctx.io.now()), 'customer')}.`);
     });
 
   db.command('backup')

@@ -37,7 +37,7 @@ export function registerDeleteCommand(program: Command, ctx: Context): void {
       await runBulk(ctx, selection, {
         confirmRefs: true,
         question: (count, store, filter) => `Delete ${plural(count, 'customer')} (${namedCustomers(store.db, filter, count)})?`,
-        apply: (store, filter, dryRun) => deleteCustomers(store, filter, { dryRun, crashAfterRows: crashPointFrom(ctx.io.env) }),
+        apply: (store, filter, dryRun) => deleteCustomers(store, filter, { dryRun, now: ctx.io.now(), crashAfterRows: crashPointFrom(ctx.io.env) }),
         listing: (store, filter, _result, format) => {
           const columns = chooseColumns(CUSTOMER_FIELDS, flags.fields, format === 'table' ? TABLE_FIELDS : undefined);
           return { rows: listCustomers(store.db, { filter, fields: columns }), columns, key: 'customers' };

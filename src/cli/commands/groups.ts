@@ -47,7 +47,7 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     .action(async (oldName: string, newName: string) => {
       asUsageError(() => normalizeGroupName(newName));
       const store = await ctx.store({ create: false });
-      const { from, to } = renameGroup(store, oldName, newName);
+      const { from, to } = renameGroup(store, oldName, newName, ctx.io.now());
       ctx.say(`Renamed group "${from}" to "${to}".`);
     });
 

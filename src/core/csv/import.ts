@@ -11,6 +11,7 @@ import { shown } from '../../common/shown.js';
 import { Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { assertIdsInRange } from '../customers.js';
+import { beginOperation, type Operation } from '../history.js';
 import { type DateOrder, parseSlashDate } from '../values.js';
 import { AddressRows, type RowEntry } from './addresses.js';
 import { cellOf, clashingColumns, type ColumnNotRead, type ColumnPlan, DateReader, hasPasswords, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
@@ -241,6 +242,7 @@ class ImportRun {
   private readonly plan: Plan;
   private readonly preset: Preset;
   private readonly writer: RowWriter;
+  private readonly history: Operation;
   private readonly addresses: AddressRows<PendingDate[]> | undefined;
   private readonly platform: string | null;
   private misread = false;
@@ -277,7 +279,9 @@ class ImportRun {
     this.seqAtStart = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'customers'").pluck().get() as number | undefined) ?? 0;
     this.bulk = this.seqAtStart === 0 && !options.dryRun ? dropSecondaryIndexes(db) : undefined;
     this.bulk?.drop();
+    this.history = beginOperation(store, 'import', options.now);
     this.writer = new RowWriter(db, {
+      history: this.history,
       mode: options.mode, group: options.group, now: options.now, seqAtStart: this.seqAtStart, emailHeader: headerOf(this.plan, 'email'),
       sourceIdHeader: headerOf(this.plan, 'source_id'),
       reject: (line, record, problems) => this.reject(line, record, problems), passwords,
@@ -434,6 +438,8 @@ class ImportRun {
     // New customers all have ids above the sequence at the start: index them in one statement.
     indexCustomersInBulk(this.store.db, 'c.id > ?', this.seqAtStart);
     assertIdsInRange(this.store.db);
+    this.history.createdAbove(this.seqAtStart);
+    this.history.finish();
     const counts: RowCounts = this.writer.counts;
     Object.assign(this.summary, counts, { skipped_addresses: this.addresses?.skipped ?? 0 });
     this.summary.written = !this.options.dryRun && !(this.summary.rejected > 0 && !this.options.skipInvalid);

@@ -8,6 +8,7 @@ import { indexCustomers, unindexCustomers } from '../../store/search-index.js';
 import { isIdentified } from '../customers.js';
 import { IMPORTED_COLUMN_FIELDS, SEARCHED_FIELDS } from '../fields.js';
 import { ensureGroup } from '../groups.js';
+import type { Operation } from '../history.js';
 import { nextTags, tagsOf, writeTags } from '../tags.js';
 import { formatTimestamp } from '../values.js';
 import type { Problem, RowValues } from './columns.js';
@@ -38,6 +39,8 @@ export interface RowWriterOptions {
   reject: (line: number, record: readonly string[], problems: Problem[]) => void;
   /** The file's passwords hashed (or checked) before the transaction; without them, each is hashed here. */
   passwords?: PasswordHashes;
+  /** The import's operation in the history: it keeps each changed customer as it was, and the groups created. */
+  history: Operation;
 }
 
 type Stored = Record<string, string | number | null>;
@@ -201,8 +204,10 @@ export class RowWriter {
       if (existing.group_id !== groupId) changes.set('group_id', groupId);
     }
     const tags = row.tags ? nextTags(tagsOf(this.db, id), { tags: row.tags }) : undefined;
-    if (tags?.changed) writeTags(this.db, id, tags.tags);
     if (!changes.size && !tags?.changed) return false;
+    // Customers this import created are undone by their ids; the others, from their image.
+    if (id <= this.options.seqAtStart) this.options.history.customer(id);
+    if (tags?.changed) writeTags(this.db, id, tags.tags);
     changes.set('updated_at', this.stamp);
     const columns = [...changes.keys()];
     this.db.prepare(`UPDATE customers SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...changes.values(), id);
@@ -219,7 +224,10 @@ export class RowWriter {
     let id = this.groupIds.get(key);
     if (id === undefined) {
       const group = ensureGroup(this.db, name, this.options.now);
-      if (group.created) this.counts.groups_created.push(name);
+      if (group.created) {
+        this.counts.groups_created.push(name);
+        this.options.history.groupCreated(group.id);
+      }
       id = group.id;
       this.groupIds.set(key, id);
     }

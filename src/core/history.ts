@@ -1,0 +1,263 @@
+/**
+ * The history of operations: every command that writes records one, in the same transaction as its change,
+ * with what it takes to reverse it (see migration 7): the customers, groups and settings it changed as they
+ * were before (an image; none for what it created), and the id ranges of the customers it created.
+ * Images are JSON made by SQLite itself (json_object), so recording 100,000 of them is one statement.
+ */
+import { NotFoundError, ValidationError } from '../common/errors.js';
+import type { Statement } from 'better-sqlite3';
+import type { Db, Store } from '../store/open.js';
+import { formatTimestamp, parseDuration } from './values.js';
+
+/** How long operations are kept when `history.keep` is not set. */
+export const DEFAULT_KEEP = '90d';
+
+/** What an operation did to a customer, as `history show` says it. */
+export type CustomerAction = 'created' | 'changed' | 'deleted' | 'restored';
+
+/** The columns of a table as this store has them (a newer migration may have added some). */
+const columnsOf = new WeakMap<Db, Map<string, string[]>>();
+export function tableColumns(db: Db, table: string): string[] {
+  let tables = columnsOf.get(db);
+  if (!tables) columnsOf.set(db, (tables = new Map()));
+  let columns = tables.get(table);
+  if (!columns) {
+    columns = (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+    tables.set(table, columns);
+  }
+  return columns;
+}
+
+/**
+ * The JSON image of customer `c`: its columns, its tags, and (`links`, for a customer about to be deleted)
+ * its login links, which its deletion takes with it.
+ */
+export function customerImageSql(db: Db, links: boolean): string {
+  const fields = tableColumns(db, 'customers').map((c) => `'${c}', c.${c}`);
+  fields.push("'tags', json((SELECT json_group_array(t.tag) FROM customer_tags t WHERE t.customer_id = c.id))");
+  if (links) {
+    const link = tableColumns(db, 'login_links').map((c) => `'${c}', l.${c}`).join(', ');
+    fields.push(`'links', json((SELECT json_group_array(json_object(${link})) FROM login_links l WHERE l.customer_id = c.id))`);
+  }
+  return `json_object(${fields.join(', ')})`;
+}
+
+export interface OperationStart {
+  kind: string;
+  /** The command line as typed, secrets removed. */
+  command: string;
+  now: Date;
+}
+
+/**
+ * One operation being recorded, inside the transaction of its change. Each `customers`/`group`/`setting`
+ * call must come before the change it records; a thing recorded twice keeps its first (earliest) image.
+ * `finish` drops an operation that recorded nothing (an edit that changed nothing is no operation).
+ */
+export class Operation {
+  readonly id: number;
+  private created = 0;
+  private readonly now: Date;
+
+  constructor(private readonly db: Db, start: OperationStart, options: { reversible?: boolean } = {}) {
+    this.now = start.now;
+    this.id = Number(
+      db.prepare('INSERT INTO history (kind, at, command, reversible) VALUES (?, ?, ?, ?)')
+        .run(start.kind, formatTimestamp(start.now), start.command, options.reversible === false ? 0 : 1).lastInsertRowid,
+    );
+  }
+
+  /** Keeps the image of each customer `c` that `where` selects (an SQL condition on `customers c`). */
+  customers(where: string, params: unknown[], action: Exclude<CustomerAction, 'created' | 'restored'>): number {
+    const image = customerImageSql(this.db, action === 'deleted');
+    return this.db
+      .prepare(`INSERT OR IGNORE INTO history_customers (op, customer_id, action, before) SELECT ?, c.id, ?, ${image} FROM customers c WHERE ${where}`)
+      .run(this.id, action, ...params).changes;
+  }
+
+  private one: Statement | undefined;
+
+  /** Keeps the image of one customer about to change (an import's rows, one at a time). */
+  customer(id: number): void {
+    this.one ??= this.db.prepare(
+      `INSERT OR IGNORE INTO history_customers (op, customer_id, action, before) SELECT ?, c.id, 'changed', ${customerImageSql(this.db, false)} FROM customers c WHERE c.id = ?`,
+    );
+    this.one.run(this.id, id);
+  }
+
+  /** Forgets the operation: it changed nothing after all. */
+  discard(): void {
+    this.db.prepare('DELETE FROM history WHERE id = ?').run(this.id);
+  }
+
+  /** Customers that did not exist before this operation, named one by one (those an undo brings back). */
+  absent(ids: string, params: unknown[], action: 'created' | 'restored'): void {
+    this.db.prepare(`INSERT OR IGNORE INTO history_customers (op, customer_id, action, before) SELECT ?, id, ?, NULL FROM (${ids})`).run(this.id, action, ...params);
+  }
+
+  /** The customers created with ids above `seq`, kept as ranges of consecutive ids. */
+  createdAbove(seq: number): void {
+    this.created += this.db
+      .prepare(
+        `INSERT INTO history_created (op, first_id, last_id)
+         SELECT ?, min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM customers WHERE id > ?) GROUP BY run`,
+      )
+      .run(this.id, seq).changes;
+  }
+
+  createdId(id: number): void {
+    this.created += this.db.prepare('INSERT INTO history_created (op, first_id, last_id) VALUES (?, ?, ?)').run(this.id, id, id).changes;
+  }
+
+  /** Keeps a group as it is (or, when it does not exist yet, that this operation creates it). */
+  group(id: number): void {
+    this.db
+      .prepare(`INSERT OR IGNORE INTO history_groups (op, group_id, before)
+                VALUES (?, ?, (SELECT json_object('name', name, 'created_at', created_at) FROM groups WHERE id = ?))`)
+      .run(this.id, id, id);
+  }
+
+  /** Records that this operation created the group (it did not exist before). */
+  groupCreated(id: number): void {
+    this.db.prepare('INSERT OR IGNORE INTO history_groups (op, group_id, before) VALUES (?, ?, NULL)').run(this.id, id);
+  }
+
+  setting(key: string): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO history_settings (op, key, before) VALUES (?, ?, (SELECT value FROM settings WHERE key = ?))')
+      .run(this.id, key, key);
+  }
+
+  /**
+   * Counts the customers it touched and keeps it; an operation that recorded nothing is dropped (returns
+   * undefined). `customers` overrides the count for an operation that keeps no images (login links).
+   */
+  finish(customers?: number, options: { keep?: boolean } = {}): number | undefined {
+    const db = this.db;
+    const rows = db.prepare('SELECT count(*) FROM history_customers WHERE op = ?').pluck().get(this.id) as number;
+    const created = this.created
+      ? (db.prepare('SELECT sum(last_id - first_id + 1) FROM history_created WHERE op = ?').pluck().get(this.id) as number)
+      : 0;
+    const others = db
+      .prepare('SELECT (SELECT count(*) FROM history_groups WHERE op = ?) + (SELECT count(*) FROM history_settings WHERE op = ?)')
+      .pluck()
+      .get(this.id, this.id) as number;
+    const count = customers ?? rows + created;
+    if (count === 0 && others === 0 && customers === undefined && !options.keep) {
+      this.discard();
+      return undefined;
+    }
+    db.prepare('UPDATE history SET customers = ? WHERE id = ?').run(count, this.id);
+    pruneBefore(db, keepCutoff(db, this.now), this.id);
+    return this.id;
+  }
+}
+
+/** Starts recording an operation of `store`, named by the command line the store was opened for. */
+export function beginOperation(store: Store, kind: string, now: Date, options: { reversible?: boolean } = {}): Operation {
+  return new Operation(store.db, { kind, command: store.commandLine, now }, options);
+}
+
+/** Records an operation that keeps no images: it cannot be undone (a login link sent cannot be taken back). */
+export function recordIrreversible(store: Store, kind: string, now: Date, customers: number): void {
+  beginOperation(store, kind, now, { reversible: false }).finish(customers);
+}
+
+/** The `history.keep` setting: how long operations are kept, as a duration (90d). */
+export function checkKeep(value: string): string {
+  const text = value.trim();
+  parseDuration(text);
+  return text;
+}
+
+function keepCutoff(db: Db, now: Date): string {
+  const keep = (db.prepare("SELECT value FROM settings WHERE key = 'history.keep'").pluck().get() as string | undefined) ?? DEFAULT_KEEP;
+  return formatTimestamp(new Date(now.getTime() - parseDuration(keep) * 1000));
+}
+
+/** Removes the operations recorded before `cutoff` (but never `except`, the one being recorded); returns how many. */
+function pruneBefore(db: Db, cutoff: string, except = 0): number {
+  return db.prepare('DELETE FROM history WHERE at < ? AND id <> ?').run(cutoff, except).changes;
+}
+
+/** `history prune --older-than`: removes the operations older than `seconds`; they can no longer be undone. */
+export function pruneHistory(store: Store, seconds: number, now: Date): number {
+  return store.write(() => pruneBefore(store.db, formatTimestamp(new Date(now.getTime() - seconds * 1000))));
+}
+
+/** An operation as `history` lists it. */
+export interface HistoryEntry {
+  [key: string]: string | number | boolean | null;
+  op: number;
+  at: string;
+  kind: string;
+  customers: number;
+  command: string;
+  undoes: number | null;
+  undone_by: number | null;
+  reversible: boolean;
+}
+
+const ENTRY_SQL = 'SELECT id AS op, at, kind, customers, command, undoes, undone_by, reversible FROM history';
+
+function toEntry(row: unknown): HistoryEntry {
+  const entry = row as HistoryEntry;
+  return { ...entry, reversible: Boolean(entry.reversible) };
+}
+
+/** The operations, latest first. */
+export function listHistory(db: Db, limit?: number): HistoryEntry[] {
+  return db.prepare(`${ENTRY_SQL} ORDER BY id DESC LIMIT ?`).all(limit ?? -1).map(toEntry);
+}
+
+export function historyEntry(db: Db, op: number): HistoryEntry {
+  const row = db.prepare(`${ENTRY_SQL} WHERE id = ?`).get(op);
+  if (!row) {
+    const oldest = db.prepare('SELECT min(id) FROM history').pluck().get() as number | null;
+    const why = oldest !== null && op < oldest ? ` (operations before ${oldest} were pruned: see history.keep)` : '';
+    throw new NotFoundError(`no operation ${op} in the history${why}`, ['List the operations with: customers history']);
+  }
+  return toEntry(row);
+}
+
+/** "operation 12 (import, 2026-11-24T10:00:00Z)": how messages name an operation. */
+export function describeOperation(entry: Pick<HistoryEntry, 'op' | 'kind' | 'at'>): string {
+  return `operation ${entry.op} (${entry.kind}, ${entry.at})`;
+}
+
+/** A customer an operation touched, for `history show`. */
+export interface TouchedCustomer {
+  [key: string]: string | number | null;
+  customer_id: number;
+  action: string;
+  email: string | null;
+}
+
+/**
+ * The customers an operation touched, by id: those it kept images of, then those it created (by id range),
+ * each with its e-mail as it is now (or, for one no longer in the store, as the image has it).
+ */
+export function* touchedCustomers(db: Db, op: number): Generator<TouchedCustomer> {
+  historyEntry(db, op);
+  yield* db
+    .prepare(
+      `SELECT h.customer_id, h.action, coalesce(c.email, json_extract(h.before, '$.email')) AS email
+       FROM history_customers h LEFT JOIN customers c ON c.id = h.customer_id WHERE h.op = ? ORDER BY h.customer_id`,
+    )
+    .iterate(op) as Iterable<TouchedCustomer>;
+  yield* db
+    .prepare(
+      `SELECT c.id AS customer_id, 'created' AS action, c.email FROM history_created r JOIN customers c ON c.id BETWEEN r.first_id AND r.last_id
+       WHERE r.op = ? ORDER BY c.id`,
+    )
+    .iterate(op) as Iterable<TouchedCustomer>;
+}
+
+/** Refuses an operation number that is not a positive whole number. */
+export function parseOperation(raw: string): number {
+  const op = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(op) || op < 1) {
+    throw new ValidationError(`"${raw}" is not an operation number (see customers history)`);
+  }
+  return op;
+}

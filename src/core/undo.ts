@@ -1,0 +1,269 @@
+/**
+ * Undo: reverses a recorded operation from its images (see history.ts), and is itself recorded, so the undo
+ * of an undo does the operation again. It refuses when an operation since changed any of the same customers,
+ * groups or settings: reversing would throw that later work away.
+ */
+import { ConflictError, ValidationError } from '../common/errors.js';
+import { shown } from '../common/shown.js';
+import { type Db, Rollback, type Store } from '../store/open.js';
+import { indexCustomers, unindexCustomers } from '../store/search-index.js';
+import { beginOperation, describeOperation, type HistoryEntry, historyEntry, listHistory, type Operation, tableColumns } from './history.js';
+
+export interface UndoResult {
+  /** The operation reversed. */
+  undone: HistoryEntry;
+  /** The operation that records the undo (absent in a dry run). */
+  op?: number;
+  /** Customers removed (created by it), restored (deleted by it) and changed back. */
+  removed: number;
+  restored: number;
+  changed: number;
+  /** Groups it created that customers are still in, so they stay. */
+  keptGroups: string[];
+  /** Groups and settings put back as they were (or removed, when it created them). */
+  groups: number;
+  settings: number;
+}
+
+/** Reverses `target` (the latest operation still in effect when not given); a dry run says what it would do. */
+export function undoOperation(store: Store, target: number | undefined, options: { now: Date; dryRun?: boolean }): UndoResult {
+  return store.write(() => {
+    const db = store.db;
+    const entry = target === undefined ? latestInEffect(db) : historyEntry(db, target);
+    assertReversible(db, entry);
+    refuseLaterOverlap(db, entry);
+    refuseMissingGroups(db, entry.op);
+    refuseTakenEmails(db, entry.op);
+    const undo = beginOperation(store, 'undo', options.now);
+    const groupsBack = restoreGroups(db, entry.op, undo);
+    const removed = removeCreated(db, entry.op, undo);
+    const { restored, changed } = restoreCustomers(db, entry.op, undo);
+    const { kept: keptGroups, removed: groupsRemoved } = removeCreatedGroups(db, entry.op, undo);
+    const groups = groupsBack + groupsRemoved;
+    const settings = restoreSettings(db, entry.op, undo);
+    const op = undo.finish(undefined, { keep: true })!;
+    db.prepare('UPDATE history SET undoes = ? WHERE id = ?').run(entry.op, op);
+    db.prepare('UPDATE history SET undone_by = ? WHERE id = ?').run(op, entry.op);
+    const result: UndoResult = { undone: entry, op, removed, restored, changed, keptGroups, groups, settings };
+    return options.dryRun ? new Rollback({ ...result, op: undefined }) : result;
+  });
+}
+
+type Chain = Map<number, { undoes: number | null; undone_by: number | null }>;
+
+/** Whether an operation's change is in effect: it was not undone, or its undo was undone in turn. */
+function inEffect(chain: Chain, op: number): boolean {
+  const by = chain.get(op)?.undone_by;
+  return by === null || by === undefined || !inEffect(chain, by);
+}
+
+function chainFrom(db: Db, first: number): Chain {
+  const rows = db.prepare('SELECT id, undoes, undone_by FROM history WHERE id >= ?').all(first) as { id: number; undoes: number | null; undone_by: number | null }[];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * Operations after `first` whose effects cancel out: one undone by an undo still in effect, and that undo.
+ * What is left changed the store since.
+ */
+function cancelledSince(chain: Chain, first: number): Set<number> {
+  const cancelled = new Set<number>();
+  for (const [id, row] of chain) {
+    if (id <= first || row.undone_by === null || !chain.has(row.undone_by)) continue;
+    if (inEffect(chain, row.undone_by)) cancelled.add(id).add(row.undone_by);
+  }
+  return cancelled;
+}
+
+/** The latest operation that can be undone: in effect, not cancelled out by an undo, and reversible. */
+function latestInEffect(db: Db): HistoryEntry {
+  const entries = listHistory(db);
+  if (!entries.length) throw new ValidationError('there is nothing to undo: the history is empty', ['Commands that change the store record what they did; see customers history.']);
+  const chain = chainFrom(db, entries[entries.length - 1].op);
+  const cancelled = cancelledSince(chain, 0);
+  const latest = entries.find((e) => e.reversible && !cancelled.has(e.op) && inEffect(chain, e.op));
+  if (!latest) throw new ValidationError('there is nothing to undo: every operation in the history is undone or cannot be undone', ['See customers history.']);
+  return latest;
+}
+
+function assertReversible(db: Db, entry: HistoryEntry): void {
+  if (!entry.reversible) {
+    throw new ValidationError(`${describeOperation(entry)} cannot be undone: a login link issued or sent cannot be taken back`, [
+      'Revoke links with: customers login-link revoke',
+    ]);
+  }
+  const chain = chainFrom(db, entry.op);
+  if (!inEffect(chain, entry.op)) {
+    const by = historyEntry(db, entry.undone_by!);
+    throw new ValidationError(`${describeOperation(entry)} is already undone, by ${describeOperation(by)}`, [
+      `To do it again, undo that: customers undo ${by.op}`,
+    ]);
+  }
+}
+
+/** Refuses when an operation since (not cancelled out by its undo) touched the same customers, groups or settings. */
+function refuseLaterOverlap(db: Db, entry: HistoryEntry): void {
+  const chain = chainFrom(db, entry.op);
+  const cancelled = cancelledSince(chain, entry.op);
+  const overlaps = laterOverlaps(db, entry.op);
+  const blocking = [...overlaps.keys()].filter((op) => !cancelled.has(op)).sort((a, b) => b - a);
+  if (!blocking.length) return;
+  const latest = historyEntry(db, blocking[0]);
+  const { customers, others } = overlaps.get(latest.op)!;
+  const what = [
+    customers ? `${customers.toLocaleString('en-US')} of the same customer${customers === 1 ? '' : 's'}` : '',
+    others ? `${others} of the same group${others === 1 ? '' : 's'} or settings` : '',
+  ].filter(Boolean).join(' and ');
+  const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more operation${blocking.length === 2 ? '' : 's'} since)` : '';
+  throw new ConflictError(`cannot undo ${describeOperation(entry)}: ${describeOperation(latest)} changed ${what} since${more}; nothing was changed`, [
+    `Undo the later operations first (customers undo ${latest.op}), or leave operation ${entry.op} as it is; see customers history show ${latest.op}.`,
+  ]);
+}
+
+type Overlaps = Map<number, { customers: number; others: number }>;
+
+/**
+ * For each later operation, how many customers (and groups, settings) both it and `op` touched: through the
+ * images each kept and the id ranges each created. Reads each later row once, looking it up in `op`'s.
+ */
+function laterOverlaps(db: Db, op: number): Overlaps {
+  const counts: Overlaps = new Map();
+  const add = (sql: string, key: 'customers' | 'others') => {
+    for (const row of db.prepare(sql).all({ op }) as { later: number; n: number }[]) {
+      const entry = counts.get(row.later) ?? { customers: 0, others: 0 };
+      entry[key] += row.n;
+      if (row.n > 0) counts.set(row.later, entry);
+    }
+  };
+  add(`SELECT b.op AS later, count(*) AS n FROM history_customers b JOIN history_customers a ON a.op = $op AND a.customer_id = b.customer_id
+       WHERE b.op > $op GROUP BY b.op`, 'customers');
+  add(`SELECT b.op AS later, count(*) AS n FROM history_customers b JOIN history_created r ON r.op = $op AND b.customer_id BETWEEN r.first_id AND r.last_id
+       WHERE b.op > $op GROUP BY b.op`, 'customers');
+  add(`SELECT r.op AS later, count(*) AS n FROM history_created r JOIN history_customers a ON a.op = $op AND a.customer_id BETWEEN r.first_id AND r.last_id
+       WHERE r.op > $op GROUP BY r.op`, 'customers');
+  add(`SELECT s.op AS later, sum(max(0, min(r.last_id, s.last_id) - max(r.first_id, s.first_id) + 1)) AS n
+       FROM history_created s JOIN history_created r ON r.op = $op WHERE s.op > $op GROUP BY s.op`, 'customers');
+  add(`SELECT b.op AS later, count(*) AS n FROM history_groups b JOIN history_groups a ON a.op = $op AND a.group_id = b.group_id
+       WHERE b.op > $op GROUP BY b.op`, 'others');
+  add(`SELECT b.op AS later, count(*) AS n FROM history_settings b JOIN history_settings a ON a.op = $op AND a.key = b.key
+       WHERE b.op > $op GROUP BY b.op`, 'others');
+  return counts;
+}
+
+/** Customers must go back into groups that exist: one a later operation deleted is named, with that operation. */
+function refuseMissingGroups(db: Db, op: number): void {
+  const missing = db
+    .prepare(
+      `SELECT DISTINCT json_extract(h.before, '$.group_id') AS g FROM history_customers h
+       WHERE h.op = $op AND h.before IS NOT NULL AND g IS NOT NULL AND g NOT IN (SELECT id FROM groups)
+         AND g NOT IN (SELECT group_id FROM history_groups WHERE op = $op AND before IS NOT NULL) LIMIT 1`,
+    )
+    .pluck()
+    .get({ op }) as number | undefined;
+  if (missing === undefined) return;
+  const by = db
+    .prepare("SELECT op, json_extract(before, '$.name') AS name FROM history_groups WHERE group_id = ? AND before IS NOT NULL AND op > ? ORDER BY op DESC LIMIT 1")
+    .get(missing, op) as { op: number; name: string } | undefined;
+  const entry = historyEntry(db, op);
+  if (!by) throw new ConflictError(`cannot undo ${describeOperation(entry)}: its customers were in a group that no longer exists (id ${missing}); nothing was changed`);
+  throw new ConflictError(
+    `cannot undo ${describeOperation(entry)}: its customers were in group "${shown(by.name)}", which ${describeOperation(historyEntry(db, by.op))} deleted since; nothing was changed`,
+    [`Undo that first: customers undo ${by.op}`],
+  );
+}
+
+/** An e-mail an image gives back must not belong to a customer the undo leaves alone. */
+function refuseTakenEmails(db: Db, op: number): void {
+  const clash = db
+    .prepare(
+      `SELECT h.customer_id AS id, c.email, c.id AS other FROM history_customers h JOIN customers c ON c.email = json_extract(h.before, '$.email')
+       WHERE h.op = $op AND h.before IS NOT NULL AND c.id <> h.customer_id
+         AND c.id NOT IN (SELECT customer_id FROM history_customers WHERE op = $op)
+         AND NOT EXISTS (SELECT 1 FROM history_created r WHERE r.op = $op AND c.id BETWEEN r.first_id AND r.last_id) LIMIT 1`,
+    )
+    .get({ op }) as { id: number; email: string; other: number } | undefined;
+  if (!clash) return;
+  throw new ConflictError(
+    `cannot undo ${describeOperation(historyEntry(db, op))}: customer ${clash.id} had the e-mail ${shown(clash.email)}, which customer ${clash.other} has now; nothing was changed`,
+    [`Change or clear that customer's e-mail first (customers edit ${clash.other}), then undo again.`],
+  );
+}
+
+/** Groups the operation changed or deleted, back as they were (before their customers come back). */
+function restoreGroups(db: Db, op: number, undo: Operation): number {
+  const rows = db.prepare("SELECT group_id AS id, json_extract(before, '$.name') AS name, json_extract(before, '$.created_at') AS created_at FROM history_groups WHERE op = ? AND before IS NOT NULL").all(op) as { id: number; name: string; created_at: string }[];
+  for (const group of rows) {
+    const clash = db.prepare('SELECT name FROM groups WHERE name = ? AND id <> ?').pluck().get(group.name, group.id) as string | undefined;
+    if (clash !== undefined) {
+      throw new ConflictError(`cannot undo ${describeOperation(historyEntry(db, op))}: group "${shown(group.name)}" cannot come back, another group is named "${shown(clash)}" now; nothing was changed`, [
+        `Rename that group first: customers groups rename "${shown(clash)}" NEW-NAME`,
+      ]);
+    }
+    undo.group(group.id);
+    db.prepare('INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at')
+      .run(group.id, group.name, group.created_at);
+  }
+  return rows.length;
+}
+
+/** Removes the customers the operation created (images kept in the undo, login links with them). */
+function removeCreated(db: Db, op: number, undo: Operation): number {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS undo_remove (id INTEGER PRIMARY KEY); DELETE FROM temp.undo_remove;');
+  db.prepare('INSERT OR IGNORE INTO temp.undo_remove SELECT customer_id FROM history_customers WHERE op = ? AND before IS NULL AND customer_id IN (SELECT id FROM customers)').run(op);
+  db.prepare('INSERT OR IGNORE INTO temp.undo_remove SELECT c.id FROM history_created r JOIN customers c ON c.id BETWEEN r.first_id AND r.last_id WHERE r.op = ?').run(op);
+  const where = 'c.id IN (SELECT id FROM temp.undo_remove)';
+  undo.customers(where, [], 'deleted');
+  unindexCustomers(db, where);
+  return db.prepare('DELETE FROM customers WHERE id IN (SELECT id FROM temp.undo_remove)').run().changes;
+}
+
+/** Customers the operation changed or deleted, back as their images have them: columns, tags, login links. */
+function restoreCustomers(db: Db, op: number, undo: Operation): { restored: number; changed: number } {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS undo_restore (id INTEGER PRIMARY KEY, existed INTEGER NOT NULL); DELETE FROM temp.undo_restore;');
+  db.prepare('INSERT INTO temp.undo_restore SELECT customer_id, customer_id IN (SELECT id FROM customers) FROM history_customers WHERE op = ? AND before IS NOT NULL').run(op);
+  const existing = 'c.id IN (SELECT id FROM temp.undo_restore WHERE existed)';
+  const changed = undo.customers(existing, [], 'changed');
+  undo.absent('SELECT id FROM temp.undo_restore WHERE NOT existed', [], 'restored');
+  unindexCustomers(db, existing);
+  const columns = tableColumns(db, 'customers').filter((c) => c !== 'id');
+  const value = (c: string) => `json_extract(h.before, '$.${c}')`;
+  // Two of them may swap e-mails: the unique index must not see one customer's old address beside the other's.
+  db.exec('UPDATE customers SET email = NULL WHERE id IN (SELECT id FROM temp.undo_restore WHERE existed)');
+  db.prepare(`UPDATE customers SET ${columns.map((c) => `${c} = ${value(c)}`).join(', ')} FROM history_customers h WHERE h.op = ? AND h.customer_id = customers.id AND h.before IS NOT NULL`).run(op);
+  const restored = db
+    .prepare(`INSERT INTO customers (id, ${columns.join(', ')}) SELECT h.customer_id, ${columns.map(value).join(', ')}
+              FROM history_customers h JOIN temp.undo_restore r ON r.id = h.customer_id AND NOT r.existed WHERE h.op = ?`)
+    .run(op).changes;
+  db.exec('DELETE FROM customer_tags WHERE customer_id IN (SELECT id FROM temp.undo_restore)');
+  db.prepare("INSERT OR IGNORE INTO customer_tags (customer_id, tag) SELECT h.customer_id, j.value FROM history_customers h, json_each(h.before, '$.tags') j WHERE h.op = ? AND h.before IS NOT NULL").run(op);
+  const links = tableColumns(db, 'login_links');
+  db.prepare(`INSERT INTO login_links (${links.join(', ')}) SELECT ${links.map((c) => `json_extract(j.value, '$.${c}')`).join(', ')}
+              FROM history_customers h JOIN temp.undo_restore r ON r.id = h.customer_id AND NOT r.existed, json_each(h.before, '$.links') j WHERE h.op = ?`).run(op);
+  indexCustomers(db, 'c.id IN (SELECT id FROM temp.undo_restore)');
+  return { restored, changed };
+}
+
+/** Groups the operation created go with it, unless customers are in them now (then they stay, and are named). */
+function removeCreatedGroups(db: Db, op: number, undo: Operation): { kept: string[]; removed: number } {
+  const kept: string[] = [];
+  const rows = db.prepare('SELECT h.group_id AS id, g.name FROM history_groups h JOIN groups g ON g.id = h.group_id WHERE h.op = ? AND h.before IS NULL').all(op) as { id: number; name: string }[];
+  for (const group of rows) {
+    if (db.prepare('SELECT 1 FROM customers WHERE group_id = ? LIMIT 1').get(group.id)) {
+      kept.push(group.name);
+      continue;
+    }
+    undo.group(group.id);
+    db.prepare('DELETE FROM groups WHERE id = ?').run(group.id);
+  }
+  return { kept, removed: rows.length - kept.length };
+}
+
+function restoreSettings(db: Db, op: number, undo: Operation): number {
+  const rows = db.prepare('SELECT key, before FROM history_settings WHERE op = ?').all(op) as { key: string; before: string | null }[];
+  for (const { key, before } of rows) {
+    undo.setting(key);
+    if (before === null) db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    else db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, before);
+  }
+  return rows.length;
+}
