@@ -44,6 +44,7 @@ export class Context {
       onCreate: (path) => this.say(`Created a new store at ${path}`),
       command: this.command,
       commandLine: this.commandLine,
+      history: this.io.env.CUSTOMERS_BENCH_NO_HISTORY !== '1',
       busyTimeoutMs: testMs(this.io.env.CUSTOMERS_TEST_BUSY_TIMEOUT_MS),
       pauseInIdentityMs: testMs(this.io.env.CUSTOMERS_TEST_PAUSE_IN_IDENTITY_MS),
     });
@@ -76,7 +77,8 @@ export class Context {
 
 
 /**
- * Test settings, never set outside tests. CUSTOMERS_TEST_BUSY_TIMEOUT_MS: how long to wait for another writer,
+ * CUSTOMERS_BENCH_NO_HISTORY=1: writes record no history, so bench/ can time the same write with and without
+ * it (nothing written so can be undone). Test settings, never set outside tests. CUSTOMERS_TEST_BUSY_TIMEOUT_MS: how long to wait for another writer,
  * instead of 30 s (a test of the "being written by" message must not wait 30 s). CUSTOMERS_TEST_PAUSE_IN_IDENTITY_MS:
  * a pause while the store's identity is read, so a test can create the store in between (OpenStoreOptions).
  */

@@ -149,7 +149,10 @@ export function updateCustomers(
     const values = [...columns.values()];
     markChanged(db, columns, changes);
     const op = beginOperation(store, 'update', options.now);
-    op.customers('c.id IN (SELECT id FROM temp.changed)', [], 'changed');
+    op.customers('c.id IN (SELECT id FROM temp.changed)', [], 'changed', {
+      columns: [...columns.keys(), 'updated_at'],
+      tags: changes.addTags.length + changes.removeTags.length > 0,
+    });
     const fields = options.listChanges ? comparedFields(changes) : [];
     const before = options.listChanges ? readChanged(db, fields) : undefined;
 

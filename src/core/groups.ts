@@ -105,7 +105,7 @@ export function deleteGroup(store: Store, name: string, now: Date): { name: stri
     if (!group) throw unknownGroup(db, name.trim());
     const op = beginOperation(store, 'groups delete', now);
     op.group(group.id);
-    op.customers('c.group_id = ?', [group.id], 'changed');
+    op.customers('c.group_id = ?', [group.id], 'changed', { columns: ['group_id', 'updated_at'] });
     op.finish();
     const members = db
       .prepare('UPDATE customers SET group_id = NULL, updated_at = ? WHERE group_id = ?')

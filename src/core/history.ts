@@ -28,14 +28,25 @@ export function tableColumns(db: Db, table: string): string[] {
   return columns;
 }
 
+/** What an image of a customer holds: every column and the tags, or only what a change touches. */
+export interface ImageParts {
+  /** Only these columns (with the id): an update keeps what it changes, not whole customers. */
+  columns?: readonly string[];
+  /** The tags (always, when `columns` is not given). */
+  tags?: boolean;
+  /** The login links: for a customer about to be deleted, which takes its links with it. */
+  links?: boolean;
+}
+
 /**
- * The JSON image of customer `c`: its columns, its tags, and (`links`, for a customer about to be deleted)
- * its login links, which its deletion takes with it.
+ * The JSON image of customer `c`. A partial one (`columns`) keeps an update of 100,000 customers' notes
+ * to a few megabytes, not fifty: undo puts back exactly the keys an image has.
  */
-export function customerImageSql(db: Db, links: boolean): string {
-  const fields = tableColumns(db, 'customers').map((c) => `'${c}', c.${c}`);
-  fields.push("'tags', json((SELECT json_group_array(t.tag) FROM customer_tags t WHERE t.customer_id = c.id))");
-  if (links) {
+export function customerImageSql(db: Db, parts: ImageParts = {}): string {
+  const columns = parts.columns ? ['id', ...parts.columns.filter((c) => c !== 'id')] : tableColumns(db, 'customers');
+  const fields = columns.map((c) => `'${c}', c.${c}`);
+  if (!parts.columns || parts.tags) fields.push("'tags', json((SELECT json_group_array(t.tag) FROM customer_tags t WHERE t.customer_id = c.id))");
+  if (parts.links) {
     const link = tableColumns(db, 'login_links').map((c) => `'${c}', l.${c}`).join(', ');
     fields.push(`'links', json((SELECT json_group_array(json_object(${link})) FROM login_links l WHERE l.customer_id = c.id))`);
   }
@@ -59,17 +70,21 @@ export class Operation {
   private created = 0;
   private readonly now: Date;
 
-  constructor(private readonly db: Db, start: OperationStart, options: { reversible?: boolean } = {}) {
-    this.now = start.now;
-    this.id = Number(
+  /** `start` undefined: an operation that records nothing (Unrecorded). */
+  constructor(private readonly db: Db, start: OperationStart | undefined, options: { reversible?: boolean } = {}) {
+    this.now = start?.now ?? new Date(0);
+    this.id = !start ? 0 : Number(
       db.prepare('INSERT INTO history (kind, at, command, reversible) VALUES (?, ?, ?, ?)')
         .run(start.kind, formatTimestamp(start.now), start.command, options.reversible === false ? 0 : 1).lastInsertRowid,
     );
   }
 
-  /** Keeps the image of each customer `c` that `where` selects (an SQL condition on `customers c`). */
-  customers(where: string, params: unknown[], action: Exclude<CustomerAction, 'created' | 'restored'>): number {
-    const image = customerImageSql(this.db, action === 'deleted');
+  /**
+   * Keeps the image of each customer `c` that `where` selects (an SQL condition on `customers c`): whole,
+   * or of the `parts` a change touches; a customer about to be deleted, whole with its login links.
+   */
+  customers(where: string, params: unknown[], action: Exclude<CustomerAction, 'created' | 'restored'>, parts: ImageParts = {}): number {
+    const image = customerImageSql(this.db, action === 'deleted' ? { links: true } : parts);
     return this.db
       .prepare(`INSERT OR IGNORE INTO history_customers (op, customer_id, action, before) SELECT ?, c.id, ?, ${image} FROM customers c WHERE ${where}`)
       .run(this.id, action, ...params).changes;
@@ -80,7 +95,7 @@ export class Operation {
   /** Keeps the image of one customer about to change (an import's rows, one at a time). */
   customer(id: number): void {
     this.one ??= this.db.prepare(
-      `INSERT OR IGNORE INTO history_customers (op, customer_id, action, before) SELECT ?, c.id, 'changed', ${customerImageSql(this.db, false)} FROM customers c WHERE c.id = ?`,
+      `INSERT OR IGNORE INTO history_customers (op, customer_id, action, before) SELECT ?, c.id, 'changed', ${customerImageSql(this.db)} FROM customers c WHERE c.id = ?`,
     );
     this.one.run(this.id, id);
   }
@@ -155,7 +170,28 @@ export class Operation {
 
 /** Starts recording an operation of `store`, named by the command line the store was opened for. */
 export function beginOperation(store: Store, kind: string, now: Date, options: { reversible?: boolean } = {}): Operation {
-  return new Operation(store.db, { kind, command: store.commandLine, now }, options);
+  return store.history ? new Operation(store.db, { kind, command: store.commandLine, now }, options) : new Unrecorded(store.db);
+}
+
+/** Records nothing: for a store opened without history (bench/ measuring what recording costs). */
+class Unrecorded extends Operation {
+  constructor(db: Db) {
+    super(db, undefined);
+  }
+  override customers(): number {
+    return 0;
+  }
+  override customer(): void {}
+  override absent(): void {}
+  override createdAbove(): void {}
+  override createdId(): void {}
+  override group(): void {}
+  override groupCreated(): void {}
+  override setting(): void {}
+  override discard(): void {}
+  override finish(): undefined {
+    return undefined;
+  }
 }
 
 /** Records an operation that keeps no images: it cannot be undone (a login link sent cannot be taken back). */

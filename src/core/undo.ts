@@ -227,14 +227,19 @@ function restoreCustomers(db: Db, op: number, undo: Operation): { restored: numb
   unindexCustomers(db, existing);
   const columns = tableColumns(db, 'customers').filter((c) => c !== 'id');
   const value = (c: string) => `json_extract(h.before, '$.${c}')`;
+  // An image may hold only what a change touched: a column it lacks keeps its value.
+  const kept = (c: string) => `CASE WHEN json_type(h.before, '$.${c}') IS NULL THEN customers.${c} ELSE ${value(c)} END`;
   // Two of them may swap e-mails: the unique index must not see one customer's old address beside the other's.
-  db.exec('UPDATE customers SET email = NULL WHERE id IN (SELECT id FROM temp.undo_restore WHERE existed)');
-  db.prepare(`UPDATE customers SET ${columns.map((c) => `${c} = ${value(c)}`).join(', ')} FROM history_customers h WHERE h.op = ? AND h.customer_id = customers.id AND h.before IS NOT NULL`).run(op);
+  db.prepare(
+    `UPDATE customers SET email = NULL WHERE id IN (SELECT h.customer_id FROM history_customers h JOIN temp.undo_restore r ON r.id = h.customer_id AND r.existed
+     WHERE h.op = ? AND json_type(h.before, '$.email') IS NOT NULL)`,
+  ).run(op);
+  db.prepare(`UPDATE customers SET ${columns.map((c) => `${c} = ${kept(c)}`).join(', ')} FROM history_customers h WHERE h.op = ? AND h.customer_id = customers.id AND h.before IS NOT NULL`).run(op);
   const restored = db
     .prepare(`INSERT INTO customers (id, ${columns.join(', ')}) SELECT h.customer_id, ${columns.map(value).join(', ')}
               FROM history_customers h JOIN temp.undo_restore r ON r.id = h.customer_id AND NOT r.existed WHERE h.op = ?`)
     .run(op).changes;
-  db.exec('DELETE FROM customer_tags WHERE customer_id IN (SELECT id FROM temp.undo_restore)');
+  db.prepare("DELETE FROM customer_tags WHERE customer_id IN (SELECT customer_id FROM history_customers WHERE op = ? AND json_type(before, '$.tags') IS NOT NULL)").run(op);
   db.prepare("INSERT OR IGNORE INTO customer_tags (customer_id, tag) SELECT h.customer_id, j.value FROM history_customers h, json_each(h.before, '$.tags') j WHERE h.op = ? AND h.before IS NOT NULL").run(op);
   const links = tableColumns(db, 'login_links');
   db.prepare(`INSERT INTO login_links (${links.join(', ')}) SELECT ${links.map((c) => `json_extract(j.value, '$.${c}')`).join(', ')}

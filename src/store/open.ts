@@ -47,6 +47,8 @@ export interface Store {
   path: string;
   /** The command line the history records for the operations written through this store (secrets removed). */
   commandLine: string;
+  /** Whether writes record operations in the history (always, except where bench/ measures what that costs). */
+  history: boolean;
   /**
    * Runs fn in a write transaction taken at once (BEGIN IMMEDIATE), so concurrent writers queue up.
    * Everything fn reads that the write depends on must be read inside fn. A throw or a Rollback undoes it all.
@@ -70,6 +72,8 @@ export interface OpenStoreOptions {
   command?: string;
   /** The whole command line, secrets removed, for the history (a library caller may name itself). */
   commandLine?: string;
+  /** false only to measure what recording the history costs (bench/): nothing written could be undone. */
+  history?: boolean;
   /**
    * The command rolls back all it writes (a dry run): a store this user may only read is opened as a
    * private copy it may write, so the dry run still checks everything.
@@ -111,7 +115,8 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     throw storeError(path, error, timeout);
   }
   if (created) options.onCreate?.(path);
-  return storeOver(db, path, { command: options.command ?? 'customers', commandLine: options.commandLine, timeout });
+  const store = storeOver(db, path, { command: options.command ?? 'customers', commandLine: options.commandLine, timeout });
+  return { ...store, history: options.history ?? true };
 }
 
 /**
@@ -200,6 +205,7 @@ function storeOver(
     db,
     path,
     commandLine: writer.commandLine ?? writer.command,
+    history: true,
     write<T>(fn: () => T | Rollback<T>): T {
       writable();
       const outer = !db.inTransaction; // a write nested in another (a savepoint) leaves the note to the outer one

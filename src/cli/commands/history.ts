@@ -60,7 +60,6 @@ export function registerHistoryCommands(program: Command, ctx: Context): void {
   const history = program
     .command('history')
     .description('list the operations that changed the store, latest first (each can be undone)')
-    .option('--limit <n>', 'only the latest N operations', parseCountArg('--limit'))
     .addHelpText('after', `
 Every command that changes the store records an operation: what it was, when, the command line (passwords
 and login tokens left out), how many customers it touched, and what undo needs to reverse it. Operations
@@ -71,7 +70,12 @@ Examples:
   customers history show 12
   customers undo            # reverses the latest operation
   customers undo 12`);
-  addOutputOptions(history, ['table', 'json', 'jsonl', 'csv', 'tsv', 'count']).action(async (flags: OutputFlags & { limit?: number }) => {
+  // The listing is the default subcommand: "history --json" and "history show 12 --json" each get their own flags.
+  const list = history
+    .command('list', { isDefault: true })
+    .description('list the operations, latest first (the default: customers history)')
+    .option('--limit <n>', 'only the latest N operations', parseCountArg('--limit'));
+  addOutputOptions(list, ['table', 'json', 'jsonl', 'csv', 'tsv', 'count']).action(async (flags: OutputFlags & { limit?: number }) => {
     const { listHistory } = await core();
     const store = await ctx.store({ create: false });
     const format = chooseFormat(ctx, flags);
