@@ -415,3 +415,28 @@ describe('undo, against a model of the history', () => {
     );
   });
 });
+
+// Found by the property test, and left failing until src is fixed.
+describe('undo, cases the property test found', () => {
+  it('records no operation for a rename to the name the group already has, so it does not block undoing the group', async () => {
+    const { cli } = storeCli();
+    await cli('groups', 'create', 'Retail');
+    await cli('groups', 'create', 'vip');
+    // The second finds "vip" ignoring case, and gives it the name it has.
+    expect((await cli('groups', 'rename', 'Retail', 'Retail')).code).toBe(0);
+    expect((await cli('groups', 'rename', 'VIP', 'vip')).code).toBe(0);
+    const ops = json<{ op: number; kind: string }[]>(await cli('history', '--json')).map((e) => e.kind);
+    expect(ops).toEqual(['groups create', 'groups create']);
+    expect(await cli('undo', '1')).toMatchObject({ code: 0, stderr: expect.stringContaining('Undid operation 1 (groups create') });
+  });
+
+  it('history show takes its own output options (--json, --format ids, --fields), which history also has', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    const shown = await cli('history', 'show', '1', '--json');
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject([{ customer_id: 1, action: 'created', email: 'a@example.com' }]);
+    expect(await cli('history', 'show', '1', '--format', 'ids')).toMatchObject({ code: 0, stdout: '1\n' });
+    expect(await cli('history', 'show', '1', '--format', 'tsv', '--fields', 'email')).toMatchObject({ code: 0, stdout: 'email\na@example.com\n' });
+  });
+});
