@@ -170,9 +170,29 @@ describe('as a process', () => {
     const grouped = (await spawnCli(['--db', db, 'list', '--group', 'G', '--format', 'count'])).stdout;
     const tagged = (await spawnCli(['--db', db, 'list', '--tag', 'b', '--format', 'count'])).stdout;
     expect([grouped, tagged]).toEqual(['0\n', '0\n']);
-    // The same commands, not killed, do the whole change.
+    // The same commands, not killed, do the whole change; a killed one left no operation in the history.
+    const kinds = async () => (await spawnCli(['--db', db, 'history', '--format', 'tsv', '--fields', 'kind'])).stdout;
+    expect(await kinds()).toBe('kind\ngroups create\n');
     await spawnCli(['--db', db, 'update', '--all', '--set', 'group=G', '--add-tag', 'b', '--yes']);
     expect((await spawnCli(['--db', db, 'list', '--tag', 'b', '--format', 'count'])).stdout).toBe('5000\n');
+    // An undo killed mid-way leaves the change in place, and the history as it was.
+    expect((await spawnCli(['--db', db, 'undo'], crashAfter(1))).signal).toBe('SIGKILL');
+    expect((await spawnCli(['--db', db, 'list', '--tag', 'b', '--format', 'count'])).stdout).toBe('5000\n');
+    expect(await kinds()).toBe('kind\nupdate\ngroups create\n');
+    expect((await spawnCli(['--db', db, 'db', 'check'])).code).toBe(0);
+  });
+
+  it('two processes undoing the same operation at once: one undoes it, the other says it is already undone', async () => {
+    const db = storePath();
+    await spawnCli(['--db', db, 'groups', 'create', 'G']);
+    seedCustomers(db, 2000);
+    await spawnCli(['--db', db, 'update', '--all', '--add-tag', 'x', '--yes']);
+    const runs = await Promise.all([0, 1].map(() => spawnCli(['--db', db, 'undo', '2'])));
+    expect(runs.map((r) => r.code).sort()).toEqual([0, 1]);
+    expect(runs.find((r) => r.code === 1)!.stderr).toContain('operation 2 (update, ');
+    expect(runs.find((r) => r.code === 1)!.stderr).toContain('is already undone, by operation 3');
+    expect((await spawnCli(['--db', db, 'list', '--tag', 'x', '--format', 'count'])).stdout).toBe('0\n');
+    expect((await spawnCli(['--db', db, 'db', 'check'])).code).toBe(0);
   });
 
   it('an import killed mid-file leaves the store as it was, into a store with customers or an empty one', async () => {

@@ -265,9 +265,8 @@ async function checkHistory(world: World, record?: (op: number) => void): Promis
 
 /** The customers the store says an operation touched are those whose exported row it changed. */
 async function checkTouched(world: World, op: number, touched: Set<number>): Promise<void> {
-  // Tab-separated with a header line, ids first (see the test at the end for why not --format ids).
-  const shown = await world.cli('history', 'show', String(op));
-  const ids = shown.stdout.split('\n').slice(1).filter(Boolean).map((line) => Number(line.split('\t')[0]));
+  const shown = await world.cli('history', 'show', String(op), '--format', 'ids');
+  const ids = shown.stdout.split('\n').filter(Boolean).map(Number);
   expect(ids.sort((a, b) => a - b), `customers of operation ${op}`).toEqual([...touched].sort((a, b) => a - b));
 }
 

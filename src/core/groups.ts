@@ -83,6 +83,8 @@ export function renameGroup(store: Store, oldName: string, rawNewName: string, n
     const clash = findGroup(db, newName);
     // Renaming "vip" to "VIP" is a change of case of the same group, not a clash.
     if (clash && clash.id !== group.id) throw new ConflictError(`a group named "${clash.name}" already exists`);
+    // The same name: nothing changes, and nothing is recorded (it would stand in the way of an undo).
+    if (group.name === newName) return { from: group.name, to: newName };
     const op = beginOperation(store, 'groups rename', now);
     op.group(group.id);
     op.finish();

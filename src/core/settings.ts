@@ -134,6 +134,8 @@ export function checkSetting(key: string, value: string): string {
 export function setSetting(store: Store, key: string, value: string, now: Date): string {
   const stored = checkSetting(key, value);
   store.write(() => {
+    // The value it has already: nothing to record (an operation would stand in the way of an undo).
+    if (store.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) === stored) return;
     const op = beginOperation(store, 'config set', now);
     op.setting(key);
     op.finish();

@@ -3,6 +3,7 @@
  * of an undo does the operation again. It refuses when an operation since changed any of the same customers,
  * groups or settings: reversing would throw that later work away.
  */
+import { crashIfReached } from '../common/crash.js';
 import { ConflictError, ValidationError } from '../common/errors.js';
 import { shown } from '../common/shown.js';
 import { type Db, Rollback, type Store } from '../store/open.js';
@@ -26,7 +27,7 @@ export interface UndoResult {
 }
 
 /** Reverses `target` (the latest operation still in effect when not given); a dry run says what it would do. */
-export function undoOperation(store: Store, target: number | undefined, options: { now: Date; dryRun?: boolean }): UndoResult {
+export function undoOperation(store: Store, target: number | undefined, options: { now: Date; dryRun?: boolean; crashAfterRows?: number }): UndoResult {
   return store.write(() => {
     const db = store.db;
     const entry = target === undefined ? latestInEffect(db) : historyEntry(db, target);
@@ -38,6 +39,7 @@ export function undoOperation(store: Store, target: number | undefined, options:
     const groupsBack = restoreGroups(db, entry.op, undo);
     const removed = removeCreated(db, entry.op, undo);
     const { restored, changed } = restoreCustomers(db, entry.op, undo);
+    crashIfReached(options.crashAfterRows, removed + restored + changed);
     const { kept: keptGroups, removed: groupsRemoved } = removeCreatedGroups(db, entry.op, undo);
     const groups = groupsBack + groupsRemoved;
     const settings = restoreSettings(db, entry.op, undo);

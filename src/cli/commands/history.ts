@@ -1,5 +1,6 @@
 /** history [--limit N] | history show OP | history prune --older-than D | undo [OP]: what was done, and taking it back. */
 import type { Command } from 'commander';
+import { crashPointFrom } from '../../common/crash.js';
 import { type HistoryEntry, parseOperation } from '../../core/history.js';
 import type { UndoResult } from '../../core/undo.js';
 import { parseDuration } from '../../core/values.js';
@@ -122,11 +123,20 @@ function registerUndo(program: Command, ctx: Context): void {
     .argument('[op]', 'operation number (see customers history); default: the latest that can be undone', parseOperationArg)
     .option('--dry-run', 'say what the undo would do; change nothing')
     .option('--json', 'print the result as JSON')
+    .addHelpText('after', `
+An import's new customers are removed and those it updated restored; deleted customers come back with
+their ids, tags, group and login links; updates, edits, group renames and deletes and settings are put
+back. Refused (exit 1, nothing changed) while a later operation touched the same customers: undo that
+one first. Login-link operations and db reindex are recorded but cannot be undone.
+
+Examples:
+  customers undo --dry-run
+  customers undo 12 --json`)
     .action(async (op: number | undefined, flags: { dryRun?: boolean; json?: boolean }) => {
       const { undoOperation } = await import('../../core/undo.js');
       const { describeOperation } = await core();
       const store = await ctx.store({ create: false, dryRun: flags.dryRun });
-      const result = undoOperation(store, op, { now: ctx.io.now(), dryRun: flags.dryRun });
+      const result = undoOperation(store, op, { now: ctx.io.now(), dryRun: flags.dryRun, crashAfterRows: crashPointFrom(ctx.io.env) });
       if (flags.json) {
         const { undone, ...rest } = result;
         ctx.io.stdout.write(JSON.stringify({ undone: undone.op, kind: undone.kind, ...rest, op: result.op ?? null, dry_run: Boolean(flags.dryRun) }, null, 2) + '\n');
