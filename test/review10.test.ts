@@ -1,0 +1,85 @@
+/** Review 10 of history and undo: failing tests for the defects found (each names what it expects). */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { json, storeCli } from './helpers/run-cli.js';
+import { BIN } from './helpers/spawn-cli.js';
+
+const at = (iso: string) => ({ now: new Date(iso) });
+
+describe('review 10: secrets in the history', () => {
+  it('leaves out the password of an SMTP URL whose user name is an e-mail address', async () => {
+    const { cli } = storeCli();
+    const set = await cli('config', 'set', 'mail.smtp_url', 'smtps://shop@example.com:TopSecret1@mail.example.com');
+    expect(set.code).toBe(0);
+    const [entry] = json<{ command: string }[]>(await cli('history', '--json'));
+    expect(entry.command).not.toContain('TopSecret1');
+  });
+
+  it('leaves out every part of a password with an unencoded @ (config set accepts it)', async () => {
+    const { cli } = storeCli();
+    expect((await cli('config', 'set', 'mail.smtp_url', 'smtps://shop:p@ssw0rd-Secret@mail.example.com')).code).toBe(0);
+    const [entry] = json<{ command: string }[]>(await cli('history', '--json'));
+    expect(entry.command).not.toContain('ssw0rd-Secret');
+  });
+
+  it('does not keep a login token given to redeem as a URL without a scheme, or as a query string', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'ann@example.com');
+    const [link] = json<{ url: string }[]>(await cli('login-link', 'issue', 'ann@example.com', '--url', 'http://shop/login?key={token}', '--json'));
+    const token = new URL(link.url).searchParams.get('key')!;
+    expect((await cli('login-link', 'redeem', `?key=${token}`)).code).toBe(0);
+    const [entry] = json<{ command: string }[]>(await cli('history', '--json'));
+    expect(entry.command).not.toContain(token);
+  });
+
+  it('does not keep an SMTP password in the file once the setting is unset', async () => {
+    const { cli, db } = storeCli();
+    await cli('config', 'set', 'mail.smtp_url', 'smtps://shop:OldSecret9@mail.example.com');
+    await cli('config', 'unset', 'mail.smtp_url');
+    const store = new Database(db, { readonly: true });
+    const kept = store.prepare("SELECT count(*) FROM history_settings WHERE before LIKE '%OldSecret9%'").pluck().get();
+    store.close();
+    expect(kept).toBe(0);
+  });
+});
+
+describe('review 10: undo', () => {
+  it('undoes an operation older than history.keep that is still listed (nothing written since), or refuses it plainly', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'ann@example.com', at('2026-01-01T10:00:00Z'));
+    const undo = await cli('undo', at('2026-06-01T10:00:00Z'));
+    expect(undo.stderr).not.toContain('FOREIGN KEY constraint failed');
+  });
+
+  it('refuses to bring back a deleted customer whose source id another customer has now (db check would fail)', async () => {
+    const { cli, dir } = storeCli();
+    const file = join(dir, 'shopify.csv');
+    writeFileSync(file, 'email,first_name,phone,source_id,source\n,Ann,+33611111111,S9,shopify\n');
+    await cli('import', file, '-q');
+    await cli('delete', '1', '--yes');
+    await cli('import', file, '-q'); // the re-imported export brings her back as customer 2
+    const undo = await cli('undo', '2');
+    const check = await cli('db', 'check');
+    expect({ undo: undo.code, check: check.code }).toEqual({ undo: 1, check: 0 });
+  });
+
+  it('dry-runs an undo on a store its owner made read-only (chmod 444)', async () => {
+    const { cli, db, dir } = storeCli();
+    await cli('add', '--email', 'ann@example.com');
+    const root = process.getuid?.() === 0;
+    // As root every file is writable: the store then belongs to nobody, who runs the command.
+    if (root) for (const p of [dir, db]) chownSync(p, 65534, 65534);
+    chmodSync(db, 0o444);
+    const r = spawnSync(process.execPath, [BIN, '--db', db, 'undo', '--dry-run'], {
+      env: { PATH: process.env.PATH, HOME: '/nonexistent-home' },
+      encoding: 'utf8',
+      ...(root ? { uid: 65534, gid: 65534 } : {}),
+    });
+    chmodSync(db, 0o600);
+    expect(r.stderr).toContain('Would undo');
+    expect(r.status).toBe(0);
+  });
+});
