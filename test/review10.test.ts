@@ -110,3 +110,19 @@ describe('review 10: output and scale', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   }, 120_000);
 });
+
+describe('review 10: login links and undo', () => {
+  it('never makes a used login link usable again (delete, undo, redeem, undo the undo, undo the delete)', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'ann@example.com');
+    const [link] = json<{ url: string }[]>(await cli('login-link', 'issue', 'ann@example.com', '--url', 'http://shop/login/{token}', '--json'));
+    await cli('delete', 'ann@example.com', '--yes'); // op 3
+    await cli('undo', '3'); // op 4: Ann and her unused link back
+    expect((await cli('login-link', 'redeem', link.url)).code).toBe(0); // op 5: the link is used
+    await cli('undo', '4'); // op 6: Ann deleted again (her image now has the link used)
+    const again = await cli('undo', '3'); // allowed: 4 and 6 cancel out; restores the image of op 3 (link unused)
+    expect(again.code).toBe(0);
+    const replay = await cli('login-link', 'redeem', link.url);
+    expect(replay.code).toBe(1); // was 0: the one-time link logs in a second time
+  });
+});
