@@ -70,7 +70,7 @@ describe('history', () => {
       expect(lines).not.toMatch(/s3cret-pass|other-secret/);
       expect(lines).not.toContain(new URL(link).searchParams.get('key')!);
       expect(lines).toContain(`smtp://shop:***@127.0.0.1:${port}`);
-      expect(lines).toContain("login-link redeem '***'");
+      expect(lines).toContain("login-link redeem 'http://shop.test/login?key=***'");
     }
   });
 

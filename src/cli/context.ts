@@ -4,6 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { escapeControls } from '../common/shown.js';
+import { redactSmtpUrl } from '../mail/transport.js';
 import { resolveStorePath } from '../store/path.js';
 import type { Store } from '../store/open.js';
 import { colorLevel, type Io } from './io.js';
@@ -96,17 +97,21 @@ export function describeCommand(names: readonly string[], argv: readonly string[
   return ['customers', ...names, ...flags].join(' ');
 }
 
-/** The password of a URL's user (smtp://user:password@host). */
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):[^\s@/]*@/gi;
+/** A URL's scheme and authority (smtp://user:password@host:port), up to its path. */
+const URL_AUTHORITY = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#]*/gi;
 
 /**
  * "customers update --tag vip --set 'note=Met at the fair'": the command line as typed, for the history,
- * with what would give access removed: a URL's password (an SMTP server's), and the token or link given to
- * `login-link redeem` and `verify` (it logs in whoever holds it).
+ * with what would give access removed: a URL's password (an SMTP server's; the user name may hold an @, and
+ * so may the password), and any token in what is given to `login-link redeem` and `verify` (a URL, a path,
+ * a query string: it logs in whoever holds it). Control characters are kept escaped, as messages show them.
  */
 export function historyCommandLine(names: readonly string[], argv: readonly string[]): string {
   const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
   const tokens = names[0] === 'login-link' && (names[1] === 'redeem' || names[1] === 'verify');
-  const hide = (arg: string) => (tokens && (/^[\w-]{20,}$/.test(arg) || arg.includes('://')) ? '***' : arg.replace(URL_PASSWORD, '$1:***@'));
-  return ['customers', ...argv.map((arg) => quote(hide(arg)))].join(' ');
+  const hide = (arg: string) => {
+    const shown = arg.replace(URL_AUTHORITY, (authority) => redactSmtpUrl(authority));
+    return tokens ? shown.replace(/[\w-]{20,}/g, '***') : shown;
+  };
+  return ['customers', ...argv.map((arg) => quote(escapeControls(hide(arg))))].join(' ');
 }

@@ -13,7 +13,7 @@ import { formatTimestamp, parseDuration } from './values.js';
 export const DEFAULT_KEEP = '90d';
 
 /** What an operation did to a customer, as `history show` says it. */
-export type CustomerAction = 'created' | 'changed' | 'deleted' | 'restored';
+export type CustomerAction = 'created' | 'changed' | 'deleted' | 'restored' | 'links';
 
 /** The columns of a table as this store has them (a newer migration may have added some). */
 const columnsOf = new WeakMap<Db, Map<string, string[]>>();
@@ -69,10 +69,13 @@ export class Operation {
   readonly id: number;
   private created = 0;
   private readonly now: Date;
+  /** When it happens, as the store writes times. */
+  readonly at: string;
 
   /** `start` undefined: an operation that records nothing (Unrecorded). */
   constructor(private readonly db: Db, start: OperationStart | undefined, options: { reversible?: boolean } = {}) {
     this.now = start?.now ?? new Date(0);
+    this.at = formatTimestamp(this.now);
     this.id = !start ? 0 : Number(
       db.prepare('INSERT INTO history (kind, at, command, reversible) VALUES (?, ?, ?, ?)')
         .run(start.kind, formatTimestamp(start.now), start.command, options.reversible === false ? 0 : 1).lastInsertRowid,
@@ -106,7 +109,7 @@ export class Operation {
   }
 
   /** Customers that did not exist before this operation, named one by one (those an undo brings back). */
-  absent(ids: string, params: unknown[], action: 'created' | 'restored'): void {
+  absent(ids: string, params: unknown[], action: 'created' | 'restored' | 'links'): void {
     this.db.prepare(`INSERT OR IGNORE INTO history_customers (op, customer_id, action, before) SELECT ?, id, ?, NULL FROM (${ids})`).run(this.id, action, ...params);
   }
 
@@ -147,7 +150,7 @@ export class Operation {
    * Counts the customers it touched and keeps it; an operation that recorded nothing is dropped (returns
    * undefined). `customers` overrides the count for an operation that keeps no images (login links).
    */
-  finish(customers?: number, options: { keep?: boolean } = {}): number | undefined {
+  finish(customers?: number, options: { keep?: boolean; spare?: number } = {}): number | undefined {
     const db = this.db;
     const rows = db.prepare('SELECT count(*) FROM history_customers WHERE op = ?').pluck().get(this.id) as number;
     const created = this.created
@@ -163,7 +166,7 @@ export class Operation {
       return undefined;
     }
     db.prepare('UPDATE history SET customers = ? WHERE id = ?').run(count, this.id);
-    pruneBefore(db, keepCutoff(db, this.now), this.id);
+    pruneBefore(db, keepCutoff(db, this.now), [this.id, options.spare ?? 0]);
     return this.id;
   }
 }
@@ -194,9 +197,15 @@ class Unrecorded extends Operation {
   }
 }
 
-/** Records an operation that keeps no images: it cannot be undone (a login link sent cannot be taken back). */
-export function recordIrreversible(store: Store, kind: string, now: Date, customers: number): void {
-  beginOperation(store, kind, now, { reversible: false }).finish(customers);
+/**
+ * Records an operation that keeps no images, so cannot be undone: login links (a link sent cannot be taken
+ * back), a setting holding a password (the history keeps no password). It names the customers whose login
+ * links it changed: undo then knows their links' images are out of date.
+ */
+export function recordIrreversible(store: Store, kind: string, now: Date, customers: readonly number[]): void {
+  const op = beginOperation(store, kind, now, { reversible: false });
+  if (customers.length) op.absent('SELECT value AS id FROM json_each(?)', [JSON.stringify([...new Set(customers)])], 'links');
+  op.finish(new Set(customers).size);
 }
 
 /** The `history.keep` setting: how long operations are kept, as a duration (90d). */
@@ -211,9 +220,9 @@ function keepCutoff(db: Db, now: Date): string {
   return formatTimestamp(new Date(now.getTime() - parseDuration(keep) * 1000));
 }
 
-/** Removes the operations recorded before `cutoff` (but never `except`, the one being recorded); returns how many. */
-function pruneBefore(db: Db, cutoff: string, except = 0): number {
-  return db.prepare('DELETE FROM history WHERE at < ? AND id <> ?').run(cutoff, except).changes;
+/** Removes the operations recorded before `cutoff` (but never those in `spare`: the one being recorded, the one it undoes). */
+function pruneBefore(db: Db, cutoff: string, spare: readonly number[] = []): number {
+  return db.prepare('DELETE FROM history WHERE at < ? AND id NOT IN (SELECT value FROM json_each(?))').run(cutoff, JSON.stringify(spare)).changes;
 }
 
 /** `history prune --older-than`: removes the operations older than `seconds`; they can no longer be undone. */

@@ -114,7 +114,7 @@ export function issueLoginLinks(store: Store, filter: CustomerFilter, options: I
       const id = Number(insert.run(c.id, hashToken(token), now, expires).lastInsertRowid);
       result.links.push({ id, customer_id: c.id, email: c.email, lang: c.lang, url: fillTemplate(options.template, { token, email: c.email, id: c.id }), expires_at: expires });
     }
-    if (result.links.length) recordIrreversible(store, 'login-link issue', options.now, result.links.length);
+    if (result.links.length) recordIrreversible(store, 'login-link issue', options.now, result.links.map((l) => l.customer_id));
     return options.dryRun ? new Rollback(result) : result;
   });
 }
@@ -192,7 +192,7 @@ export function redeemLoginLink(store: Store, tokenOrUrl: string, nowDate: Date)
       .prepare('UPDATE login_links SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?')
       .run(now, link.id, now);
     if (used.changes === 1) {
-      recordIrreversible(store, 'login-link redeem', nowDate, 1);
+      recordIrreversible(store, 'login-link redeem', nowDate, [link.customer_id]);
       return { customerId: link.customer_id, linkId: link.id, expiresAt: link.expires_at };
     }
     throw whyUnusable(store.db.prepare('SELECT * FROM login_links WHERE id = ?').get(link.id) as LinkRow, now)!;
@@ -235,7 +235,8 @@ export function revokeLoginLinks(store: Store, target: { linkId: number } | { cu
   const now = formatTimestamp(nowDate);
   return store.write(() => {
     const revoked = revokeIn(store.db, target, now);
-    if (revoked) recordIrreversible(store, 'login-link revoke', nowDate, 1);
+    const customer = 'customerId' in target ? target.customerId : (store.db.prepare('SELECT customer_id FROM login_links WHERE id = ?').pluck().get(target.linkId) as number);
+    if (revoked) recordIrreversible(store, 'login-link revoke', nowDate, [customer]);
     return revoked;
   });
 }
@@ -266,9 +267,9 @@ export function purgeLoginLinks(store: Store, olderThanSeconds: number, nowDate:
   const ids = store.db.prepare(`SELECT id FROM login_links WHERE ${ended} ORDER BY id`).pluck().all({ now, cutoff }) as number[];
   if (options.dryRun) return ids;
   return store.write(() => {
-    const purged = store.db.prepare(`DELETE FROM login_links WHERE ${ended} RETURNING id`).pluck().all({ now, cutoff }) as number[];
-    if (purged.length) recordIrreversible(store, 'login-link purge', nowDate, purged.length);
-    return purged;
+    const purged = store.db.prepare(`DELETE FROM login_links WHERE ${ended} RETURNING id, customer_id`).all({ now, cutoff }) as { id: number; customer_id: number }[];
+    if (purged.length) recordIrreversible(store, 'login-link purge', nowDate, purged.map((l) => l.customer_id));
+    return purged.map((l) => l.id);
   });
 }
 

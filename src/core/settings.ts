@@ -2,7 +2,7 @@
 import type { Db, Store } from '../store/open.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
 import { checkSmtpUrl, redactSmtpUrl } from '../mail/transport.js';
-import { beginOperation, checkKeep, DEFAULT_KEEP } from './history.js';
+import { beginOperation, checkKeep, DEFAULT_KEEP, recordIrreversible } from './history.js';
 import { normalizeEmail, normalizeText } from './values.js';
 
 interface SettingDef {
@@ -136,12 +136,21 @@ export function setSetting(store: Store, key: string, value: string, now: Date):
   store.write(() => {
     // The value it has already: nothing to record (an operation would stand in the way of an undo).
     if (store.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) === stored) return;
-    const op = beginOperation(store, 'config set', now);
-    op.setting(key);
-    op.finish();
+    recordSetting(store, 'config set', key, now);
     store.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, stored);
   });
   return stored;
+}
+
+/**
+ * Records a change of a setting, with its value before for undo; a setting holding a password is recorded as
+ * an operation that cannot be undone, so that the history never keeps a password (one rotated or removed).
+ */
+function recordSetting(store: Store, kind: string, key: string, now: Date): void {
+  if (settingDef(key).redact) return recordIrreversible(store, kind, now, []);
+  const op = beginOperation(store, kind, now);
+  op.setting(key);
+  op.finish();
 }
 
 /** Removes a setting; returns whether it was set. */
@@ -149,9 +158,7 @@ export function unsetSetting(store: Store, key: string, now: Date): boolean {
   settingDef(key);
   return store.write(() => {
     if (store.db.prepare('SELECT 1 FROM settings WHERE key = ?').get(key) === undefined) return false;
-    const op = beginOperation(store, 'config unset', now);
-    op.setting(key);
-    op.finish();
+    recordSetting(store, 'config unset', key, now);
     return store.db.prepare('DELETE FROM settings WHERE key = ?').run(key).changes > 0;
   });
 }

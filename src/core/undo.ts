@@ -34,7 +34,8 @@ export function undoOperation(store: Store, target: number | undefined, options:
     assertReversible(db, entry);
     refuseLaterOverlap(db, entry);
     refuseMissingGroups(db, entry.op);
-    refuseTakenEmails(db, entry.op);
+    refuseTaken(db, entry.op, 'email');
+    refuseTaken(db, entry.op, 'source_id');
     const undo = beginOperation(store, 'undo', options.now);
     const groupsBack = restoreGroups(db, entry.op, undo);
     const removed = removeCreated(db, entry.op, undo);
@@ -43,7 +44,7 @@ export function undoOperation(store: Store, target: number | undefined, options:
     const { kept: keptGroups, removed: groupsRemoved } = removeCreatedGroups(db, entry.op, undo);
     const groups = groupsBack + groupsRemoved;
     const settings = restoreSettings(db, entry.op, undo);
-    const op = undo.finish(undefined, { keep: true })!;
+    const op = undo.finish(undefined, { keep: true, spare: entry.op })!;
     db.prepare('UPDATE history SET undoes = ? WHERE id = ?').run(entry.op, op);
     db.prepare('UPDATE history SET undone_by = ? WHERE id = ?').run(op, entry.op);
     const result: UndoResult = { undone: entry, op, removed, restored, changed, keptGroups, groups, settings };
@@ -90,8 +91,8 @@ function latestInEffect(db: Db): HistoryEntry {
 
 function assertReversible(db: Db, entry: HistoryEntry): void {
   if (!entry.reversible) {
-    throw new ValidationError(`${describeOperation(entry)} cannot be undone: a login link issued or sent cannot be taken back`, [
-      'Revoke links with: customers login-link revoke',
+    throw new ValidationError(`${describeOperation(entry)} cannot be undone: it keeps nothing to undo it with (a login link sent cannot be taken back; the history keeps no password or search index)`, [
+      'Revoke login links with: customers login-link revoke; set a setting again with: customers config set',
     ]);
   }
   const chain = chainFrom(db, entry.op);
@@ -108,7 +109,9 @@ function refuseLaterOverlap(db: Db, entry: HistoryEntry): void {
   const chain = chainFrom(db, entry.op);
   const cancelled = cancelledSince(chain, entry.op);
   const overlaps = laterOverlaps(db, entry.op);
-  const blocking = [...overlaps.keys()].filter((op) => !cancelled.has(op)).sort((a, b) => b - a);
+  // Login-link operations changed only links, which undo brings back revoked (restoreLinks).
+  const reversible = new Set(db.prepare('SELECT id FROM history WHERE id > ? AND reversible').pluck().all(entry.op) as number[]);
+  const blocking = [...overlaps.keys()].filter((op) => !cancelled.has(op) && reversible.has(op)).sort((a, b) => b - a);
   if (!blocking.length) return;
   const latest = historyEntry(db, blocking[0]);
   const { customers, others } = overlaps.get(latest.op)!;
@@ -139,8 +142,10 @@ function laterOverlaps(db: Db, op: number): Overlaps {
   };
   add(`SELECT b.op AS later, count(*) AS n FROM history_customers b JOIN history_customers a ON a.op = $op AND a.customer_id = b.customer_id
        WHERE b.op > $op GROUP BY b.op`, 'customers');
-  add(`SELECT b.op AS later, count(*) AS n FROM history_customers b JOIN history_created r ON r.op = $op AND b.customer_id BETWEEN r.first_id AND r.last_id
-       WHERE b.op > $op GROUP BY b.op`, 'customers');
+  // The one range of `op` that could hold each id: the last starting at or before it (an import of sparse ids has many).
+  add(`SELECT b.op AS later, count(*) AS n FROM history_customers b
+       WHERE b.op > $op AND b.customer_id <= (SELECT r.last_id FROM history_created r WHERE r.op = $op AND r.first_id <= b.customer_id ORDER BY r.first_id DESC LIMIT 1)
+       GROUP BY b.op`, 'customers');
   add(`SELECT r.op AS later, count(*) AS n FROM history_created r JOIN history_customers a ON a.op = $op AND a.customer_id BETWEEN r.first_id AND r.last_id
        WHERE r.op > $op GROUP BY r.op`, 'customers');
   add(`SELECT s.op AS later, sum(max(0, min(r.last_id, s.last_id) - max(r.first_id, s.first_id) + 1)) AS n
@@ -174,20 +179,25 @@ function refuseMissingGroups(db: Db, op: number): void {
   );
 }
 
-/** An e-mail an image gives back must not belong to a customer the undo leaves alone. */
-function refuseTakenEmails(db: Db, op: number): void {
+/**
+ * A unique value an image gives back (an e-mail; a platform's id of a customer, with its platform) must not
+ * belong to a customer the undo leaves alone.
+ */
+function refuseTaken(db: Db, op: number, column: 'email' | 'source_id'): void {
+  const same = column === 'email' ? "c.email = json_extract(h.before, '$.email')" : "c.source_id = json_extract(h.before, '$.source_id') AND c.source IS json_extract(h.before, '$.source')";
   const clash = db
     .prepare(
-      `SELECT h.customer_id AS id, c.email, c.id AS other FROM history_customers h JOIN customers c ON c.email = json_extract(h.before, '$.email')
+      `SELECT h.customer_id AS id, c.${column} AS value, c.id AS other FROM history_customers h JOIN customers c ON ${same}
        WHERE h.op = $op AND h.before IS NOT NULL AND c.id <> h.customer_id
          AND c.id NOT IN (SELECT customer_id FROM history_customers WHERE op = $op)
          AND NOT EXISTS (SELECT 1 FROM history_created r WHERE r.op = $op AND c.id BETWEEN r.first_id AND r.last_id) LIMIT 1`,
     )
-    .get({ op }) as { id: number; email: string; other: number } | undefined;
+    .get({ op }) as { id: number; value: string; other: number } | undefined;
   if (!clash) return;
+  const what = column === 'email' ? 'e-mail' : 'source id';
   throw new ConflictError(
-    `cannot undo ${describeOperation(historyEntry(db, op))}: customer ${clash.id} had the e-mail ${shown(clash.email)}, which customer ${clash.other} has now; nothing was changed`,
-    [`Change or clear that customer's e-mail first (customers edit ${clash.other}), then undo again.`],
+    `cannot undo ${describeOperation(historyEntry(db, op))}: customer ${clash.id} had the ${what} ${shown(clash.value)}, which customer ${clash.other} has now; nothing was changed`,
+    [`Change or clear that customer's ${what} first (customers edit ${clash.other}), then undo again.`],
   );
 }
 
@@ -211,7 +221,7 @@ function restoreGroups(db: Db, op: number, undo: Operation): number {
 /** Removes the customers the operation created (images kept in the undo, login links with them). */
 function removeCreated(db: Db, op: number, undo: Operation): number {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS undo_remove (id INTEGER PRIMARY KEY); DELETE FROM temp.undo_remove;');
-  db.prepare('INSERT OR IGNORE INTO temp.undo_remove SELECT customer_id FROM history_customers WHERE op = ? AND before IS NULL AND customer_id IN (SELECT id FROM customers)').run(op);
+  db.prepare("INSERT OR IGNORE INTO temp.undo_remove SELECT customer_id FROM history_customers WHERE op = ? AND before IS NULL AND action <> 'links' AND customer_id IN (SELECT id FROM customers)").run(op);
   db.prepare('INSERT OR IGNORE INTO temp.undo_remove SELECT c.id FROM history_created r JOIN customers c ON c.id BETWEEN r.first_id AND r.last_id WHERE r.op = ?').run(op);
   const where = 'c.id IN (SELECT id FROM temp.undo_remove)';
   undo.customers(where, [], 'deleted');
@@ -243,11 +253,25 @@ function restoreCustomers(db: Db, op: number, undo: Operation): { restored: numb
     .run(op).changes;
   db.prepare("DELETE FROM customer_tags WHERE customer_id IN (SELECT customer_id FROM history_customers WHERE op = ? AND json_type(before, '$.tags') IS NOT NULL)").run(op);
   db.prepare("INSERT OR IGNORE INTO customer_tags (customer_id, tag) SELECT h.customer_id, j.value FROM history_customers h, json_each(h.before, '$.tags') j WHERE h.op = ? AND h.before IS NOT NULL").run(op);
+  restoreLinks(db, op, undo);
+  indexCustomers(db, 'c.id IN (SELECT id FROM temp.undo_restore)');
+  return { restored, changed };
+}
+
+/**
+ * The login links of the customers brought back, as their images have them; but a link a later login-link
+ * operation may have used, revoked or purged comes back revoked: an image older than that must never make a
+ * one-time link work again.
+ */
+function restoreLinks(db: Db, op: number, undo: Operation): void {
   const links = tableColumns(db, 'login_links');
   db.prepare(`INSERT INTO login_links (${links.join(', ')}) SELECT ${links.map((c) => `json_extract(j.value, '$.${c}')`).join(', ')}
               FROM history_customers h JOIN temp.undo_restore r ON r.id = h.customer_id AND NOT r.existed, json_each(h.before, '$.links') j WHERE h.op = ?`).run(op);
-  indexCustomers(db, 'c.id IN (SELECT id FROM temp.undo_restore)');
-  return { restored, changed };
+  db.prepare(
+    `UPDATE login_links SET revoked_at = ? WHERE used_at IS NULL AND revoked_at IS NULL
+       AND customer_id IN (SELECT id FROM temp.undo_restore WHERE NOT existed)
+       AND customer_id IN (SELECT l.customer_id FROM history_customers l JOIN history o ON o.id = l.op AND NOT o.reversible WHERE l.op > ?)`,
+  ).run(undo.at, op);
 }
 
 /** Groups the operation created go with it, unless customers are in them now (then they stay, and are named). */

@@ -162,6 +162,8 @@ function openReadOnly(path: string, timeout: number, dryRun: boolean, commandLin
       } else {
         copyFileSync(path, file, constants.COPYFILE_FICLONE);
         if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${file}-wal`, constants.COPYFILE_FICLONE);
+        // A copy keeps the mode of a store its owner made read-only (0444): ours must be writable, for a dry run.
+        for (const copy of [file, `${file}-wal`]) if (existsSync(copy)) chmodSync(copy, 0o600);
       }
       db = open(file, false); // ours: SQLite may bring a copied -wal's changes in
     } else {

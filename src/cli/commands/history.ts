@@ -31,13 +31,20 @@ const TOUCHED_COLUMNS: readonly Column[] = [
   { name: 'email', type: 'text' },
 ];
 
-/** "undone by 14", "undo of 12", "cannot be undone": what `undo` can do with an operation. */
-function status(entry: HistoryEntry): string {
-  return [
-    entry.undoes !== null ? `undo of ${entry.undoes}` : '',
-    entry.undone_by !== null ? `undone by ${entry.undone_by}` : '',
-    entry.reversible ? '' : 'cannot be undone',
-  ].filter(Boolean).join(', ');
+/**
+ * "undone by 14", "undo of 12", "cannot be undone": what `undo` can do with an operation. One undone whose undo
+ * was undone in turn is in effect again: "redone by 15". `byId` holds every later operation (listed first).
+ */
+function status(entry: HistoryEntry, byId: Map<number, HistoryEntry>): string {
+  const by = entry.undone_by;
+  const undone = by === null ? '' : inEffect(byId, entry.op) ? `redone by ${byId.get(by)?.undone_by}` : `undone by ${by}`;
+  return [entry.undoes !== null ? `undo of ${entry.undoes}` : '', undone, entry.reversible ? '' : 'cannot be undone'].filter(Boolean).join(', ');
+}
+
+/** Whether an operation's change is in effect: not undone, or its undo undone in turn. */
+function inEffect(byId: Map<number, HistoryEntry>, op: number): boolean {
+  const by = byId.get(op)?.undone_by;
+  return by === null || by === undefined || !inEffect(byId, by);
 }
 
 const parseOperationArg = parser(parseOperation);
@@ -80,7 +87,9 @@ Examples:
     const { listHistory } = await core();
     const store = await ctx.store({ create: false });
     const format = chooseFormat(ctx, flags);
-    const rows = listHistory(store.db, flags.limit).map((e) => ({ ...e, status: status(e) }));
+    const entries = listHistory(store.db, flags.limit);
+    const byId = new Map(entries.map((e) => [e.op, e]));
+    const rows = entries.map((e) => ({ ...e, status: status(e, byId) }));
     const columns = chooseColumns(HISTORY_COLUMNS, flags.fields, format === 'table' ? TABLE_COLUMNS : undefined);
     await renderItems(ctx, rows, { format, columns, limited: true, raw: flags.raw });
   });

