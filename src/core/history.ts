@@ -67,7 +67,6 @@ export interface OperationStart {
  */
 export class Operation {
   readonly id: number;
-  private created = 0;
   private readonly now: Date;
   /** When it happens, as the store writes times. */
   readonly at: string;
@@ -78,7 +77,7 @@ export class Operation {
     this.at = formatTimestamp(this.now);
     this.id = !start ? 0 : Number(
       db.prepare('INSERT INTO history (kind, at, command, reversible) VALUES (?, ?, ?, ?)')
-        .run(start.kind, formatTimestamp(start.now), start.command, options.reversible === false ? 0 : 1).lastInsertRowid,
+        .run(start.kind, this.at, start.command, options.reversible === false ? 0 : 1).lastInsertRowid,
     );
   }
 
@@ -115,16 +114,16 @@ export class Operation {
 
   /** The customers created with ids above `seq`, kept as ranges of consecutive ids. */
   createdAbove(seq: number): void {
-    this.created += this.db
+    this.db
       .prepare(
         `INSERT INTO history_created (op, first_id, last_id)
          SELECT ?, min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM customers WHERE id > ?) GROUP BY run`,
       )
-      .run(this.id, seq).changes;
+      .run(this.id, seq);
   }
 
   createdId(id: number): void {
-    this.created += this.db.prepare('INSERT INTO history_created (op, first_id, last_id) VALUES (?, ?, ?)').run(this.id, id, id).changes;
+    this.db.prepare('INSERT INTO history_created (op, first_id, last_id) VALUES (?, ?, ?)').run(this.id, id, id);
   }
 
   /** Keeps a group as it is (or, when it does not exist yet, that this operation creates it). */
@@ -153,9 +152,7 @@ export class Operation {
   finish(customers?: number, options: { keep?: boolean; spare?: number } = {}): number | undefined {
     const db = this.db;
     const rows = db.prepare('SELECT count(*) FROM history_customers WHERE op = ?').pluck().get(this.id) as number;
-    const created = this.created
-      ? (db.prepare('SELECT sum(last_id - first_id + 1) FROM history_created WHERE op = ?').pluck().get(this.id) as number)
-      : 0;
+    const created = db.prepare('SELECT coalesce(sum(last_id - first_id + 1), 0) FROM history_created WHERE op = ?').pluck().get(this.id) as number;
     const others = db
       .prepare('SELECT (SELECT count(*) FROM history_groups WHERE op = ?) + (SELECT count(*) FROM history_settings WHERE op = ?)')
       .pluck()
@@ -204,8 +201,9 @@ class Unrecorded extends Operation {
  */
 export function recordIrreversible(store: Store, kind: string, now: Date, customers: readonly number[]): void {
   const op = beginOperation(store, kind, now, { reversible: false });
-  if (customers.length) op.absent('SELECT value AS id FROM json_each(?)', [JSON.stringify([...new Set(customers)])], 'links');
-  op.finish(new Set(customers).size);
+  const ids = [...new Set(customers)];
+  if (ids.length) op.absent('SELECT value AS id FROM json_each(?)', [JSON.stringify(ids)], 'links');
+  op.finish(ids.length);
 }
 
 /** The `history.keep` setting: how long operations are kept, as a duration (90d). */
@@ -263,6 +261,18 @@ export function historyEntry(db: Db, op: number): HistoryEntry {
     throw new NotFoundError(`no operation ${op} in the history${why}`, ['List the operations with: customers history']);
   }
   return toEntry(row);
+}
+
+/** Operations by number, with the undo that reversed each (`history` rows, or what undo reads). */
+export type UndoChain = ReadonlyMap<number, { undone_by: number | null }>;
+
+/**
+ * Whether an operation's change is in effect: it was not undone, or its undo was undone in turn. The chain
+ * must hold every operation after `op` (an undo is always later than what it undoes).
+ */
+export function inEffect(chain: UndoChain, op: number): boolean {
+  const by = chain.get(op)?.undone_by;
+  return by === null || by === undefined || !inEffect(chain, by);
 }
 
 /** "operation 12 (import, 2026-11-24T10:00:00Z)": how messages name an operation. */

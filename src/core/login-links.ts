@@ -234,25 +234,25 @@ export function listLoginLinks(db: Db, options: { customerId?: number; status?: 
 export function revokeLoginLinks(store: Store, target: { linkId: number } | { customerId: number }, nowDate: Date): number {
   const now = formatTimestamp(nowDate);
   return store.write(() => {
-    const revoked = revokeIn(store.db, target, now);
-    const customer = 'customerId' in target ? target.customerId : (store.db.prepare('SELECT customer_id FROM login_links WHERE id = ?').pluck().get(target.linkId) as number);
+    const { revoked, customer } = revokeIn(store.db, target, now);
     if (revoked) recordIrreversible(store, 'login-link revoke', nowDate, [customer]);
     return revoked;
   });
 }
 
-/** Revokes the link, or the customer's active links, in the write of revokeLoginLinks. */
-function revokeIn(db: Db, target: { linkId: number } | { customerId: number }, now: string): number {
+/** Revokes the link, or the customer's active links, in the write of revokeLoginLinks; says how many, and whose. */
+function revokeIn(db: Db, target: { linkId: number } | { customerId: number }, now: string): { revoked: number; customer: number } {
   if ('linkId' in target) {
     const link = db.prepare('SELECT * FROM login_links WHERE id = ?').get(target.linkId) as LinkRow | undefined;
     if (!link) throw new NotFoundError(`no login link with id ${target.linkId}`, ['List them with: customers login-link list']);
     const problem = whyUnusable(link, now);
     if (problem) throw new ValidationError(`login link ${target.linkId} cannot be revoked: ${problem.message}`);
-    return db.prepare('UPDATE login_links SET revoked_at = ? WHERE id = ?').run(now, target.linkId).changes;
+    return { revoked: db.prepare('UPDATE login_links SET revoked_at = ? WHERE id = ?').run(now, target.linkId).changes, customer: link.customer_id };
   }
-  return db
+  const revoked = db
     .prepare('UPDATE login_links SET revoked_at = ? WHERE customer_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?')
     .run(now, target.customerId, now).changes;
+  return { revoked, customer: target.customerId };
 }
 
 /**

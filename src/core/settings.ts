@@ -137,9 +137,15 @@ export function setSetting(store: Store, key: string, value: string, now: Date):
     // The value it has already: nothing to record (an operation would stand in the way of an undo).
     if (store.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) === stored) return;
     recordSetting(store, 'config set', key, now);
-    store.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, stored);
+    writeSetting(store.db, key, stored);
   });
   return stored;
+}
+
+/** Stores a setting's value, or removes it (null), inside a write. */
+export function writeSetting(db: Db, key: string, value: string | null): void {
+  if (value === null) db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+  else db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
 /**
@@ -159,7 +165,8 @@ export function unsetSetting(store: Store, key: string, now: Date): boolean {
   return store.write(() => {
     if (store.db.prepare('SELECT 1 FROM settings WHERE key = ?').get(key) === undefined) return false;
     recordSetting(store, 'config unset', key, now);
-    return store.db.prepare('DELETE FROM settings WHERE key = ?').run(key).changes > 0;
+    writeSetting(store.db, key, null);
+    return true;
   });
 }
 

@@ -8,7 +8,8 @@ import { ConflictError, ValidationError } from '../common/errors.js';
 import { shown } from '../common/shown.js';
 import { type Db, Rollback, type Store } from '../store/open.js';
 import { indexCustomers, unindexCustomers } from '../store/search-index.js';
-import { beginOperation, describeOperation, type HistoryEntry, historyEntry, listHistory, type Operation, tableColumns } from './history.js';
+import { beginOperation, describeOperation, type HistoryEntry, historyEntry, inEffect, listHistory, type Operation, tableColumns } from './history.js';
+import { writeSetting } from './settings.js';
 
 export interface UndoResult {
   /** The operation reversed. */
@@ -30,9 +31,10 @@ export interface UndoResult {
 export function undoOperation(store: Store, target: number | undefined, options: { now: Date; dryRun?: boolean; crashAfterRows?: number }): UndoResult {
   return store.write(() => {
     const db = store.db;
-    const entry = target === undefined ? latestInEffect(db) : historyEntry(db, target);
-    assertReversible(db, entry);
-    refuseLaterOverlap(db, entry);
+    const chain = loadChain(db);
+    const entry = target === undefined ? latestInEffect(db, chain) : historyEntry(db, target);
+    assertReversible(db, chain, entry);
+    refuseLaterOverlap(db, chain, entry);
     refuseMissingGroups(db, entry.op);
     refuseTaken(db, entry.op, 'email');
     refuseTaken(db, entry.op, 'source_id');
@@ -52,17 +54,12 @@ export function undoOperation(store: Store, target: number | undefined, options:
   });
 }
 
-type Chain = Map<number, { undoes: number | null; undone_by: number | null }>;
+/** Every operation: what undoes it, and whether it can be undone (a history holds thousands at most). */
+type Chain = Map<number, { undone_by: number | null; reversible: boolean }>;
 
-/** Whether an operation's change is in effect: it was not undone, or its undo was undone in turn. */
-function inEffect(chain: Chain, op: number): boolean {
-  const by = chain.get(op)?.undone_by;
-  return by === null || by === undefined || !inEffect(chain, by);
-}
-
-function chainFrom(db: Db, first: number): Chain {
-  const rows = db.prepare('SELECT id, undoes, undone_by FROM history WHERE id >= ?').all(first) as { id: number; undoes: number | null; undone_by: number | null }[];
-  return new Map(rows.map((r) => [r.id, r]));
+function loadChain(db: Db): Chain {
+  const rows = db.prepare('SELECT id, undone_by, reversible FROM history').all() as { id: number; undone_by: number | null; reversible: number }[];
+  return new Map(rows.map((r) => [r.id, { undone_by: r.undone_by, reversible: Boolean(r.reversible) }]));
 }
 
 /**
@@ -79,23 +76,21 @@ function cancelledSince(chain: Chain, first: number): Set<number> {
 }
 
 /** The latest operation that can be undone: in effect, not cancelled out by an undo, and reversible. */
-function latestInEffect(db: Db): HistoryEntry {
+function latestInEffect(db: Db, chain: Chain): HistoryEntry {
   const entries = listHistory(db);
   if (!entries.length) throw new ValidationError('there is nothing to undo: the history is empty', ['Commands that change the store record what they did; see customers history.']);
-  const chain = chainFrom(db, entries[entries.length - 1].op);
   const cancelled = cancelledSince(chain, 0);
   const latest = entries.find((e) => e.reversible && !cancelled.has(e.op) && inEffect(chain, e.op));
   if (!latest) throw new ValidationError('there is nothing to undo: every operation in the history is undone or cannot be undone', ['See customers history.']);
   return latest;
 }
 
-function assertReversible(db: Db, entry: HistoryEntry): void {
+function assertReversible(db: Db, chain: Chain, entry: HistoryEntry): void {
   if (!entry.reversible) {
     throw new ValidationError(`${describeOperation(entry)} cannot be undone: it keeps nothing to undo it with (a login link sent cannot be taken back; the history keeps no password or search index)`, [
       'Revoke login links with: customers login-link revoke; set a setting again with: customers config set',
     ]);
   }
-  const chain = chainFrom(db, entry.op);
   if (!inEffect(chain, entry.op)) {
     const by = historyEntry(db, entry.undone_by!);
     throw new ValidationError(`${describeOperation(entry)} is already undone, by ${describeOperation(by)}`, [
@@ -105,13 +100,11 @@ function assertReversible(db: Db, entry: HistoryEntry): void {
 }
 
 /** Refuses when an operation since (not cancelled out by its undo) touched the same customers, groups or settings. */
-function refuseLaterOverlap(db: Db, entry: HistoryEntry): void {
-  const chain = chainFrom(db, entry.op);
+function refuseLaterOverlap(db: Db, chain: Chain, entry: HistoryEntry): void {
   const cancelled = cancelledSince(chain, entry.op);
   const overlaps = laterOverlaps(db, entry.op);
   // Login-link operations changed only links, which undo brings back revoked (restoreLinks).
-  const reversible = new Set(db.prepare('SELECT id FROM history WHERE id > ? AND reversible').pluck().all(entry.op) as number[]);
-  const blocking = [...overlaps.keys()].filter((op) => !cancelled.has(op) && reversible.has(op)).sort((a, b) => b - a);
+  const blocking = [...overlaps.keys()].filter((op) => !cancelled.has(op) && chain.get(op)?.reversible).sort((a, b) => b - a);
   if (!blocking.length) return;
   const latest = historyEntry(db, blocking[0]);
   const { customers, others } = overlaps.get(latest.op)!;
@@ -293,8 +286,7 @@ function restoreSettings(db: Db, op: number, undo: Operation): number {
   const rows = db.prepare('SELECT key, before FROM history_settings WHERE op = ?').all(op) as { key: string; before: string | null }[];
   for (const { key, before } of rows) {
     undo.setting(key);
-    if (before === null) db.prepare('DELETE FROM settings WHERE key = ?').run(key);
-    else db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, before);
+    writeSetting(db, key, before);
   }
   return rows.length;
 }

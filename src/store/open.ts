@@ -115,8 +115,7 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     throw storeError(path, error, timeout);
   }
   if (created) options.onCreate?.(path);
-  const store = storeOver(db, path, { command: options.command ?? 'customers', commandLine: options.commandLine, timeout });
-  return { ...store, history: options.history ?? true };
+  return storeOver(db, path, { command: options.command ?? 'customers', commandLine: options.commandLine, history: options.history, timeout });
 }
 
 /**
@@ -197,7 +196,7 @@ function readOnlyError(path: string, doing: string): StoreError {
 function storeOver(
   db: Db,
   path: string,
-  writer: { command: string; commandLine?: string; timeout: number; readOnly?: boolean; note?: boolean },
+  writer: { command: string; commandLine?: string; history?: boolean; timeout: number; readOnly?: boolean; note?: boolean },
 ): Store {
   const writable = () => {
     if (writer.readOnly) throw readOnlyError(path, 'change the store');
@@ -207,7 +206,7 @@ function storeOver(
     db,
     path,
     commandLine: writer.commandLine ?? writer.command,
-    history: true,
+    history: writer.history ?? true,
     write<T>(fn: () => T | Rollback<T>): T {
       writable();
       const outer = !db.inTransaction; // a write nested in another (a savepoint) leaves the note to the outer one

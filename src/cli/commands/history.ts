@@ -1,7 +1,9 @@
 /** history [--limit N] | history show OP | history prune --older-than D | undo [OP]: what was done, and taking it back. */
 import type { Command } from 'commander';
 import { crashPointFrom } from '../../common/crash.js';
-import { type HistoryEntry, parseOperation } from '../../core/history.js';
+import {
+  describeOperation, type HistoryEntry, historyEntry, inEffect, listHistory, parseOperation, pruneHistory, touchedCustomers,
+} from '../../core/history.js';
 import type { UndoResult } from '../../core/undo.js';
 import { parseDuration } from '../../core/values.js';
 import type { Context } from '../context.js';
@@ -9,8 +11,6 @@ import { addOutputOptions, type OutputFlags, parseCountArg } from '../options.js
 import { chooseColumns, chooseFormat, type Column, renderItems } from '../render/render.js';
 import { parser } from '../usage.js';
 import { plural } from './selection.js';
-
-const core = () => import('../../core/history.js');
 
 const HISTORY_COLUMNS: readonly Column[] = [
   { name: 'op', type: 'int' },
@@ -39,12 +39,6 @@ function status(entry: HistoryEntry, byId: Map<number, HistoryEntry>): string {
   const by = entry.undone_by;
   const undone = by === null ? '' : inEffect(byId, entry.op) ? `redone by ${byId.get(by)?.undone_by}` : `undone by ${by}`;
   return [entry.undoes !== null ? `undo of ${entry.undoes}` : '', undone, entry.reversible ? '' : 'cannot be undone'].filter(Boolean).join(', ');
-}
-
-/** Whether an operation's change is in effect: not undone, or its undo undone in turn. */
-function inEffect(byId: Map<number, HistoryEntry>, op: number): boolean {
-  const by = byId.get(op)?.undone_by;
-  return by === null || by === undefined || !inEffect(byId, by);
 }
 
 const parseOperationArg = parser(parseOperation);
@@ -84,7 +78,6 @@ Examples:
     .description('list the operations, latest first (the default: customers history)')
     .option('--limit <n>', 'only the latest N operations', parseCountArg('--limit'));
   addOutputOptions(list, ['table', 'json', 'jsonl', 'csv', 'tsv', 'count']).action(async (flags: OutputFlags & { limit?: number }) => {
-    const { listHistory } = await core();
     const store = await ctx.store({ create: false });
     const format = chooseFormat(ctx, flags);
     const entries = listHistory(store.db, flags.limit);
@@ -98,7 +91,6 @@ Examples:
     history.command('show').description('list the customers an operation touched: created, changed, deleted or restored').argument('<op>', 'operation number (see customers history)', parseOperationArg),
     ['table', 'json', 'jsonl', 'csv', 'tsv', 'ids', 'count'],
   ).action(async (op: number, flags: OutputFlags) => {
-    const { describeOperation, historyEntry, touchedCustomers } = await core();
     const store = await ctx.store({ create: false });
     const entry = historyEntry(store.db, op);
     ctx.say(`${describeOperation(entry)}: ${entry.command}`);
@@ -119,7 +111,6 @@ function registerPrune(history: Command, ctx: Context): void {
     .description('remove operations older than a duration from the history (they can no longer be undone)')
     .requiredOption('--older-than <duration>', 'age of the operations to remove: 12h, 30d, 90d', parser(parseDuration))
     .action(async (flags: { olderThan: number }) => {
-      const { pruneHistory } = await core();
       const store = await ctx.store({ create: false });
       ctx.say(`Pruned ${plural(pruneHistory(store, flags.olderThan, ctx.io.now()), 'operation')} from the history.`);
     });
@@ -143,7 +134,6 @@ Examples:
   customers undo 12 --json`)
     .action(async (op: number | undefined, flags: { dryRun?: boolean; json?: boolean }) => {
       const { undoOperation } = await import('../../core/undo.js');
-      const { describeOperation } = await core();
       const store = await ctx.store({ create: false, dryRun: flags.dryRun });
       const result = undoOperation(store, op, { now: ctx.io.now(), dryRun: flags.dryRun, crashAfterRows: crashPointFrom(ctx.io.env) });
       if (flags.json) {
