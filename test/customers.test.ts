@@ -21,7 +21,7 @@ describe('add', () => {
       id: 1, email: 'hélène.dupont@example.com', first_name: 'Hélène', last_name: 'Dupont', name: 'Hélène Dupont',
       phone: '+33 6 12 34 56 78', company: 'Dupont SARL', group: 'VIP', tax_exempt: true, tax_id: 'FR40303265045',
       accepts_marketing: true, accepts_sms_marketing: true, lang: 'fr', note: 'prefers e-mail', tags: ['b2b', 'wholesale'], street: '1 rue de la Paix',
-      street2: 'Bât. B', city: 'Paris', region: 'IDF', postal_code: '01000', country: 'FR', source_id: '7012345678901', source: null, order_count: 0,
+      street2: 'Bât. B', city: 'Paris', region: 'IDF', postal_code: '01000', country: 'FR', source_id: '7012345678901', source: null, order_count: 0, first_order_at: null, last_order_at: null, has_account: true, last_login_at: null,
       total_spent: '0.00', created_at: '2026-03-01T10:00:00Z', updated_at: '2026-03-01T10:00:00Z',
     });
   });

@@ -141,7 +141,7 @@ describe('as a process', () => {
       ['edit', '1', '--first-name', 'Edited'],
       ['delete', '2', '--yes'],
       ['groups', 'create', 'Retail'],
-      ['login-link', 'issue', '3', '--url', 'https://shop.example.com/login?token={token}'],
+      ['login-link', 'issue', '3', '--create-account', '--url', 'https://shop.example.com/login?token={token}'],
       ['config', 'set', 'store.name', 'Example Shop'],
     ].map((args) => spawnCli(['--db', db, ...args], { timeoutMs: 60_000 })));
     expect(runs.map((r) => [r.code, r.stderr.match(/error.*/)?.[0] ?? ''])).toEqual(runs.map(() => [0, '']));
@@ -213,7 +213,7 @@ describe('as a process', () => {
     expect((await spawnCli(['--db', fresh, 'import', file], crashAfter(15000))).signal).toBe('SIGKILL');
     expect((await spawnCli(['--db', fresh, 'db', 'check'])).stdout).toBe('ok: 0 customers, no problems found\n');
     const raw = new Database(fresh, { readonly: true });
-    expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").pluck().get()).toBe(8);
+    expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").pluck().get()).toBe(11);
     raw.close();
     const done = await spawnCli(['--db', fresh, 'import', file, '--json']);
     expect(JSON.parse(done.stdout)).toMatchObject({ created: 20000, rejected: 0 });

@@ -21,8 +21,8 @@ describe('export', () => {
     const r = await cli('export', '--country', 'BE');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'id,email,first_name,last_name,phone,company,group,tax_exempt,tax_id,accepts_marketing,accepts_sms_marketing,lang,note,tags,street,street2,city,region,postal_code,country,source_id,source,order_count,total_spent,created_at,updated_at\r\n' +
-        '2,jan.peeters@example.be,Jan,Peeters,+32 470 12 34 56,Peeters NV,,true,,false,false,,,b2b,Meir 45,Bus 3,Antwerpen,,2000,BE,7012345678902,shopify,2,89.90,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z\r\n',
+      'id,email,first_name,last_name,phone,company,group,tax_exempt,tax_id,accepts_marketing,accepts_sms_marketing,lang,note,tags,street,street2,city,region,postal_code,country,source_id,source,order_count,total_spent,first_order_at,last_order_at,has_account,last_login_at,created_at,updated_at\r\n' +
+        '2,jan.peeters@example.be,Jan,Peeters,+32 470 12 34 56,Peeters NV,,true,,false,false,,,b2b,Meir 45,Bus 3,Antwerpen,,2000,BE,7012345678902,shopify,2,89.90,,,false,,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z\r\n',
     );
     expect(r.stderr).toBe('Exported 1 customer.\n');
   });

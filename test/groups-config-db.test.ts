@@ -170,7 +170,12 @@ describe('the store', () => {
     const { cli, db } = storeCli();
     await cli('add', '--email', 'a@example.com');
     const raw = new Database(db);
-    // As schema 1 was: no login links, no SMS consent, no source id.
+    // As schema 1 was: no login links, no SMS consent, no source id, no history, no orders or accounts.
+    raw.exec('DROP TRIGGER customers_account_closed; DROP TABLE history_orders; DROP TABLE orders; DROP INDEX customers_orders');
+    for (const c of ['first_order_at', 'last_order_at', 'ledger_orders', 'ledger_spent_minor', 'ledger_first_at', 'ledger_last_at', 'has_account', 'last_login_at']) {
+      raw.exec(`ALTER TABLE customers DROP COLUMN ${c}`);
+    }
+    raw.exec('CREATE INDEX customers_order_count ON customers (order_count)');
     raw.exec('DROP TABLE login_links');
     raw.exec('ALTER TABLE customers DROP COLUMN accepts_sms_marketing');
     raw.exec('DROP INDEX customers_source_id');
@@ -183,7 +188,7 @@ describe('the store', () => {
     const after = new Database(db, { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     after.close();
-    expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: 'a@example.com', accepts_sms_marketing: false, source_id: null });
+    expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: 'a@example.com', accepts_sms_marketing: false, source_id: null, has_account: false, order_count: 0 });
   });
 
   it('refuses a store written by a newer version, unchanged', async () => {

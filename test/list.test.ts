@@ -130,7 +130,7 @@ describe('output formats', () => {
     raw.prepare("UPDATE customers SET note = 'tab\there\nand a newline'").run();
     raw.close();
     const lines = (await cli('list')).stdout.split('\n');
-    expect(lines[0].split('\t')).toHaveLength(27);
+    expect(lines[0].split('\t')).toHaveLength(31);
     expect(lines[0]).toMatch(/^id\temail\tfirst_name\t/);
     const header = lines[0].split('\t');
     expect(lines[1].split('\t')[header.indexOf('note')]).toBe('tab\\there\\nand a newline');

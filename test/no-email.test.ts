@@ -220,6 +220,8 @@ describe('upgrading a store whose customers all had an e-mail', () => {
       { id: 13, email: null, tags: [], source_id: null },
     ]);
     expect((await cli('login-link', 'list', 'b@example.com', '--format', 'count')).stdout).toBe('1\n');
+    // Migration 8: a customer who had a login link had an account; the others are contacts.
+    expect((await cli('list', '--has-account', '--format', 'ids')).stdout).toBe('7\n13\n');
     expect((await cli('list', '--source-id', 'S-7', '--format', 'ids')).stdout).toBe('7\n');
     expect((await cli('search', 'ann', '--format', 'ids')).stdout).toBe('1\n');
     const check = await cli('db', 'check');
@@ -228,7 +230,7 @@ describe('upgrading a store whose customers all had an e-mail', () => {
     const after = new Database(db, { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(after.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL ORDER BY name").pluck().all())
-      .toEqual(['customers_country', 'customers_created_at', 'customers_group', 'customers_order_count', 'customers_source_id']);
+      .toEqual(['customers_country', 'customers_created_at', 'customers_group', 'customers_orders', 'customers_source_id']);
     after.close();
   });
 });

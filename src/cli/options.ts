@@ -35,6 +35,10 @@ export function addCustomerFieldOptions(cmd: Command, mode: 'add' | 'edit'): Com
       continue;
     }
     const clears = mode === 'edit' && field.type === 'text' && field.storage === 'column' ? ' ("" clears it)' : '';
+    if (field.name === 'has_account' && mode === 'add') {
+      cmd.option('--no-account', 'a contact, without a store account (default: with one)');
+      continue;
+    }
     if (field.type === 'bool') cmd.option(flag, help);
     else cmd.option(`${flag} ${arg}`, help + clears, parser(flagValue(field, mode)));
     if (mode === 'edit' && negated) cmd.option(`--no-${flag.slice(2)}`, negated);
@@ -66,6 +70,8 @@ export function customerInputFromFlags(flags: CustomerFieldFlags): CustomerChang
     // --no-group leaves commander's value false: no group.
     if (value !== undefined) input[field.name] = field.storage === 'group' && value === false ? null : value;
   }
+  // add's --no-account (commander gives `account`, true unless it is given).
+  if (typeof flags.account === 'boolean') input.has_account = flags.account;
   if (flags.addTag !== undefined) input.add_tags = flags.addTag;
   if (flags.removeTag !== undefined) input.remove_tags = flags.removeTag;
   return input;
@@ -93,6 +99,7 @@ const OPPOSITES: readonly (readonly [string, string])[] = [
   ['accepts-marketing', 'no-accepts-marketing'],
   ['accepts-sms-marketing', 'no-accepts-sms-marketing'],
   ['has-email', 'no-email'],
+  ['has-account', 'no-has-account'],
 ];
 
 export function addFilterOptions(cmd: Command): Command {
@@ -116,6 +123,12 @@ export function addFilterOptions(cmd: Command): Command {
   cmd.option('--source-id <id>', 'with this id on the platform it came from');
   cmd.option('--created-after <date>', 'created on or after this date (YYYY-MM-DD, UTC)', parseDateArg);
   cmd.option('--created-before <date>', 'created before this date (YYYY-MM-DD, UTC)', parseDateArg);
+  cmd.option('--ordered-after <date>', 'with an order placed on or after this date', parseDateArg);
+  cmd.option('--ordered-before <date>', 'with an order placed before this date', parseDateArg);
+  cmd.option('--has-account', 'customers with a store account');
+  cmd.option('--no-has-account', 'contacts and guest buyers, without one');
+  cmd.option('--logged-in-after <date>', 'last signed in (login link redeemed) on or after this date', parseDateArg);
+  cmd.option('--logged-in-before <date>', 'last signed in before this date', parseDateArg);
   // commander keeps the last of --x and --no-x (one attribute): the first must not be dropped in silence.
   const seen = new Set<string>();
   for (const pair of OPPOSITES) {
@@ -150,6 +163,11 @@ export function filterFromFlags(flags: FilterFlags): CustomerFilter {
   put('sourceId', flags.sourceId?.trim());
   put('createdAfter', flags.createdAfter);
   put('createdBefore', flags.createdBefore);
+  put('orderedAfter', flags.orderedAfter);
+  put('orderedBefore', flags.orderedBefore);
+  put('hasAccount', flags.hasAccount);
+  put('loggedInAfter', flags.loggedInAfter);
+  put('loggedInBefore', flags.loggedInBefore);
   const empty = (what: string) => new UsageError(`${what}: no customer can match`, ['Swap the two values, or leave one out.']);
   if (filter.minOrders !== undefined && filter.maxOrders !== undefined && filter.minOrders > filter.maxOrders) {
     throw empty(`--min-orders ${filter.minOrders} is more than --max-orders ${filter.maxOrders}`);
@@ -157,8 +175,8 @@ export function filterFromFlags(flags: FilterFlags): CustomerFilter {
   if (filter.minSpent !== undefined && filter.maxSpent !== undefined && filter.minSpent > filter.maxSpent) {
     throw empty(`--min-spent ${formatAmount(filter.minSpent)} is more than --max-spent ${formatAmount(filter.maxSpent)}`);
   }
-  if (filter.createdAfter !== undefined && filter.createdBefore !== undefined && filter.createdAfter >= filter.createdBefore) {
-    throw empty(`--created-after ${filter.createdAfter} is not before --created-before ${filter.createdBefore}`);
+  for (const [after, before, name] of [[filter.createdAfter, filter.createdBefore, 'created'], [filter.loggedInAfter, filter.loggedInBefore, 'logged-in']] as const) {
+    if (after !== undefined && before !== undefined && after >= before) throw empty(`--${name}-after ${after} is not before --${name}-before ${before}`);
   }
   return filter;
 }

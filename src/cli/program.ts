@@ -11,6 +11,7 @@ import { registerGroupCommands } from './commands/groups.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerListCommands } from './commands/list.js';
+import { registerOrderCommands } from './commands/orders.js';
 import { registerLoginLinkCommands } from './commands/login-link.js';
 import { registerUpdateCommand } from './commands/update.js';
 
@@ -26,6 +27,7 @@ const FAMILIES: readonly [readonly string[], (program: Command, ctx: Context) =>
   [['import'], registerImportCommand],
   [['export'], registerExportCommand],
   [['groups'], registerGroupCommands],
+  [['orders'], registerOrderCommands],
   [['login-link'], registerLoginLinkCommands],
   [['config'], registerConfigCommands],
   [['history', 'undo'], registerHistoryCommands],

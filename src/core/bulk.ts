@@ -7,6 +7,7 @@ import { ConflictError, ValidationError } from '../common/errors.js';
 import { shown } from '../common/shown.js';
 import { type Db, Rollback, type Store } from '../store/open.js';
 import { indexCustomers, unindexCustomers } from '../store/search-index.js';
+import { attachOrders } from './orders.js';
 import {
   decodeRow, EDITABLE_FIELDS, type FieldDef, type FieldValue, FIELDS, fieldNamed, IDENTITY_COLUMNS, type Item, normalizeValue, SEARCHED_FIELDS, selectList,
 } from './fields.js';
@@ -164,6 +165,7 @@ export function updateCustomers(
     for (const tag of changes.addTags) db.prepare('INSERT OR IGNORE INTO customer_tags (customer_id, tag) SELECT id, ? FROM temp.changed').run(tag);
     for (const tag of changes.removeTags) db.prepare('DELETE FROM customer_tags WHERE tag = ? AND customer_id IN (SELECT id FROM temp.changed)').run(tag);
     if (searched) indexCustomers(db, 'c.id IN (SELECT id FROM temp.changed)');
+    if (typeof changes.set.find((s) => s.field.name === 'email')?.value === 'string') attachOrders(db, 'c.id IN (SELECT id FROM temp.changed)');
     refuseUnidentified(db, changes);
     const changed = db.prepare('UPDATE customers SET updated_at = ? WHERE id IN (SELECT id FROM temp.changed)').run(formatTimestamp(options.now)).changes;
     op.finish();

@@ -13,6 +13,7 @@ import { MAX_OWN_ID } from './csv/columns.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
 import { beginOperation } from './history.js';
+import { attachOrders } from './orders.js';
 import { changeTags, writeTags } from './tags.js';
 import { formatTimestamp, isValidEmail, normalizeEmail, normalizeTags } from './values.js';
 
@@ -117,29 +118,35 @@ export function assertIdsInRange(db: Db): void {
 }
 
 export function createCustomer(store: Store, raw: CustomerInput, now: Date): Item {
-  const input = normalizeInput(raw);
-  assertIdentified((column) => input[column]);
-  const email = input.email as string | null | undefined;
   const id = store.write(() => {
-    const db = store.db;
-    if (email) assertEmailFree(db, email);
-    const groupId = input.group ? requireGroupId(db, input.group as string) : null;
-    const stamp = formatTimestamp(now);
-    const columns = [...EDITABLE_COLUMNS.map((f) => f.column!), 'group_id', 'created_at', 'updated_at'];
-    const values = [...EDITABLE_COLUMNS.map((f) => columnValue(f, input[f.name])), groupId, stamp, stamp];
-    const result = db
-      .prepare(`INSERT INTO customers (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
-      .run(...values);
-    const newId = Number(result.lastInsertRowid);
-    assertIdsInRange(db);
     const op = beginOperation(store, 'add', now);
+    const newId = insertCustomer(store.db, raw, now);
     op.createdId(newId);
     op.finish();
-    writeTags(db, newId, (input.tags as string[] | undefined) ?? [], false);
-    indexCustomers(db, 'c.id = ?', newId);
     return newId;
   });
   return getCustomer(store.db, id);
+}
+
+/**
+ * Inserts a customer inside a write (add, a checkout of `orders add`): with an account unless the input says
+ * otherwise, and the orders its e-mail placed before (a customer deleted and created again) linked to it.
+ */
+export function insertCustomer(db: Db, raw: CustomerInput, now: Date): number {
+  const input = normalizeInput({ has_account: true, ...raw });
+  assertIdentified((column) => input[column]);
+  const email = input.email as string | null | undefined;
+  if (email) assertEmailFree(db, email);
+  const groupId = input.group ? requireGroupId(db, input.group as string) : null;
+  const stamp = formatTimestamp(now);
+  const columns = [...EDITABLE_COLUMNS.map((f) => f.column!), 'group_id', 'created_at', 'updated_at'];
+  const values = [...EDITABLE_COLUMNS.map((f) => columnValue(f, input[f.name])), groupId, stamp, stamp];
+  const id = Number(db.prepare(`INSERT INTO customers (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...values).lastInsertRowid);
+  assertIdsInRange(db);
+  writeTags(db, id, (input.tags as string[] | undefined) ?? [], false);
+  indexCustomers(db, 'c.id = ?', id);
+  if (email) attachOrders(db, 'c.id = ?', [id]);
+  return id;
 }
 
 export interface EditResult {
@@ -177,6 +184,7 @@ export function editCustomer(store: Store, id: number, raw: CustomerChanges, now
     }
     const tagChanges = { tags: changes.tags as string[] | undefined, add: changes.add_tags, remove: changes.remove_tags };
     if (changeTags(db, id, tagChanges)) names.add('tags');
+    if (names.has('email')) attachOrders(db, 'c.id = ?', [id]);
     if (names.size) {
       db.prepare('UPDATE customers SET updated_at = ? WHERE id = ?').run(formatTimestamp(now), id);
       op.finish();

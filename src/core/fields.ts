@@ -70,6 +70,15 @@ const column = (name: string, type: FieldType, rest: Partial<FieldDef> = {}): Fi
 
 const what = (name: string) => name.replace(/_/g, ' ');
 
+/** Order statistics as listings, filters and sorts read them: imported and ledger figures together. */
+export const ORDER_COUNT_SQL = '(c.order_count + c.ledger_orders)';
+export const TOTAL_SPENT_SQL = '(c.total_spent_minor + c.ledger_spent_minor)';
+/** The earlier (later) of two times either of which may be missing. */
+const earliest = (a: string, b: string) => `coalesce(min(${a}, ${b}), ${a}, ${b})`;
+const latest = (a: string, b: string) => `coalesce(max(${a}, ${b}), ${a}, ${b})`;
+export const FIRST_ORDER_SQL = earliest('c.first_order_at', 'c.ledger_first_at');
+export const LAST_ORDER_SQL = latest('c.last_order_at', 'c.ledger_last_at');
+
 /** An optional text field, typed on a flag (`--postal-code <code>`) and in the form. */
 function text(name: string, help: string, label: string, options: Partial<FieldDef> & { arg?: string } = {}): FieldDef {
   const { arg = name.split('_').pop(), ...rest } = options;
@@ -146,8 +155,17 @@ export const FIELDS: readonly FieldDef[] = [
     emptyKeeps: true,
   }),
   imported('source', 'text', { normalize: (raw) => normalizeText(raw, 'the source'), doc: 'the platform source_id belongs to (shopify, woocommerce, ...), set by the import that read it' }),
-  imported('order_count', 'int', { doc: 'number of orders, as the platform it came from counted them' }),
-  imported('total_spent', 'money', { column: 'total_spent_minor', sql: 'c.total_spent_minor', doc: 'amount spent, exact to the cent ("59.90")' }),
+  // The statistics are what an import brought (the column) and the orders ledger's figures together (orders.ts).
+  imported('order_count', 'int', { sql: ORDER_COUNT_SQL, doc: 'number of orders: the orders ledger\'s and those an import brought from another platform' }),
+  imported('total_spent', 'money', { column: 'total_spent_minor', sql: TOTAL_SPENT_SQL, doc: 'amount spent in the store currency, exact to the cent ("59.90"), ledger and imported together' }),
+  imported('first_order_at', 'timestamp', { sql: FIRST_ORDER_SQL, doc: 'when the first order was placed (ledger or imported)' }),
+  imported('last_order_at', 'timestamp', { sql: LAST_ORDER_SQL, doc: 'when the last order was placed (ledger or imported)' }),
+  column('has_account', 'bool', {
+    flag: { help: 'has a store account (signs in with login links)', negated: 'make it a contact without an account (its unused login links are revoked)' },
+    // Not in the interactive form: a change of account is a decision of its own (it revokes login links).
+    doc: 'whether the customer has a store account; contacts and guest buyers do not (add: yes unless --no-account)',
+  }),
+  imported('last_login_at', 'timestamp', { doc: 'when one of its login links was last redeemed' }),
   imported('created_at', 'timestamp', { emptyKeeps: true, doc: 'when the customer was created (ISO 8601, UTC)' }),
   imported('updated_at', 'timestamp', { emptyKeeps: true, doc: 'when a value last changed (ISO 8601, UTC)' }),
   imported('password_hash', 'text', { exported: false, private: true, emptyKeeps: true, doc: 'hash of an imported password; never shown' }),

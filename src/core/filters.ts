@@ -5,6 +5,7 @@
 import type { Db } from '../store/open.js';
 import { foldText } from '../common/fold.js';
 import { SEARCHED_COLUMNS_SQL } from '../store/search-index.js';
+import { FIRST_ORDER_SQL, LAST_ORDER_SQL, ORDER_COUNT_SQL, TOTAL_SPENT_SQL } from './fields.js';
 import { requireGroupId } from './groups.js';
 import { unicodeDomainLabels } from './values.js';
 
@@ -28,6 +29,11 @@ export interface CustomerFilter {
   sourceId?: string;
   createdAfter?: string;
   createdBefore?: string;
+  orderedAfter?: string;
+  orderedBefore?: string;
+  hasAccount?: boolean;
+  loggedInAfter?: string;
+  loggedInBefore?: string;
   search?: string;
 }
 
@@ -67,10 +73,16 @@ export function buildWhere(db: Db, filter: CustomerFilter): Where {
   if (filter.taxExempt !== undefined) add('c.tax_exempt = ?', filter.taxExempt ? 1 : 0);
   if (filter.acceptsMarketing !== undefined) add('c.accepts_marketing = ?', filter.acceptsMarketing ? 1 : 0);
   if (filter.acceptsSmsMarketing !== undefined) add('c.accepts_sms_marketing = ?', filter.acceptsSmsMarketing ? 1 : 0);
-  if (filter.minOrders !== undefined) add('c.order_count >= ?', filter.minOrders);
-  if (filter.maxOrders !== undefined) add('c.order_count <= ?', filter.maxOrders);
-  if (filter.minSpent !== undefined) add('c.total_spent_minor >= ?', filter.minSpent);
-  if (filter.maxSpent !== undefined) add('c.total_spent_minor <= ?', filter.maxSpent);
+  if (filter.minOrders !== undefined) add(`${ORDER_COUNT_SQL} >= ?`, filter.minOrders);
+  if (filter.maxOrders !== undefined) add(`${ORDER_COUNT_SQL} <= ?`, filter.maxOrders);
+  if (filter.minSpent !== undefined) add(`${TOTAL_SPENT_SQL} >= ?`, filter.minSpent);
+  if (filter.maxSpent !== undefined) add(`${TOTAL_SPENT_SQL} <= ?`, filter.maxSpent);
+  // Ordered after D: the last order is on or after it; before D: the first one is before it.
+  if (filter.orderedAfter !== undefined) add(`${LAST_ORDER_SQL} >= ?`, filter.orderedAfter);
+  if (filter.orderedBefore !== undefined) add(`${FIRST_ORDER_SQL} < ?`, filter.orderedBefore);
+  if (filter.hasAccount !== undefined) add('c.has_account = ?', filter.hasAccount ? 1 : 0);
+  if (filter.loggedInAfter !== undefined) add('c.last_login_at >= ?', filter.loggedInAfter);
+  if (filter.loggedInBefore !== undefined) add('c.last_login_at < ?', filter.loggedInBefore);
   // IN rather than EXISTS: the planner can then start from the (usually rarer) tag's index entries.
   for (const tag of filter.tags ?? []) add('c.id IN (SELECT t.customer_id FROM customer_tags t WHERE t.tag = ?)', tag);
   if (filter.country !== undefined) add('c.country = ?', filter.country);

@@ -139,6 +139,17 @@ export class Operation {
     this.db.prepare('INSERT OR IGNORE INTO history_groups (op, group_id, before) VALUES (?, ?, NULL)').run(this.id, id);
   }
 
+  /** Orders this operation created: a range of consecutive ids (the undo deletes them). */
+  orders(first: number, last: number): void {
+    if (last >= first) this.db.prepare('INSERT OR IGNORE INTO history_orders (op, first_id, last_id, before) VALUES (?, ?, ?, NULL)').run(this.id, first, last);
+  }
+
+  /** An order about to be deleted, whole (the undo puts it back). */
+  orderDeleted(id: number): void {
+    const image = `json_object(${tableColumns(this.db, 'orders').map((c) => `'${c}', ${c}`).join(', ')})`;
+    this.db.prepare(`INSERT OR IGNORE INTO history_orders (op, first_id, last_id, before) SELECT ?, id, id, ${image} FROM orders WHERE id = ?`).run(this.id, id);
+  }
+
   setting(key: string): void {
     this.db
       .prepare('INSERT OR IGNORE INTO history_settings (op, key, before) VALUES (?, ?, (SELECT value FROM settings WHERE key = ?))')
@@ -154,9 +165,9 @@ export class Operation {
     const rows = db.prepare('SELECT count(*) FROM history_customers WHERE op = ?').pluck().get(this.id) as number;
     const created = db.prepare('SELECT coalesce(sum(last_id - first_id + 1), 0) FROM history_created WHERE op = ?').pluck().get(this.id) as number;
     const others = db
-      .prepare('SELECT (SELECT count(*) FROM history_groups WHERE op = ?) + (SELECT count(*) FROM history_settings WHERE op = ?)')
+      .prepare('SELECT (SELECT count(*) FROM history_groups WHERE op = $op) + (SELECT count(*) FROM history_settings WHERE op = $op) + (SELECT count(*) FROM history_orders WHERE op = $op)')
       .pluck()
-      .get(this.id, this.id) as number;
+      .get({ op: this.id }) as number;
     const count = customers ?? rows + created;
     if (count === 0 && others === 0 && customers === undefined && !options.keep) {
       this.discard();
@@ -188,6 +199,8 @@ class Unrecorded extends Operation {
   override group(): void {}
   override groupCreated(): void {}
   override setting(): void {}
+  override orders(): void {}
+  override orderDeleted(): void {}
   override discard(): void {}
   override finish(): undefined {
     return undefined;

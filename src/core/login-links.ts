@@ -70,6 +70,8 @@ export interface IssueOptions {
   forMail?: boolean;
   /** Do it all, say what was done, keep nothing (no link is issued or revoked). */
   dryRun?: boolean;
+  /** Give an account to selected customers who have none (contacts): login links are for account holders. */
+  createAccount?: boolean;
 }
 
 /** A selected customer who gets no link: no e-mail address to send it to, or an e-mailed link still unused. */
@@ -93,8 +95,9 @@ export function issueLoginLinks(store: Store, filter: CustomerFilter, options: I
     const db = store.db;
     const where = buildWhere(db, filter);
     const customers = db
-      .prepare(`SELECT c.id, c.email, c.lang FROM ${where.from} WHERE ${where.sql} ORDER BY c.id`)
-      .all(...where.params) as { id: number; email: string | null; lang: string | null }[];
+      .prepare(`SELECT c.id, c.email, c.lang, c.has_account FROM ${where.from} WHERE ${where.sql} ORDER BY c.id`)
+      .all(...where.params) as { id: number; email: string | null; lang: string | null; has_account: number }[];
+    giveAccounts(db, customers.filter((c) => !c.has_account), options.createAccount === true);
     const alreadySent = db.prepare(
       'SELECT 1 FROM login_links WHERE customer_id = ? AND sent_at IS NOT NULL AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
     ).pluck();
@@ -117,6 +120,19 @@ export function issueLoginLinks(store: Store, filter: CustomerFilter, options: I
     if (result.links.length) recordIrreversible(store, 'login-link issue', options.now, result.links.map((l) => l.customer_id));
     return options.dryRun ? new Rollback(result) : result;
   });
+}
+
+/** Login links are for account holders: contacts get one only when asked (--create-account), else a refusal. */
+function giveAccounts(db: Db, contacts: readonly { id: number; email: string | null }[], create: boolean): void {
+  if (!contacts.length) return;
+  if (!create) {
+    const first = contacts[0];
+    const who = contacts.length === 1 ? `customer ${first.id}${first.email ? ` (${first.email})` : ''} has` : `${contacts.length.toLocaleString('en-US')} of the selected customers (the first: ${first.id}) have`;
+    throw new ValidationError(`${who} no store account, and login links are for account holders; nothing was issued`, [
+      `Give it one: customers edit ${first.id} --has-account; or pass --create-account to give one to each; or select only account holders with --has-account.`,
+    ]);
+  }
+  db.prepare('UPDATE customers SET has_account = 1 WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(contacts.map((c) => c.id)));
 }
 
 interface LinkRow {
@@ -192,6 +208,7 @@ export function redeemLoginLink(store: Store, tokenOrUrl: string, nowDate: Date)
       .prepare('UPDATE login_links SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?')
       .run(now, link.id, now);
     if (used.changes === 1) {
+      store.db.prepare('UPDATE customers SET last_login_at = ? WHERE id = ?').run(now, link.customer_id);
       recordIrreversible(store, 'login-link redeem', nowDate, [link.customer_id]);
       return { customerId: link.customer_id, linkId: link.id, expiresAt: link.expires_at };
     }

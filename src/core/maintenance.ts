@@ -50,6 +50,16 @@ const INVARIANTS: readonly [string, string][] = [
     `SELECT count(*) FROM history h WHERE h.reversible AND h.customers <>
        (SELECT count(*) FROM history_customers WHERE op = h.id) + (SELECT coalesce(sum(last_id - first_id + 1), 0) FROM history_created WHERE op = h.id)`,
   ],
+  // The orders ledger (orders.ts): each customer's ledger figures are its orders', and accounts hold the links.
+  [
+    "customers whose order statistics differ from the ledger's orders (count, amount, first or last date)",
+    `SELECT count(*) FROM customers c LEFT JOIN (SELECT customer_id, count(*) AS n, sum(total_minor) AS spent, min(placed_at) AS first, max(placed_at) AS last
+       FROM orders WHERE customer_id IS NOT NULL GROUP BY customer_id) o ON o.customer_id = c.id
+     WHERE c.ledger_orders <> coalesce(o.n, 0) OR c.ledger_spent_minor <> coalesce(o.spent, 0) OR c.ledger_first_at IS NOT o.first OR c.ledger_last_at IS NOT o.last`,
+  ],
+  ['orders of no customer whose e-mail a customer has', 'SELECT count(*) FROM orders o JOIN customers c ON c.email = o.email WHERE o.customer_id IS NULL'],
+  ['orders in another currency than the store\'s', "SELECT count(*) FROM orders WHERE currency IS NOT (SELECT value FROM settings WHERE key = 'store.currency')"],
+  ['customers without an account that have active login links', "SELECT count(DISTINCT l.customer_id) FROM login_links l JOIN customers c ON c.id = l.customer_id WHERE NOT c.has_account AND l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"],
   ['timestamps not in the form YYYY-MM-DDTHH:MM:SSZ', "SELECT count(*) FROM customers WHERE created_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' OR updated_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"],
 ];
 

@@ -84,6 +84,16 @@ export const SETTINGS: readonly SettingDef[] = [
       return code;
     },
   },
+  {
+    key: 'store.accounts',
+    description: 'customer accounts at checkout: optional (default), required or disabled',
+    check: oneOf('store.accounts', ['optional', 'required', 'disabled']),
+  },
+  {
+    key: 'store.auto_accounts',
+    description: 'with optional accounts, whether a first order creates one: yes (default) or no',
+    check: oneOf('store.auto_accounts', ['yes', 'no']),
+  },
   { key: 'mail.from', description: 'sender address of e-mails', check: checkMailFrom },
   {
     key: 'history.keep',
@@ -97,6 +107,25 @@ export const SETTINGS: readonly SettingDef[] = [
     redact: redactSmtpUrl,
   },
 ];
+
+function oneOf(key: string, values: readonly string[]): (value: string) => string {
+  return (value) => {
+    const text = value.trim().toLowerCase();
+    if (!values.includes(text)) throw new ValidationError(`${key} is one of ${values.join(', ')}, not "${value}"`);
+    return text;
+  };
+}
+
+/** The store's currency cannot change under orders kept in it: their amounts would mean another sum. */
+function assertCurrencyFree(db: Db, key: string, next: string | null): void {
+  if (key !== 'store.currency') return;
+  const other = db.prepare('SELECT currency, count(*) AS n FROM orders WHERE currency IS NOT ? GROUP BY currency LIMIT 1').get(next) as { currency: string; n: number } | undefined;
+  if (other) {
+    throw new ValidationError(`the ledger holds ${other.n.toLocaleString('en-US')} order${other.n === 1 ? '' : 's'} in ${other.currency}: store.currency stays ${other.currency}`, [
+      'Delete those orders first (customers orders delete N) if they were recorded in the wrong currency.',
+    ]);
+  }
+}
 
 /** A sender: a bare address or `Name <address>`. */
 function checkMailFrom(value: string): string {
@@ -136,6 +165,7 @@ export function setSetting(store: Store, key: string, value: string, now: Date):
   store.write(() => {
     // The value it has already: nothing to record (an operation would stand in the way of an undo).
     if (store.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) === stored) return;
+    assertCurrencyFree(store.db, key, stored);
     recordSetting(store, 'config set', key, now);
     writeSetting(store.db, key, stored);
   });
@@ -164,6 +194,7 @@ export function unsetSetting(store: Store, key: string, now: Date): boolean {
   settingDef(key);
   return store.write(() => {
     if (store.db.prepare('SELECT 1 FROM settings WHERE key = ?').get(key) === undefined) return false;
+    assertCurrencyFree(store.db, key, null);
     recordSetting(store, 'config unset', key, now);
     writeSetting(store.db, key, null);
     return true;

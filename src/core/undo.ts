@@ -9,6 +9,7 @@ import { shown } from '../common/shown.js';
 import { type Db, Rollback, type Store } from '../store/open.js';
 import { indexCustomers, unindexCustomers } from '../store/search-index.js';
 import { beginOperation, describeOperation, type HistoryEntry, historyEntry, inEffect, listHistory, type Operation, tableColumns } from './history.js';
+import { attachOrders, refreshLedger } from './orders.js';
 import { writeSetting } from './settings.js';
 
 export interface UndoResult {
@@ -25,6 +26,8 @@ export interface UndoResult {
   /** Groups and settings put back as they were (or removed, when it created them). */
   groups: number;
   settings: number;
+  /** Orders removed (recorded by it) and put back (deleted by it). */
+  orders: { removed: number; restored: number };
 }
 
 /** Reverses `target` (the latest operation still in effect when not given); a dry run says what it would do. */
@@ -42,6 +45,8 @@ export function undoOperation(store: Store, target: number | undefined, options:
     const groupsBack = restoreGroups(db, entry.op, undo);
     const removed = removeCreated(db, entry.op, undo);
     const { restored, changed } = restoreCustomers(db, entry.op, undo);
+    const orders = undoOrders(db, entry.op, undo);
+    settleOrders(db);
     crashIfReached(options.crashAfterRows, removed + restored + changed);
     const { kept: keptGroups, removed: groupsRemoved } = removeCreatedGroups(db, entry.op, undo);
     const groups = groupsBack + groupsRemoved;
@@ -49,7 +54,7 @@ export function undoOperation(store: Store, target: number | undefined, options:
     const op = undo.finish(undefined, { keep: true, spare: entry.op })!;
     db.prepare('UPDATE history SET undoes = ? WHERE id = ?').run(entry.op, op);
     db.prepare('UPDATE history SET undone_by = ? WHERE id = ?').run(op, entry.op);
-    const result: UndoResult = { undone: entry, op, removed, restored, changed, keptGroups, groups, settings };
+    const result: UndoResult = { undone: entry, op, removed, restored, changed, keptGroups, groups, settings, orders };
     return options.dryRun ? new Rollback({ ...result, op: undefined }) : result;
   });
 }
@@ -145,6 +150,8 @@ function laterOverlaps(db: Db, op: number): Overlaps {
        FROM history_created s JOIN history_created r ON r.op = $op WHERE s.op > $op GROUP BY s.op`, 'customers');
   add(`SELECT b.op AS later, count(*) AS n FROM history_groups b JOIN history_groups a ON a.op = $op AND a.group_id = b.group_id
        WHERE b.op > $op GROUP BY b.op`, 'others');
+  add(`SELECT s.op AS later, sum(max(0, min(r.last_id, s.last_id) - max(r.first_id, s.first_id) + 1)) AS n
+       FROM history_orders s JOIN history_orders r ON r.op = $op WHERE s.op > $op GROUP BY s.op`, 'others');
   add(`SELECT b.op AS later, count(*) AS n FROM history_settings b JOIN history_settings a ON a.op = $op AND a.key = b.key
        WHERE b.op > $op GROUP BY b.op`, 'others');
   return counts;
@@ -280,6 +287,43 @@ function removeCreatedGroups(db: Db, op: number, undo: Operation): { kept: strin
     db.prepare('DELETE FROM groups WHERE id = ?').run(group.id);
   }
   return { kept, removed: rows.length - kept.length };
+}
+
+/**
+ * The orders the operation recorded go (kept in the undo, to come back on a redo) and those it deleted come
+ * back with their numbers, unless another order has the number now. Their customers are refreshed by settleOrders.
+ */
+function undoOrders(db: Db, op: number, undo: Operation): { removed: number; restored: number } {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS undo_ledger (id INTEGER PRIMARY KEY); DELETE FROM temp.undo_ledger;');
+  const created = 'FROM orders o JOIN history_orders r ON r.op = ? AND r.before IS NULL AND o.id BETWEEN r.first_id AND r.last_id';
+  db.prepare(`INSERT OR IGNORE INTO temp.undo_ledger SELECT o.customer_id ${created} WHERE o.customer_id IS NOT NULL`).run(op);
+  const image = `json_object(${tableColumns(db, 'orders').map((c) => `'${c}', o.${c}`).join(', ')})`;
+  db.prepare(`INSERT OR IGNORE INTO history_orders (op, first_id, last_id, before) SELECT ?, o.id, o.id, ${image} ${created}`).run(undo.id, op);
+  const removed = db.prepare(`DELETE FROM orders WHERE id IN (SELECT o.id ${created})`).run(op).changes;
+  const back = db.prepare("SELECT first_id AS id, json_extract(before, '$.number') AS number FROM history_orders WHERE op = ? AND before IS NOT NULL").all(op) as { id: number; number: string }[];
+  const clash = back.find((o) => db.prepare('SELECT 1 FROM orders WHERE number = ?').get(o.number));
+  if (clash) {
+    throw new ConflictError(`cannot undo ${describeOperation(historyEntry(db, op))}: order ${clash.number} cannot come back, another order has its number now; nothing was changed`, [
+      `Delete or renumber that order first (customers orders show ${clash.number}).`,
+    ]);
+  }
+  const columns = tableColumns(db, 'orders');
+  // A deleted order comes back with its customer if that customer is still there, else by its e-mail alone.
+  const value = (c: string) => (c === 'customer_id' ? "(SELECT id FROM customers WHERE id = json_extract(h.before, '$.customer_id'))" : `json_extract(h.before, '$.${c}')`);
+  db.prepare(`INSERT INTO orders (${columns.join(', ')}) SELECT ${columns.map(value).join(', ')} FROM history_orders h WHERE h.op = ? AND h.before IS NOT NULL`).run(op);
+  for (const o of back) undo.orders(o.id, o.id);
+  db.prepare("INSERT OR IGNORE INTO temp.undo_ledger SELECT json_extract(before, '$.customer_id') FROM history_orders WHERE op = ? AND before IS NOT NULL AND json_extract(before, '$.customer_id') IS NOT NULL").run(op);
+  return { removed, restored: back.length };
+}
+
+/**
+ * The ledger's figures of every customer the undo touched, computed again from the orders (an image holds
+ * them as they were, not as the ledger is now); orders of e-mails a customer has again are linked to it.
+ */
+function settleOrders(db: Db): void {
+  db.prepare('INSERT OR IGNORE INTO temp.undo_ledger SELECT id FROM temp.undo_restore').run();
+  attachOrders(db, 'c.id IN (SELECT id FROM temp.undo_ledger)');
+  refreshLedger(db, 'c.id IN (SELECT id FROM temp.undo_ledger)');
 }
 
 function restoreSettings(db: Db, op: number, undo: Operation): number {

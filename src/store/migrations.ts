@@ -176,6 +176,55 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (op, key)
   ) WITHOUT ROWID;
   `,
+  // 8: the orders ledger and store accounts. `order_count`, `total_spent_minor`, `first_order_at` and
+  // `last_order_at` keep what an import brought (a migrated customer's history); the ledger's own figures are
+  // kept beside them (`ledger_*`, src/core/orders.ts), and a customer's statistics are the two together.
+  // An order keeps its e-mail: a deleted customer's orders stay, and link again to a customer with it.
+  // Customers who had a password or a login link had an account; the others are contacts.
+  `
+  CREATE TABLE orders (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    number       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    customer_id  INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+    email        TEXT,
+    total_minor  INTEGER NOT NULL CHECK (total_minor >= 0),
+    currency     TEXT NOT NULL,
+    placed_at    TEXT NOT NULL,
+    created_at   TEXT NOT NULL
+  );
+  CREATE INDEX orders_customer ON orders (customer_id, placed_at);
+  CREATE INDEX orders_email ON orders (email);
+  CREATE INDEX orders_placed_at ON orders (placed_at);
+
+  ALTER TABLE customers ADD COLUMN first_order_at TEXT;
+  ALTER TABLE customers ADD COLUMN last_order_at TEXT;
+  ALTER TABLE customers ADD COLUMN ledger_orders INTEGER NOT NULL DEFAULT 0 CHECK (ledger_orders >= 0);
+  ALTER TABLE customers ADD COLUMN ledger_spent_minor INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE customers ADD COLUMN ledger_first_at TEXT;
+  ALTER TABLE customers ADD COLUMN ledger_last_at TEXT;
+  ALTER TABLE customers ADD COLUMN has_account INTEGER NOT NULL DEFAULT 0 CHECK (has_account IN (0, 1));
+  ALTER TABLE customers ADD COLUMN last_login_at TEXT;
+  UPDATE customers SET has_account = 1 WHERE password_hash IS NOT NULL OR id IN (SELECT customer_id FROM login_links);
+  UPDATE customers SET last_login_at = (SELECT max(used_at) FROM login_links l WHERE l.customer_id = customers.id);
+  -- Filters and sorts read the statistics as the two together: indexed as such.
+  DROP INDEX customers_order_count;
+  CREATE INDEX customers_orders ON customers (order_count + ledger_orders);
+  -- Login links are for account holders: a customer made a contact loses its unused ones, whoever changes it.
+  CREATE TRIGGER customers_account_closed AFTER UPDATE OF has_account ON customers
+  WHEN new.has_account = 0 AND old.has_account = 1
+  BEGIN
+    UPDATE login_links SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    WHERE customer_id = new.id AND used_at IS NULL AND revoked_at IS NULL;
+  END;
+
+  CREATE TABLE history_orders (
+    op        INTEGER NOT NULL REFERENCES history(id) ON DELETE CASCADE,
+    first_id  INTEGER NOT NULL,
+    last_id   INTEGER NOT NULL CHECK (last_id >= first_id),
+    before    TEXT,
+    PRIMARY KEY (op, first_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

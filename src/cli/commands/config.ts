@@ -16,7 +16,8 @@ const SETTING_COLUMNS: readonly Column[] = [
 const knownKey = (key: string) => asUsageError(() => settingDef(key));
 
 export function registerConfigCommands(program: Command, ctx: Context): void {
-  const keys = SETTINGS.map((s) => `  ${s.key.padEnd(16)} ${s.description}`).join('\n');
+  const width = Math.max(...SETTINGS.map((s) => s.key.length));
+  const keys = SETTINGS.map((s) => `  ${s.key.padEnd(width)}  ${s.description}`).join('\n');
   const config = program
     .command('config')
     .description('store settings: list, get, set, unset')

@@ -50,6 +50,8 @@ function describeUndo(result: UndoResult, dryRun: boolean): string {
     result.removed ? `${removed} ${plural(result.removed, 'customer')} it created` : '',
     result.restored ? `${restored} ${plural(result.restored, 'customer')} it deleted` : '',
     result.changed ? `${changed} ${plural(result.changed, 'customer')} back` : '',
+    result.orders.removed ? `${removed} ${plural(result.orders.removed, 'order')} it recorded` : '',
+    result.orders.restored ? `${restored} ${plural(result.orders.restored, 'order')} it deleted` : '',
     result.groups ? `put ${plural(result.groups, 'group')} back as ${result.groups === 1 ? 'it was' : 'they were'}` : '',
     result.settings ? `put ${plural(result.settings, 'setting')} back as ${result.settings === 1 ? 'it was' : 'they were'}` : '',
   ].filter(Boolean).join(', ') || 'nothing to change';

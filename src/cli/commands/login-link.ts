@@ -43,6 +43,7 @@ interface IssueFlags extends FilterFlags {
   ttl: number;
   url?: string;
   keepOthers?: boolean;
+  createAccount?: boolean;
   send?: boolean;
   smtp?: string;
   from?: string;
@@ -82,6 +83,7 @@ function registerIssue(links: Command, ctx: Context): void {
     .option('--ttl <duration>', 'how long the link works: 30s, 15m, 2h, 14d', parseDurationArg, 14 * 86400)
     .option('--url <template>', 'URL with {token} (and {email}, {id}); default: the store.login_url setting')
     .option('--keep-others', "keep the customer's older unused links (by default they are revoked)")
+    .option('--create-account', 'give a store account to selected customers who have none (else they are refused)')
     .option('--send', 'e-mail each link (a re-run sends only to those not sent yet)')
     .option('--smtp <url>', 'SMTP server: smtp://user:pass@host:port (STARTTLS) or smtps://... (default: $CUSTOMERS_SMTP_URL, mail.smtp_url)')
     .option('--from <address>', 'sender (default: $CUSTOMERS_MAIL_FROM, mail.from)')
@@ -97,7 +99,7 @@ async function runIssue(ctx: Context, refs: string[], flags: IssueFlags): Promis
   const template = asUsageError(() => loginUrlTemplate(store.db, flags.url));
   const selection = buildSelection(store.db, filterFromFlags(flags), refs.map((ref) => ({ ref, where: ref })), { all: flags.all });
   const issue = (dryRun: boolean) =>
-    issueLoginLinks(store, selection.filter, { template, ttlSeconds: flags.ttl, keepOthers: Boolean(flags.keepOthers), now: ctx.io.now(), forMail: Boolean(flags.send), dryRun });
+    issueLoginLinks(store, selection.filter, { template, ttlSeconds: flags.ttl, keepOthers: Boolean(flags.keepOthers), now: ctx.io.now(), forMail: Boolean(flags.send), dryRun, createAccount: flags.createAccount });
   if (flags.dryRun) return printWouldIssue(ctx, issue(true), flags);
   const mail = flags.send ? await openMail(ctx, store.db, flags) : undefined;
   try {

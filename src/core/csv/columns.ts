@@ -489,6 +489,7 @@ function readOwnId(value: string): number {
 /** A cell's stored value for a column field; undefined leaves the column as it is (an empty timestamp). */
 function readValue(field: FieldDef, value: string, decimalComma: boolean): string | number | null | undefined {
   if (field.emptyKeeps && value === '') return undefined;
+  if (field.type === 'timestamp' && value === '') return null;
   switch (field.type) {
     case 'bool':
       return parseBoolean(value) ? 1 : 0;

@@ -18,6 +18,7 @@ import { cellOf, clashingColumns, type ColumnNotRead, type ColumnPlan, DateReade
 import { hashPasswordsAhead, type PasswordHashes } from './password-hashes.js';
 import { detectPreset, headerKey, type ImportTarget, platformOf, type Preset, PRESETS, type PresetName } from './presets.js';
 import { CsvSyntaxError, type EncodingNote, type RecordBatch } from './read.js';
+import { attachOrders, absorbLedger, ledgerInUse } from '../orders.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
 import { delimiterName, type Encoding } from './text.js';
 
@@ -438,6 +439,7 @@ class ImportRun {
     // New customers all have ids above the sequence at the start: index them in one statement.
     indexCustomersInBulk(this.store.db, 'c.id > ?', this.seqAtStart);
     assertIdsInRange(this.store.db);
+    if (ledgerInUse(this.store.db)) settleLedger(this.store.db, this.seqAtStart);
     this.history.createdAbove(this.seqAtStart);
     this.history.finish();
     const counts: RowCounts = this.writer.counts;
@@ -446,6 +448,15 @@ class ImportRun {
     if (this.summary.written) this.bulk?.restore();
     return this.summary;
   }
+}
+
+/**
+ * With orders in the ledger: the orders of e-mails that had no customer go to the customers the import
+ * created with them, whose statistics from the file count those orders too (orders.ts).
+ */
+function settleLedger(db: Store['db'], seqAtStart: number): void {
+  attachOrders(db);
+  absorbLedger(db, 'id > ? AND id IN (SELECT id FROM temp.attach_ids)', [seqAtStart]);
 }
 
 /**

@@ -54,6 +54,8 @@ export interface WriteHow {
 const COLUMNS = IMPORTED_COLUMN_FIELDS.map((f) => f.column!);
 /** Positional parameters: binding an object by name per row cost twice as much as the insert itself. */
 const INSERT_COLUMNS = ['id', 'group_id', ...COLUMNS];
+/** What a customer found is read with: its columns, and the ledger's figures (see `update`). */
+const FOUND = `id, group_id, ledger_orders, ledger_spent_minor, ledger_first_at, ledger_last_at, ${COLUMNS.join(', ')}`;
 const POSITION = new Map(INSERT_COLUMNS.map((c, i) => [c, i]));
 const DEFAULTS: unknown[] = INSERT_COLUMNS.map((c) => {
   const field = IMPORTED_COLUMN_FIELDS.find((f) => f.column === c);
@@ -79,12 +81,12 @@ export class RowWriter {
     this.passwords = options.passwords ?? new PasswordHashes();
     this.insertFirst = options.seqAtStart === 0 && options.mode !== 'update';
     this.insert = db.prepare(`INSERT INTO customers (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`);
-    this.find = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE email = ?`);
+    this.find = db.prepare(`SELECT ${FOUND} FROM customers WHERE email = ?`);
     // A source id of no known platform (or of a store before platforms were recorded) matches any platform's.
     this.findBySource = db.prepare(
-      `SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE source_id = @id AND (@source IS NULL OR source IS NULL OR source = @source) ORDER BY id LIMIT 2`,
+      `SELECT ${FOUND} FROM customers WHERE source_id = @id AND (@source IS NULL OR source IS NULL OR source = @source) ORDER BY id LIMIT 2`,
     );
-    this.findSame = db.prepare(`SELECT id, group_id, ${COLUMNS.join(', ')} FROM customers WHERE id = ? AND created_at = ?`);
+    this.findSame = db.prepare(`SELECT ${FOUND} FROM customers WHERE id = ? AND created_at = ?`);
     this.idTaken = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
   }
 
@@ -188,7 +190,8 @@ export class RowWriter {
   /** Updates the columns the row has; an existing customer keeps its history (created_at, updated_at). */
   private update(id: number, existing: Stored, row: RowValues, record: readonly string[]): boolean {
     const changes = new Map<string, unknown>();
-    for (const [column, value] of row.columns) {
+    for (const [column, given] of row.columns) {
+      const value = withoutLedger(column, given, existing);
       if (column !== 'created_at' && column !== 'updated_at' && existing[column] !== value) changes.set(column, value);
     }
     // The same source id, its platform not recorded yet (an older import or --source-id): not a change.
@@ -241,6 +244,21 @@ export class RowWriter {
     this.options.reject(line, record, [{ column, value, reason }]);
     return undefined;
   }
+}
+
+/**
+ * A platform's figures count every order of the customer, those the ledger holds too: what the customer keeps
+ * as imported is the rest (orders.ts), so that exporting and importing back changes nothing.
+ */
+function withoutLedger(column: string, value: string | number | null, existing: Stored): string | number | null {
+  const ledger = (name: string) => existing[name] as number;
+  if (column === 'order_count' && typeof value === 'number') return Math.max(0, value - ledger('ledger_orders'));
+  if (column === 'total_spent_minor' && typeof value === 'number') return Math.max(0, value - ledger('ledger_spent_minor'));
+  // A first (last) order date that is the ledger's, no later (earlier) than the imported one: it is the ledger's.
+  const own = existing[column];
+  if (column === 'first_order_at' && value !== null && value === existing.ledger_first_at && (own === null || (own as string) >= value)) return own;
+  if (column === 'last_order_at' && value !== null && value === existing.ledger_last_at && (own === null || (own as string) <= value)) return own;
+  return value;
 }
 
 /** The row without its empty values (no value, no tags), for merging a repeated row into an earlier one. */
