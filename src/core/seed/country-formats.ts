@@ -4,7 +4,7 @@
  * Italy, prefixes of other countries: "+68 800 ..."), its postal codes are any five digits ("00028" in
  * Spain, "98246" in France is Monaco), and its second address lines are odd ("Zimmer 546", "Esc. 806").
  *
- * Templates: `#` is a digit, `%` a digit other than 0, `@` a letter A to F.
+ * Templates: `#` is a digit, `%` a digit other than 0, `!` a digit from 2 to 9, `@` a letter A to F.
  */
 import type { SeedRandom } from './random.js';
 
@@ -17,6 +17,7 @@ export function fill(template: string, random: SeedRandom): string {
     const ch = template[i];
     if (ch === '#') out += random.below(10);
     else if (ch === '%') out += 1 + random.below(9);
+    else if (ch === '!') out += 2 + random.below(8);
     else if (ch === '@') out += 'ABCDEF'[random.below(6)];
     else out += ch;
   }
@@ -30,7 +31,8 @@ export const PHONE_FORMATS: Record<SeedCountry, readonly string[]> = {
   NL: ['+31 6 %#######', '+31 6 %#######', '+31 6 %#######', '+31 20 %## ####', '+31 10 %## ####', '+31 30 %## ####'],
   DE: ['+49 151 %#######', '+49 160 %######', '+49 170 %#######', '+49 176 %#######', '+49 30 %#######', '+49 89 %#######'],
   ES: ['+34 6## ### ###', '+34 6## ### ###', '+34 7%# ### ###', '+34 91# ### ###', '+34 93# ### ###', '+34 96# ### ###'],
-  US: ['+1 %## %##-####'],
+  // Area codes and exchanges never start with 0 or 1 (North American Numbering Plan).
+  US: ['+1 !## !##-####'],
 };
 
 /** Second address lines, as customers type them. */

@@ -69,6 +69,9 @@ export const SEED_GROUPS: readonly string[] = ['Wholesale', 'VIP', 'Retail'];
 /** At most this many orders per customer; order numbers are 1001 + index × this + the order's position. */
 export const SEED_MAX_ORDERS = 8;
 
+/** The largest index: its order numbers are still exact (below 2^53). */
+export const SEED_MAX_INDEX = Math.floor((Number.MAX_SAFE_INTEGER - 1001) / SEED_MAX_ORDERS) - 1;
+
 const REFERENCE_SECONDS = Date.parse(SEED_REFERENCE_DATE) / 1000;
 const DAY = 86400;
 const THREE_YEARS = 3 * 365 * DAY;
@@ -137,7 +140,9 @@ export async function loadSeedGenerator(options: {
   return {
     groups: SEED_GROUPS,
     customer(index: number): SeedCustomer {
-      if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`a customer index is a whole number from 0, not ${index}`);
+      if (!Number.isInteger(index) || index < 0 || index > SEED_MAX_INDEX) {
+        throw new RangeError(`a customer index is a whole number from 0 to ${SEED_MAX_INDEX}, not ${index}`);
+      }
       random.seed([seed, index % 4294967296, Math.floor(index / 4294967296)]);
       const country = countries.length === 1 ? countries[0] : MIX_COUNTRIES[random.weighted(MIX_WEIGHTS)];
       const faker = fakers.get(country)!;
