@@ -78,8 +78,8 @@ const THREE_YEARS = 3 * 365 * DAY;
 
 /**
  * Every date drawn falls on one of these ~1,100 days: their "YYYY-MM-DD" are made once, and a timestamp is
- * its day's and two-digit time fields put together, five times faster than Date's toISOString (a fifth of
- * the time a customer took).
+ * its day's and two-digit time fields put together (Date's toISOString and a regex took a fifth of the time
+ * a customer took).
  */
 const FIRST_DAY = Math.floor((REFERENCE_SECONDS - THREE_YEARS) / DAY) - 1;
 const DAY_TEXTS = Array.from({ length: REFERENCE_SECONDS / DAY - FIRST_DAY + 1 }, (_, i) => new Date((FIRST_DAY + i) * DAY * 1000).toISOString().slice(0, 10));
@@ -105,7 +105,7 @@ const FAKER_LOCALES: Record<SeedCountry, () => Promise<{ faker: Faker }>> = {
 const EMAIL_DOMAINS = ['example.com', 'example.org', 'example.net'];
 const TAGS = ['newsletter', 'returning', 'vip', 'gift', 'instagram', 'referral', 'black-friday', 'first-order'];
 const COMPANY_TAGS = [...TAGS, 'b2b', 'wholesale'];
-/** How many tags (0 to 3), orders (0 to 8), and which group: weights. */
+/** Weights: of 0 to 3 tags, of 0 to 8 orders, and of no group then each of SEED_GROUPS. */
 const TAG_COUNT_WEIGHTS = [45, 30, 15, 10];
 const ORDER_COUNT_WEIGHTS = [30, 25, 15, 10, 7, 5, 4, 2, 2];
 const COMPANY_GROUP_WEIGHTS = [50, 40, 10, 0];
@@ -145,8 +145,8 @@ export async function loadSeedGenerator(options: {
       }
       random.seed([seed, index % 4294967296, Math.floor(index / 4294967296)]);
       const country = countries.length === 1 ? countries[0] : MIX_COUNTRIES[random.weighted(MIX_WEIGHTS)];
-      const faker = fakers.get(country)!;
-      return drawCustomer({ index, country, faker: faker.faker, templates: faker.templates, random });
+      const { faker, templates } = fakers.get(country)!;
+      return drawCustomer({ index, country, faker, templates, random });
     },
   };
 }
