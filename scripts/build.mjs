@@ -32,7 +32,9 @@ export async function buildDist() {
     target: 'node20',
     // better-sqlite3's JavaScript is bundled (its native addon is loaded by path, see src/store/open.ts), so
     // 'bindings', which it would use to find the addon otherwise, stays out.
-    external: ['bindings', '@inquirer/prompts', 'chalk', 'cli-table3', 'csv-parse', 'csv-stringify', 'iconv-lite', 'nodemailer'],
+    // @faker-js/faker (and its locale/* entry points) stays out too: bundled, its locales would be parsed by every
+    // command; outside, `seed` alone imports them (src/core/seed/generate.ts).
+    external: ['bindings', '@inquirer/prompts', 'chalk', 'cli-table3', 'csv-parse', 'csv-stringify', 'iconv-lite', 'nodemailer', '@faker-js/faker'],
     define: {
       __CUSTOMERS_VERSION__: JSON.stringify(pkg.version),
       'import.meta.url': '__importMetaUrl',
