@@ -12,6 +12,7 @@ import { registerHistoryCommands } from './commands/history.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerListCommands } from './commands/list.js';
 import { registerOrderCommands } from './commands/orders.js';
+import { registerSeedCommand } from './commands/seed.js';
 import { registerLoginLinkCommands } from './commands/login-link.js';
 import { registerUpdateCommand } from './commands/update.js';
 
@@ -29,6 +30,7 @@ const FAMILIES: readonly [readonly string[], (program: Command, ctx: Context) =>
   [['groups'], registerGroupCommands],
   [['orders'], registerOrderCommands],
   [['login-link'], registerLoginLinkCommands],
+  [['seed'], registerSeedCommand],
   [['config'], registerConfigCommands],
   [['history', 'undo'], registerHistoryCommands],
   [['db'], registerDbCommands],

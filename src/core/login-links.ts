@@ -101,10 +101,6 @@ export function issueLoginLinks(store: Store, filter: CustomerFilter, options: I
     const alreadySent = db.prepare(
       'SELECT 1 FROM login_links WHERE customer_id = ? AND sent_at IS NOT NULL AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
     ).pluck();
-    const revokeOthers = db.prepare(
-      'UPDATE login_links SET revoked_at = ? WHERE customer_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
-    );
-    const insert = db.prepare('INSERT INTO login_links (customer_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)');
     const result: IssueResult = { links: [], passedOver: [] };
     for (const c of customers) {
       const why = !options.forMail ? undefined : c.email === null ? 'no e-mail' : alreadySent.get(c.id, now) ? 'already sent' : undefined;
@@ -112,14 +108,30 @@ export function issueLoginLinks(store: Store, filter: CustomerFilter, options: I
         result.passedOver.push({ customer_id: c.id, email: c.email, why });
         continue;
       }
-      if (!options.keepOthers) revokeOthers.run(now, c.id, now);
-      const token = newToken();
-      const id = Number(insert.run(c.id, hashToken(token), now, expires).lastInsertRowid);
-      result.links.push({ id, customer_id: c.id, email: c.email, lang: c.lang, url: fillTemplate(options.template, { token, email: c.email, id: c.id }), expires_at: expires });
+      const link = newLinkRow(db, { customerId: c.id, email: c.email, template: options.template, created: options.now, ttlSeconds: options.ttlSeconds, revokeOthers: !options.keepOthers });
+      result.links.push({ ...link, lang: c.lang });
     }
     if (result.links.length) recordIrreversible(store, 'login-link issue', options.now, result.links.map((l) => l.customer_id));
     return options.dryRun ? new Rollback(result) : result;
   });
+}
+
+/**
+ * One new link of a customer (inside a write), revoking its other unused ones unless asked not to; the URL
+ * holds the token, which is known only now.
+ */
+export function newLinkRow(
+  db: Db,
+  link: { customerId: number; email: string | null; template: string; created: Date; ttlSeconds: number; revokeOthers: boolean },
+): Omit<IssuedLink, 'lang'> {
+  const created = formatTimestamp(link.created);
+  const expires = formatTimestamp(new Date(link.created.getTime() + link.ttlSeconds * 1000));
+  if (link.revokeOthers) {
+    db.prepare('UPDATE login_links SET revoked_at = ? WHERE customer_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?').run(created, link.customerId, created);
+  }
+  const token = newToken();
+  const id = Number(db.prepare('INSERT INTO login_links (customer_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)').run(link.customerId, hashToken(token), created, expires).lastInsertRowid);
+  return { id, customer_id: link.customerId, email: link.email, url: fillTemplate(link.template, { token, email: link.email, id: link.customerId }), expires_at: expires };
 }
 
 /** Login links are for account holders: contacts get one only when asked (--create-account), else a refusal. */

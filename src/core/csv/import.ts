@@ -463,14 +463,14 @@ function settleLedger(db: Store['db'], seqAtStart: number): void {
  * Into an empty store, the secondary indexes are dropped for the import and built again at the end, in the
  * same transaction: building an index from sorted rows is much faster than growing it one random row at a time.
  */
-function dropSecondaryIndexes(db: Store['db']): { drop(): void; restore(): void } {
+export function dropSecondaryIndexes(db: Store['db'], tables: readonly string[] = ['customers', 'customer_tags']): { drop(): void; restore(): void } {
   const indexes = db
     // The source id index stays: rows without e-mail find an earlier row of the file by it.
     .prepare(
-      `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('customers', 'customer_tags')
+      `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))
        AND name <> 'customers_source_id'`,
     )
-    .all() as { name: string; sql: string }[];
+    .all(JSON.stringify(tables)) as { name: string; sql: string }[];
   return {
     drop: () => {
       for (const i of indexes) db.exec(`DROP INDEX "${i.name}"`);
