@@ -167,6 +167,24 @@ describe('accounts', () => {
     expect((await cli('db', 'check')).code).toBe(0);
   });
 
+  it("imports read a platform's account state; other files keep customers as contacts", async () => {
+    const { cli, dir } = storeCli();
+    const shopify = join(dir, 'shopify.csv');
+    writeFileSync(shopify, 'Email,First Name,Account Status\na@example.com,A,enabled\nb@example.com,B,invited\nc@example.com,C,disabled\n');
+    await cli('import', shopify, '-q');
+    const woo = join(dir, 'woo.csv');
+    writeFileSync(woo, 'Name,Username,Email,Orders\nReg,reg,reg@example.com,1\nGuest,,guest@example.com,1\n');
+    await cli('import', woo, '-q');
+    const plain = join(dir, 'plain.csv');
+    writeFileSync(plain, 'email\nplain@example.com\n');
+    await cli('import', plain, '-q');
+    expect((await cli('list', '--has-account', '--format', 'csv', '--fields', 'email')).stdout).toBe('email\na@example.com\nreg@example.com\n');
+    writeFileSync(shopify, 'Email,Account Status\nd@example.com,active\n');
+    const bad = await cli('import', shopify);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('"active" is not a Shopify account state');
+  });
+
   it('db check finds a contact with an active link and statistics that differ from the ledger', async () => {
     const { cli, db } = await migrated();
     await cli('orders', 'add', '--email', 'ann@example.com', '--total', '10');

@@ -35,10 +35,16 @@ export function normalizeOrderNumber(raw: string): string {
   return text;
 }
 
-/** One more than the highest all-digit order number (1001 for the first). */
+/**
+ * The number of a new order: one more than the latest all-digit number recorded (1001 for the first), or the
+ * next free one above it. Read from the latest orders, not the highest of all: that would read the whole ledger.
+ */
 export function nextOrderNumber(db: Db): string {
-  const top = db.prepare("SELECT max(CAST(number AS INTEGER)) FROM orders WHERE number NOT GLOB '*[^0-9]*' AND length(number) < 16").pluck().get() as number | null;
-  return String(Math.max(FIRST_NUMBER, (top ?? 0) + 1));
+  const latest = db.prepare("SELECT number FROM orders WHERE number NOT GLOB '*[^0-9]*' AND length(number) < 16 ORDER BY id DESC LIMIT 1").pluck().get() as string | undefined;
+  const taken = db.prepare('SELECT 1 FROM orders WHERE number = ?').pluck();
+  let next = Math.max(FIRST_NUMBER, Number(latest ?? 0) + 1);
+  while (taken.get(String(next))) next++;
+  return String(next);
 }
 
 /**

@@ -67,11 +67,31 @@ const SPECIAL: Record<string, Reading | Depending> = {
       row.group = value === '' || value.toLowerCase() === 'general' ? null : normalizeGroupName(value);
     },
   },
-  /** A platform's customer id where 0 means a guest, who has none (WooCommerce). */
+  /** A platform's customer id where 0 means a guest, who has none (WooCommerce): and no account either. */
   id_or_guest: {
     feeds: 'source_id',
     read: (row, value) => {
-      row.columns.set('source_id', value === '' || value === '0' ? null : normalizeText(value, 'the source id'));
+      const guest = value === '' || value === '0';
+      row.columns.set('source_id', guest ? null : normalizeText(value, 'the source id'));
+      row.columns.set('has_account', guest ? 0 : 1);
+    },
+  },
+  /** A user name (WooCommerce): registered customers have one, guest buyers none. */
+  account_username: {
+    feeds: 'has_account',
+    read: (row, value) => {
+      row.columns.set('has_account', value === '' ? 0 : 1);
+    },
+  },
+  /** Shopify's account state: enabled is an account; invited (not accepted yet), declined and disabled are not. */
+  account_state: {
+    feeds: 'has_account',
+    read: (row, value) => {
+      const state = value.toLowerCase();
+      if (!['', 'enabled', 'disabled', 'invited', 'declined'].includes(state)) {
+        throw new ValidationError(`"${value}" is not a Shopify account state (expected enabled, disabled, invited or declined)`);
+      }
+      row.columns.set('has_account', state === 'enabled' ? 1 : 0);
     },
   },
   /** Whether an address is the customer's default billing address (Magento): the one kept of several. */

@@ -108,6 +108,8 @@ const shopify: Preset = {
     { header: 'Default Address Phone', target: 'phone', rank: 1 },
     { header: 'Total Spent', target: 'total_spent' },
     { header: 'Total Orders', target: 'order_count' },
+    { header: 'Account Status', target: 'account_state' },
+    { header: 'State', target: 'account_state', rank: 1 },
     { header: 'Note', target: 'note' },
     { header: 'Tax Exempt', target: 'tax_exempt' },
     { header: 'Tags', target: 'tags' },
@@ -227,6 +229,9 @@ const woocommerce: Preset = {
     { header: 'billing.phone', target: 'phone' },
     // Names used by the common customer export and import plugins
     { header: 'ID', target: 'id_or_guest' },
+    { header: 'Username', target: 'account_username' },
+    { header: 'username', target: 'account_username' },
+    { header: 'user_login', target: 'account_username' },
     { header: 'user_email', target: 'email' },
     { header: 'billing_email', target: 'email', rank: 1 },
     { header: 'billing_first_name', target: 'first_name', rank: 1 },
@@ -244,7 +249,7 @@ const woocommerce: Preset = {
   ],
   // One address is kept: the billing one. Shipping addresses are not read.
   ignored: [
-    'Username', 'username', 'user_login', 'Last Active', 'AOV', 'Role', 'role', 'shipping_first_name', 'shipping_last_name',
+    'Last Active', 'AOV', 'Role', 'role', 'shipping_first_name', 'shipping_last_name',
     'shipping_company', 'shipping_address_1', 'shipping_address_2', 'shipping_postcode', 'shipping_city', 'shipping_state', 'shipping_country',
   ],
   export: [
@@ -600,6 +605,7 @@ const squarespace: Preset = {
   name: 'squarespace',
   requiresEmail: true,
   import: [
+    { header: 'Has Account', target: 'has_account' },
     { header: 'Email', target: 'email' },
     { header: 'First Name', target: 'first_name' },
     { header: 'Last Name', target: 'last_name' },
@@ -619,7 +625,7 @@ const squarespace: Preset = {
   ],
   ignored: [
     'Last Order Date', 'Member Since', 'Subscriber Since', 'Subscriber Source', 'Mailing Lists', 'Member Areas', 'Donation Count',
-    'Last Donation Date', 'Total Donation Amount', 'Has Account', 'Customer Since', 'Billing Name', 'Shipping Name', 'Shipping Address 1',
+    'Last Donation Date', 'Total Donation Amount', 'Customer Since', 'Billing Name', 'Shipping Name', 'Shipping Address 1',
     'Shipping Address 2', 'Shipping City', 'Shipping Zip', 'Shipping Province/State', 'Shipping Country',
   ],
   export: [
