@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture } from './helpers/fixtures.js';
 import { json, storeCli } from './helpers/run-cli.js';
+import { spawnCli } from './helpers/spawn-cli.js';
 
 type Cli = ReturnType<typeof storeCli>['cli'];
 type Order = { number: string; email: string | null; total: string; currency: string; placed_at: string; customer_id: number | null };
@@ -201,6 +202,16 @@ describe('orders import: statistics and undo', () => {
     expect(await orders(s.cli)).toEqual([]);
     expect(await stats(s.cli)).toEqual(before);
     expect((await s.cli('config', 'get', 'store.currency')).stdout.trim()).toBe('');
+    await clean(s.cli);
+  });
+
+  it('a killed import leaves the store as it was', async () => {
+    const s = storeCli();
+    await importText(s, `${NATIVE}1,a@example.com,1.00,EUR,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z\n`, '-q');
+    const killed = await spawnCli(['--db', s.db, 'orders', 'import', fixture('shopify-orders.csv')], { env: { CUSTOMERS_TEST_CRASH_AFTER_ROWS: '6' } });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(await orders(s.cli)).toMatchObject([{ number: '1' }]);
+    expect(json<unknown[]>(await s.cli('history', '--json')).length).toBe(1);
     await clean(s.cli);
   });
 });
