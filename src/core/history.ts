@@ -144,6 +144,16 @@ export class Operation {
     if (last >= first) this.db.prepare('INSERT OR IGNORE INTO history_orders (op, first_id, last_id, before) VALUES (?, ?, ?, NULL)').run(this.id, first, last);
   }
 
+  /** The orders created with ids above `seq` (an import's), kept as ranges of consecutive ids as createdAbove does. */
+  ordersAbove(seq: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO history_orders (op, first_id, last_id, before)
+         SELECT ?, min(id), max(id), NULL FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM orders WHERE id > ?) GROUP BY run`,
+      )
+      .run(this.id, seq);
+  }
+
   /** An order about to be deleted, whole (the undo puts it back). */
   orderDeleted(id: number): void {
     const image = `json_object(${tableColumns(this.db, 'orders').map((c) => `'${c}', ${c}`).join(', ')})`;
@@ -200,6 +210,7 @@ class Unrecorded extends Operation {
   override groupCreated(): void {}
   override setting(): void {}
   override orders(): void {}
+  override ordersAbove(): void {}
   override orderDeleted(): void {}
   override discard(): void {}
   override finish(): undefined {

@@ -119,6 +119,23 @@ export function absorbLedger(db: Db, where: string, params: unknown[]): void {
   ).run(...params);
 }
 
+/**
+ * Orders an import brought (ids above `seq`) are history that their customers' imported figures already count
+ * (a platform's Total Orders and Total Spent): those figures hand them over to the ledger, never below 0. The
+ * customers' figures are kept in `op` first, so an undo gives them back.
+ */
+export function moveIntoLedger(db: Db, op: Operation, seq: number): void {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS moved_orders (id INTEGER PRIMARY KEY, n INTEGER, spent INTEGER); DELETE FROM temp.moved_orders;');
+  db.prepare('INSERT INTO temp.moved_orders SELECT customer_id, count(*), sum(total_minor) FROM orders WHERE id > ? AND customer_id IS NOT NULL GROUP BY customer_id').run(seq);
+  const where = 'c.id IN (SELECT id FROM temp.moved_orders)';
+  op.customers(where, [], 'changed', { columns: ['order_count', 'total_spent_minor'] });
+  db.prepare(
+    `UPDATE customers AS c SET order_count = max(0, c.order_count - m.n), total_spent_minor = max(0, c.total_spent_minor - m.spent)
+     FROM temp.moved_orders AS m WHERE m.id = c.id`,
+  ).run();
+  refreshLedger(db, where);
+}
+
 /** Whether the ledger holds any order (imports skip the ledger's bookkeeping when it is empty). */
 export function ledgerInUse(db: Db): boolean {
   return db.prepare('SELECT 1 FROM orders LIMIT 1').get() !== undefined;

@@ -52,28 +52,36 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
   const store = await ctx.store({ create: false });
   const filter = filterFromFlags(flags);
   const options = { preset: flags.preset, columns, delimiter: flags.delimiter ?? PRESETS[flags.preset].delimiter ?? ',', bom: Boolean(flags.bom), header: flags.header !== false };
+  const result = await writeCsvOutput(ctx, file, (write) => exportCustomers(store.db, filter, options, write));
+  const where = file === '-' ? '' : ` to ${file}`;
+  const how = file === '-' || isSpecialFile(file) ? '' : ` (${options.preset}, delimiter ${describeDelimiter(options.delimiter)})`;
+  ctx.say(`Exported ${plural(result.count, 'customer')}${where}${how}.`);
+  sayLeftOut(ctx, result, options.preset);
+}
+
+/**
+ * Writes what `produce` writes to standard output ('-'), a FIFO or device as it is, or a file: beside the
+ * target, renamed at the end, so that a failed export never leaves half a file.
+ */
+export async function writeCsvOutput<T>(ctx: Context, file: string, produce: (write: (chunk: string) => Promise<void>) => Promise<T>): Promise<T> {
   if (file === '-' || isSpecialFile(file)) {
     // A FIFO or a device is written to as it is: there is nothing to replace, and no partial file to keep.
     const out = file === '-' ? undefined : openForWriting(file);
-    const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out ?? ctx.io.stdout, chunk));
+    const result = await produce((chunk) => writeWithBackpressure(out ?? ctx.io.stdout, chunk));
     if (out) await finishWriting(out);
-    ctx.say(`Exported ${plural(result.count, 'customer')}${file === '-' ? '' : ` to ${file}`}.`);
-    sayLeftOut(ctx, result, options.preset);
-    return;
+    return result;
   }
-  // Written beside the target and renamed at the end: a failed export never leaves half a file.
   const target = replacedFile(file);
   const partial = `${target}.partial-${process.pid}`;
   // Tracked before it exists: an interrupt at any moment after finds it.
   const complete = removeIfInterrupted(partial);
   const out = openForWriting(partial, file, { exclusive: true });
   try {
-    const result = await exportCustomers(store.db, filter, options, (chunk) => writeWithBackpressure(out, chunk));
+    const result = await produce((chunk) => writeWithBackpressure(out, chunk));
     await finishWriting(out);
     renameSync(partial, target);
     complete();
-    ctx.say(`Exported ${plural(result.count, 'customer')} to ${file} (${options.preset}, delimiter ${describeDelimiter(options.delimiter)}).`);
-    sayLeftOut(ctx, result, options.preset);
+    return result;
   } catch (error) {
     out.destroy();
     rmSync(partial, { force: true });

@@ -87,19 +87,27 @@ function parseMap(raw: string): { header: string; target: ImportTarget | null } 
   return { header, target: field };
 }
 
-async function runImport(ctx: Context, file: string, flags: ImportFlags): Promise<void> {
+/**
+ * What an import of `file` reports through, after checking that it can be read and that --errors FILE
+ * overwrites neither the store nor the file: the rejected rows, the progress, and the encoders the --errors
+ * file may need (written in the input's encoding, known only once the header is read, synchronously).
+ */
+export async function startImport(ctx: Context, file: string, errors: string | undefined, command = 'import') {
   const size = file === '-' ? undefined : checkInputFile(file).size;
-  if (file === '-' && ctx.io.stdin.isTTY) throw new UsageError('import - reads the CSV from standard input, which is a terminal; pipe a file in or name it');
-  const dryRun = Boolean(flags.dryRun);
-  if (flags.errors) {
+  if (file === '-' && ctx.io.stdin.isTTY) throw new UsageError(`${command} - reads the CSV from standard input, which is a terminal; pipe a file in or name it`);
+  if (errors) {
     const input = file !== '-' ? { path: file } : ctx.io.stdin === process.stdin ? { fd: 0 } : undefined;
-    checkNotClobbering(flags.errors, [{ path: ctx.storePath, what: 'the store' }, ...(input ? [{ ...input, what: 'the file being imported' }] : [])]);
+    checkNotClobbering(errors, [{ path: ctx.storePath, what: 'the store' }, ...(input ? [{ ...input, what: 'the file being imported' }] : [])]);
   }
-  const rejections = new Rejections(ctx, flags.errors);
-  const { importCustomers } = await import('../../core/csv/import.js');
-  // The --errors file is written in the input's encoding, known only when the header is read (synchronously).
+  const rejections = new Rejections(ctx, errors);
   const encoders = new Map(await Promise.all(FILE_ENCODINGS.map(async (e) => [e, await encoderFor(e)] as const)));
-  const progress = new Progress(ctx, size, 'rows');
+  return { rejections, encoders, progress: new Progress(ctx, size, 'rows') };
+}
+
+async function runImport(ctx: Context, file: string, flags: ImportFlags): Promise<void> {
+  const dryRun = Boolean(flags.dryRun);
+  const { rejections, encoders, progress } = await startImport(ctx, file, flags.errors);
+  const { importCustomers } = await import('../../core/csv/import.js');
   try {
     // Opened once the header is known to be usable. A dry run writes nothing, not even a new store:
     // without one, it checks against an empty scratch store.
@@ -132,7 +140,7 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
  * The file's records. A file is parsed in a worker thread beside the writes when the built worker is there
  * (dist/parse-worker.cjs, also when running from the sources); standard input on this thread.
  */
-async function recordsOf(ctx: Context, file: string, options: ReadOptions): Promise<AsyncIterable<RecordBatch>> {
+export async function recordsOf(ctx: Context, file: string, options: ReadOptions): Promise<AsyncIterable<RecordBatch>> {
   const { readRecords, readRecordsInWorker } = await import('../../core/csv/read.js');
   const worker = file === '-' || ctx.io.env.CUSTOMERS_NO_WORKER ? undefined : findWorker();
   if (worker) return readRecordsInWorker(worker, file, options);
@@ -152,7 +160,7 @@ export function findWorker(): string | undefined {
 }
 
 /** Prints rejected rows as they come (up to a limit) and writes every one to --errors FILE. */
-class Rejections {
+export class Rejections {
   static readonly PRINTED = 100;
   private printed = 0;
   private total = 0;
@@ -169,7 +177,7 @@ class Rejections {
   }
 
   /** Once the header is read (a file that fails on its header leaves no --errors file behind). */
-  start(header: HeaderInfo, encoder: TextEncoder): void {
+  start(header: Pick<HeaderInfo, 'headers' | 'delimiter' | 'secretColumns'>, encoder: TextEncoder): void {
     this.delimiter = header.delimiter;
     this.encoder = encoder;
     this.secret = new Set(header.secretColumns);
@@ -254,11 +262,16 @@ class Rejections {
   }
 }
 
+/** How the file was read, as a summary says it. */
+export function readAs(s: { preset: string; delimiter: string; encoding: string }): string {
+  return `Read as ${s.preset} preset, delimiter ${describeDelimiter(s.delimiter)}, encoding ${s.encoding}.`;
+}
+
 function summaryText(s: ImportSummary, dryRun: boolean, skipInvalid: boolean): string[] {
   const lines = [
     `${s.written ? 'Imported' : dryRun ? 'Dry run' : 'Nothing imported'}: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected` +
       (s.duplicates ? `, ${s.duplicates} repeated customers (merged into the earlier row)` : '') + '.',
-    `Read as ${s.preset} preset, delimiter ${describeDelimiter(s.delimiter)}, encoding ${s.encoding}.`,
+    readAs(s),
   ];
   if (s.unknown_columns.length) {
     const more = s.unknown_columns.length > 20 ? `, ... (${s.unknown_columns.length} in all)` : '';
@@ -283,7 +296,7 @@ function summaryText(s: ImportSummary, dryRun: boolean, skipInvalid: boolean): s
 }
 
 /** Rows were rejected: exit 1, after the reasons and the summary have been printed. */
-class RejectedRows extends CustomersError {
+export class RejectedRows extends CustomersError {
   constructor() {
     super('some rows were rejected (see above)');
   }

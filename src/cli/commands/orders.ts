@@ -8,6 +8,7 @@ import { addFilterOptions, addOutputOptions, type FilterFlags, filterFromFlags, 
 import { confirmOrCancel } from '../prompts.js';
 import { chooseColumns, chooseFormat, renderItems, renderRecord } from '../render/render.js';
 import { asUsageError, parser } from '../usage.js';
+import { registerOrderFiles } from './orders-files.js';
 import { resolveRefArg } from './refs.js';
 
 interface AddFlags {
@@ -33,6 +34,7 @@ export function registerOrderCommands(program: Command, ctx: Context): void {
 
   registerOrderAdd(orders, ctx);
   registerOrderReading(orders, ctx);
+  registerOrderFiles(orders, ctx);
 
   orders
     .command('show')

@@ -46,9 +46,7 @@ export async function exportCustomers(
   const columns = exportColumns(options.preset, options.columns);
   const leftOut = leaveOutRule(options.preset);
   const context: ExportContext = { sharedPhones: columns.some((c) => c.usesSharedPhones) ? sharedPhones(db, filter) : new Set() };
-  const d = options.delimiter;
-  let buffer = options.bom ? '\ufeff' : '';
-  if (options.header) buffer += columns.map((c) => csvCell(c.header, d)).join(d) + '\r\n';
+  const out = new CsvWriter(options, columns.map((c) => c.header), write);
   const result: ExportResult = { count: 0, withoutEmail: 0, unidentified: 0 };
   for (const item of listCustomers(db, { filter, fields: CUSTOMER_FIELDS, reuse: true })) {
     const why = leftOut(item, context);
@@ -56,20 +54,45 @@ export async function exportCustomers(
       result[why]++;
       continue;
     }
-    let line = '';
-    for (let i = 0; i < columns.length; i++) {
-      if (i) line += d;
-      line += csvCell(guardFormula(columns[i].value(item, context)), d);
-    }
-    buffer += line + '\r\n';
+    await out.row(columns.length, (i) => columns[i].value(item, context));
     result.count++;
-    if (buffer.length > 1 << 16) {
-      await write(buffer);
-      buffer = '';
+  }
+  await out.end();
+  return result;
+}
+
+/**
+ * CSV text for `write`, in chunks of some 64 KB: a byte-order mark and the header line if asked, then rows
+ * whose cells are guarded against formulas and quoted where needed.
+ */
+export class CsvWriter {
+  private buffer: string;
+
+  constructor(private readonly options: { delimiter: string; bom: boolean; header: boolean }, headers: readonly string[], private readonly write: (chunk: string) => void | Promise<void>) {
+    const d = options.delimiter;
+    this.buffer = options.bom ? '\ufeff' : '';
+    if (options.header) this.buffer += headers.map((h) => csvCell(h, d)).join(d) + '\r\n';
+  }
+
+  /** A row of `count` cells, the i-th `value(i)` (no array per row: an export writes millions). */
+  async row(count: number, value: (i: number) => string): Promise<void> {
+    const d = this.options.delimiter;
+    let line = '';
+    for (let i = 0; i < count; i++) {
+      if (i) line += d;
+      line += csvCell(guardFormula(value(i)), d);
+    }
+    this.buffer += line + '\r\n';
+    if (this.buffer.length > 1 << 16) {
+      await this.write(this.buffer);
+      this.buffer = '';
     }
   }
-  if (buffer) await write(buffer);
-  return result;
+
+  async end(): Promise<void> {
+    if (this.buffer) await this.write(this.buffer);
+    this.buffer = '';
+  }
 }
 
 /** Import targets that say who a customer is. */

@@ -17,7 +17,8 @@ import { AddressRows, type RowEntry } from './addresses.js';
 import { cellOf, clashingColumns, type ColumnNotRead, type ColumnPlan, DateReader, hasPasswords, headerOf, type PendingDate, type Plan, planColumns, type Problem, readRow } from './columns.js';
 import { hashPasswordsAhead, type PasswordHashes } from './password-hashes.js';
 import { detectPreset, headerKey, type ImportTarget, platformOf, type Preset, PRESETS, type PresetName } from './presets.js';
-import { CsvSyntaxError, type EncodingNote, type RecordBatch } from './read.js';
+import type { CsvSyntaxError, EncodingNote, RecordBatch } from './read.js';
+import { HeaderError, nextBatch, quotedHeaders, readHeader, shapeProblems } from './records.js';
 import { attachOrders, absorbLedger, ledgerInUse } from '../orders.js';
 import { type ImportMode, type RowCounts, RowWriter } from './row-writer.js';
 import { delimiterName, type Encoding } from './text.js';
@@ -90,8 +91,7 @@ export interface ImportSummary {
   warnings: string[];
 }
 
-/** The header could not be used: no e-mail column, an unknown preset mapping. Nothing was read beyond it. */
-export class HeaderError extends ValidationError {}
+export { HeaderError } from './records.js';
 
 /** Imports the records of a CSV file (from readRecords, on this thread or a worker's) in one transaction. */
 export async function importCustomers(
@@ -103,11 +103,9 @@ export async function importCustomers(
   try {
     // The first batch says which encoding and delimiter the file has, and holds the header: a file that
     // is empty or whose header cannot be used fails here, before any store is opened (or created).
-    const first = await iterator.next();
-    const header = first.done ? undefined : first.value.records.shift();
-    if (!header) throw new HeaderError(EMPTY, [EMPTY_HINT]);
-    const headers = header[0].map((h) => h.trim());
-    const planned = { headers, headerEnd: header[1], ...planHeader(headers, options) };
+    const { first: firstBatch, headers, headerEnd } = await readHeader(iterator, 'email,first_name,last_name');
+    const first: IteratorResult<RecordBatch> = { done: false, value: firstBatch };
+    const planned = { headers, headerEnd, ...planHeader(headers, options) };
     const store = await openStore();
     // Rows written onto a damaged file would be lost with it, or fail halfway with SQLite's bare message.
     assertSound(store.db, store.path, 'the import');
@@ -117,7 +115,7 @@ export async function importCustomers(
       store.writeAsync(async () => {
         // Read inside the transaction: another writer may have added customers or groups meanwhile.
         const run = new ImportRun(store, first.value, planned, options, ahead?.passwords);
-        for (let next: IteratorResult<RecordBatch> = first; !next.done; next = await nextBatch(source, run, options)) {
+        for (let next: IteratorResult<RecordBatch> = first; !next.done; next = await nextBatch(source, options.skipInvalid, (e) => run.unreadable(e))) {
           run.read(next.value);
         }
         const summary = run.finish();
@@ -128,9 +126,6 @@ export async function importCustomers(
     await iterator.return?.();
   }
 }
-
-const EMPTY = 'the file is empty: no header line';
-const EMPTY_HINT = 'A CSV file starts with a header line naming its columns, e.g. "email,first_name,last_name".';
 
 /**
  * A file with plain-text passwords is read whole before the transaction, and its passwords hashed (scrypt,
@@ -203,12 +198,6 @@ function planHeader(headers: string[], options: ImportOptions): PlannedHeader {
   return { chosen, plan };
 }
 
-/** A header's columns for a message: the first few, each cut if huge, so a 1 MB header is not echoed whole. */
-function quotedHeaders(headers: string[]): string {
-  const first = headers.slice(0, 20).map((h) => `"${shown(h)}"`).join(', ');
-  return headers.length > 20 ? `${first}, ... (${headers.length} columns)` : first;
-}
-
 /** Two columns giving one field: which, and how to keep one. */
 function clashError([a, b]: [ColumnPlan, ColumnPlan]): HeaderError {
   const column = (c: ColumnPlan) => `column ${c.index + 1} "${shown(c.header)}"`;
@@ -216,21 +205,6 @@ function clashError([a, b]: [ColumnPlan, ColumnPlan]): HeaderError {
   return new HeaderError(`line 1: ${column(a)} and ${column(b)} both give the ${a.target}; only one of them would be read`, [
     same ? 'Rename or remove one of the two columns in the file.' : `Keep one: --map '${b.header}=' ignores the second, --map '${a.header}=' the first.`,
   ]);
-}
-
-/**
- * The next batch. Lines the parser cannot read (a quote never closed) fail the import, or with
- * --skip-invalid are rejected, counted and reported, after every row before them.
- */
-async function nextBatch(iterator: AsyncIterator<RecordBatch>, run: ImportRun, options: ImportOptions): Promise<IteratorResult<RecordBatch>> {
-  try {
-    return await iterator.next();
-  } catch (error) {
-    // Only lines that run to the end of the file can be skipped: after any other stop, the rest is unread.
-    if (!(error instanceof CsvSyntaxError) || !options.skipInvalid || !error.atEnd) throw error;
-    run.unreadable(error);
-    return { done: true, value: undefined };
-  }
 }
 
 /** One import inside its transaction: the header, then each row read and written (or rejected) as it comes. */
@@ -316,7 +290,7 @@ class ImportRun {
     const line = this.previousEnd + 1;
     this.previousEnd = lines;
     this.rows++;
-    const problems = this.shapeProblems(record);
+    const problems = shapeProblems(record, this.headers, { misread: this.misread, note: this.note, encoding: this.summary.encoding });
     this.noteSwallowedRows(line, record);
     const row = readRow(record, this.plan, { decimalComma: this.delimiter === ';', dates: this.dates }, problems);
     const undecided = this.dates.takeRowPending();
@@ -384,39 +358,6 @@ class ImportRun {
         `line ${line}, column "${headers[i] ?? i + 1}": the value runs into ${rowLike} more lines that look like whole rows; a quote on line ${line} may be missing or stray (the value was read as it is)`,
       );
     });
-  }
-
-  /** Problems with the row as a whole: more fields than the header, text misread in the wrong encoding. */
-  private shapeProblems(record: string[]): Problem[] {
-    const headers = this.headers;
-    const problems: Problem[] = [];
-    if (record.length > headers.length && record.slice(headers.length).some((c) => c.trim() !== '')) {
-      problems.push({ column: `(column ${headers.length + 1})`, value: record[headers.length], reason: `the row has ${record.length} fields but the header has ${headers.length}; a delimiter inside a value needs quotes` });
-    }
-    // A short row would blank every column it lacks (a phone, a total spent): refused, never guessed.
-    if (record.length < headers.length) {
-      const missing = headers.slice(record.length);
-      problems.push({
-        column: `(column ${record.length + 1})`, value: '',
-        reason: `the row has ${record.length} ${record.length === 1 ? 'field' : 'fields'} but the header has ${headers.length}: ${missing.map((h) => `"${h}"`).slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''} ${missing.length === 1 ? 'is' : 'are'} missing; was the row cut short, or a delimiter lost?`,
-      });
-    }
-    const garbled = this.misread ? record.findIndex((cell) => cell.includes('\ufffd')) : -1;
-    if (garbled >= 0) {
-      problems.push({ column: headers[garbled] ?? `(column ${garbled + 1})`, value: record[garbled], reason: this.misreadReason() });
-    }
-    return problems;
-  }
-
-  /** Why a row holding U+FFFD was misread: where bytes of another encoding start, and whether the file mixes two. */
-  private misreadReason(): string {
-    const bad = this.note.notUtf8;
-    const start = `the text is not valid ${this.summary.encoding}`;
-    if (!bad) return `${start}; pass --encoding windows-1252 (or the file's encoding)`;
-    const seen = `line ${bad.line} is the first with a byte that is not UTF-8 (0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}, as Windows-1252 writes accents)`;
-    if (bad.utf8Line === undefined) return `${start}; pass --encoding windows-1252 (or the file's encoding): ${seen}`;
-    return `${start}: the file mixes encodings, ${seen} but line ${bad.utf8Line} has UTF-8 accents; ` +
-      'save the file again in one encoding (UTF-8) and import again, or pass --encoding windows-1252 if the UTF-8 lines may read wrong';
   }
 
   /** Lines the parser could not read: one rejection reported for them all, each line counted as a row. */
