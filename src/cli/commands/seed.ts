@@ -3,10 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { loginUrlTemplate } from '../../core/login-links.js';
-import { emptyStore, seedCount } from '../../core/seed/count.js';
-import { applyFixture, parseFixture, type SeedResult } from '../../core/seed/fixture.js';
-import { SEED_LOCALES, type SeedLocale } from '../../core/seed/generate.js';
-import { fixtureSchema } from '../../core/seed/schema.js';
+import type { SeedResult } from '../../core/seed/fixture.js';
+import { SEED_LOCALES, type SeedLocale } from '../../core/seed/locales.js';
 import type { Context } from '../context.js';
 import { parseCountArg } from '../options.js';
 import { chooseFormat, type Column, renderItems } from '../render/render.js';
@@ -59,6 +57,10 @@ earlier run's unused ones are revoked).`,
 }
 
 async function runSeed(ctx: Context, file: string | undefined, flags: SeedFlags): Promise<void> {
+  // Loaded when used: other commands do not pay for the generator's and the fixture's code at start-up.
+  const [{ emptyStore, seedCount }, { applyFixture, parseFixture }, { fixtureSchema }] = await Promise.all([
+    import('../../core/seed/count.js'), import('../../core/seed/fixture.js'), import('../../core/seed/schema.js'),
+  ]);
   if (flags.schema) {
     if (file !== undefined || flags.count !== undefined || flags.reset) throw new UsageError('--schema prints the schema and nothing else; give it alone');
     ctx.io.stdout.write(JSON.stringify(fixtureSchema(), null, 2) + '\n');

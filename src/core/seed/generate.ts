@@ -17,8 +17,9 @@ import { fill, PHONE_FORMATS, postalCode, type SeedCountry, spanishPostalCode, S
 import { hashSeed, SeedRandom } from './random.js';
 import { FakerTemplates } from './templates.js';
 
-export const SEED_LOCALES = ['en', 'fr', 'it', 'nl', 'de', 'es', 'mix'] as const;
-export type SeedLocale = (typeof SEED_LOCALES)[number];
+import { SEED_LOCALES, type SeedLocale } from './locales.js';
+
+export { SEED_LOCALES, type SeedLocale } from './locales.js';
 
 export interface SeedOrder {
   number: string;
