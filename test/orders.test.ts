@@ -56,6 +56,10 @@ describe('orders add', () => {
     expect((await cli('orders', 'add', '--email', 'req@example.com', '--total', '5')).stderr).toContain('with an account');
     await cli('config', 'set', 'store.accounts', 'disabled');
     expect((await cli('orders', 'add', '--email', 'dis@example.com', '--total', '5')).stderr).toContain('a contact without an account');
+    expect(json(await cli('add', '--email', 'added@example.com', '--json'))).toMatchObject({ has_account: false });
+    const link = await cli('login-link', 'issue', 'added@example.com', '--create-account', '--url', 'http://localhost/l?k={token}');
+    expect(link.code).toBe(1);
+    expect(link.stderr).toContain('store.accounts is disabled');
     // The guest buys again as a customer: both orders are theirs.
     await cli('add', '--email', 'guest@example.com');
     expect((await stats(cli, '--min-orders', '1', '--max-orders', '1', '--min-spent', '7.50', '--max-spent', '7.50'))).toMatchObject([{ email: 'guest@example.com', total_spent: '7.50' }]);
@@ -121,6 +125,35 @@ describe('the ledger and the customers', () => {
     expect((await cli('orders', 'list', '--placed-after', '2026-02-01', '--format', 'count')).stdout).toBe('1\n');
     expect((await cli('orders', 'show', '1002')).stdout).toContain('total\t30.00');
     expect((await cli('orders', 'show', '999')).code).toBe(1);
+  });
+});
+
+describe('orders that outlive their customer', () => {
+  it('go to the customer who has their e-mail now when theirs is deleted, and back to it by undo', async () => {
+    const { cli } = await migrated();
+    await cli('orders', 'add', '--email', 'a@example.com', '--total', '10');
+    await cli('orders', 'add', '--email', 'a@example.com', '--total', '20');
+    await cli('edit', 'a@example.com', '--email', 'b@example.com');
+    await cli('add', '--email', 'a@example.com');
+    await cli('delete', 'b@example.com', '--yes');
+    expect((await cli('db', 'check')).code).toBe(0);
+    expect((await stats(cli, '--min-orders', '1')).map((c) => [c.email, c.order_count])).toEqual([['ann@example.com', 3], ['a@example.com', 2]]);
+    await cli('undo');
+    expect((await stats(cli, '--min-orders', '1')).map((c) => [c.email, c.order_count, c.total_spent])).toEqual([['ann@example.com', 3, '150.00'], ['b@example.com', 2, '30.00']]);
+    expect((await cli('db', 'check')).code).toBe(0);
+  });
+
+  it('never gives a deleted order\'s number again, so that its delete can be undone', async () => {
+    const { cli } = await migrated();
+    await cli('orders', 'add', '--email', 'ann@example.com', '--total', '10');
+    await cli('orders', 'add', '--email', 'ann@example.com', '--total', '20');
+    await cli('orders', 'delete', '1002', '--yes');
+    expect(json(await cli('orders', 'add', '--email', 'ann@example.com', '--total', '30', '--json'))).toMatchObject({ number: '1003' });
+    const history = json<{ op: number; kind: string }[]>(await cli('history', '--json'));
+    const deleted = history.find((e) => e.kind === 'orders delete')!.op;
+    expect((await cli('undo', String(deleted))).code).toBe(0);
+    expect((await cli('orders', 'list', '--format', 'csv', '--fields', 'number,total')).stdout).toBe('number,total\n1001,10.00\n1002,20.00\n1003,30.00\n');
+    expect((await cli('orders', 'add', '--email', 'ann@example.com', '--total', '-5')).code).toBe(2);
   });
 });
 

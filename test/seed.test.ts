@@ -99,6 +99,8 @@ describe('seed FILE.json', () => {
       [{ customers: [{ first_name: 'Nobody' }] }, 'customers[0]: a fixture customer needs an "email" or a "source_id"'],
       [{ settings: { 'mail.smtp_url': 'smtp://u:p@localhost' } }, 'may hold a password'],
       [{ customers: [{ ref: 'a', email: 'a@example.com', tax_exempt: 'yes' }] }, 'customers[0] (ref "a"), field "tax_exempt": must be true or false'],
+      [{ customers: [{ email: 'a@example.com', source_id: 'S1' }, { phone: '+32 470 00 00 00', source_id: 'S1' }] }, 'customers[1], field "source_id": S1 is already the source id of customers[0]'],
+      [{ settings: { 'store.currency': 'EUR' }, orders: [{ email: 'h@example.com', number: 'A-1', total: '1' }, { email: 'h@example.com', number: 'a-1', total: '2' }] }, 'orders[1], field "number": a-1 is already the number of orders[0]'],
     ];
     for (const [content, message] of cases) {
       writeFileSync(file, JSON.stringify(content));
@@ -111,6 +113,19 @@ describe('seed FILE.json', () => {
     expect(syntax.code).toBe(1);
     expect(syntax.stderr).toMatch(/is not valid JSON: .* at line 2, column \d+/);
     expect(existsSync(db)).toBe(false);
+    expect((await cli('seed', join(dir, 'missing.json'))).stderr).toContain('cannot read');
+    expect((await cli('seed', '--count', '100000000')).code).toBe(2);
+  });
+
+  it('refuses an entry whose e-mail and source id are two customers', async () => {
+    const { cli, dir } = storeCli();
+    await cli('seed', FIXTURE);
+    const file = join(dir, 'clash.json');
+    writeFileSync(file, JSON.stringify({ customers: [{ ref: 'z', email: 'alice@example.com', source_id: 'POS-17' }] }));
+    const r = await cli('seed', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('customers[0] (ref "z"), field "email": customer 1 has this e-mail, but customer 4 has the source id POS-17');
+    expect((await cli('db', 'check')).code).toBe(0);
   });
 
   it('publishes the JSON Schema that fixtures/seed.schema.json holds', async () => {

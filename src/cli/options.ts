@@ -70,8 +70,8 @@ export function customerInputFromFlags(flags: CustomerFieldFlags): CustomerChang
     // --no-group leaves commander's value false: no group.
     if (value !== undefined) input[field.name] = field.storage === 'group' && value === false ? null : value;
   }
-  // add's --no-account (commander gives `account`, true unless it is given).
-  if (typeof flags.account === 'boolean') input.has_account = flags.account;
+  // add's --no-account (commander gives `account`, true unless it is given): a contact. Else the store's default.
+  if (flags.account === false) input.has_account = false;
   if (flags.addTag !== undefined) input.add_tags = flags.addTag;
   if (flags.removeTag !== undefined) input.remove_tags = flags.removeTag;
   return input;

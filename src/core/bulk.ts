@@ -233,6 +233,8 @@ export function deleteCustomers(store: Store, filter: CustomerFilter, options: {
     op.customers('c.id IN (SELECT id FROM temp.selection)', [], 'deleted');
     unindexCustomers(db, 'c.id IN (SELECT id FROM temp.selection)');
     const changed = db.prepare('DELETE FROM customers WHERE id IN (SELECT id FROM temp.selection)').run().changes;
+    // Their orders stay, with their e-mails: one another customer has now (an e-mail changed since) is theirs.
+    attachOrders(db);
     op.finish();
     crashIfReached(options.crashAfterRows, changed);
     return { selected, changed };

@@ -13,7 +13,7 @@ import { MAX_OWN_ID } from './csv/columns.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
 import { beginOperation } from './history.js';
-import { attachOrders } from './orders.js';
+import { accountsPolicy, attachOrders } from './orders.js';
 import { changeTags, writeTags } from './tags.js';
 import { formatTimestamp, isValidEmail, normalizeEmail, normalizeTags } from './values.js';
 
@@ -133,7 +133,8 @@ export function createCustomer(store: Store, raw: CustomerInput, now: Date): Ite
  * otherwise, and the orders its e-mail placed before (a customer deleted and created again) linked to it.
  */
 export function insertCustomer(db: Db, raw: CustomerInput, now: Date): number {
-  const input = normalizeInput({ has_account: true, ...raw });
+  // A customer has an account unless the store has none (store.accounts disabled) or the input says otherwise.
+  const input = normalizeInput({ has_account: accountsPolicy(db).accounts !== 'disabled', ...raw });
   assertIdentified((column) => input[column]);
   const email = input.email as string | null | undefined;
   if (email) assertEmailFree(db, email);

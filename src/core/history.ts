@@ -34,7 +34,7 @@ export interface ImageParts {
   columns?: readonly string[];
   /** The tags (always, when `columns` is not given). */
   tags?: boolean;
-  /** The login links: for a customer about to be deleted, which takes its links with it. */
+  /** The login links and the ids of its orders: for a customer about to be deleted, which takes its links with it. */
   links?: boolean;
 }
 
@@ -49,6 +49,8 @@ export function customerImageSql(db: Db, parts: ImageParts = {}): string {
   if (parts.links) {
     const link = tableColumns(db, 'login_links').map((c) => `'${c}', l.${c}`).join(', ');
     fields.push(`'links', json((SELECT json_group_array(json_object(${link})) FROM login_links l WHERE l.customer_id = c.id))`);
+    // Its orders stay in the ledger (with their e-mail): undo links them to it again.
+    fields.push("'orders', json((SELECT json_group_array(o.id) FROM orders o WHERE o.customer_id = c.id))");
   }
   return `json_object(${fields.join(', ')})`;
 }

@@ -8,6 +8,7 @@ import { type Db, Rollback, type Store } from '../store/open.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { recordIrreversible } from './history.js';
+import { accountsPolicy } from './orders.js';
 import { checkLoginUrlTemplate, getSetting } from './settings.js';
 import { checkDuration, formatTimestamp } from './values.js';
 
@@ -142,6 +143,11 @@ function giveAccounts(db: Db, contacts: readonly { id: number; email: string | n
     const who = contacts.length === 1 ? `customer ${first.id}${first.email ? ` (${first.email})` : ''} has` : `${contacts.length.toLocaleString('en-US')} of the selected customers (the first: ${first.id}) have`;
     throw new ValidationError(`${who} no store account, and login links are for account holders; nothing was issued`, [
       `Give it one: customers edit ${first.id} --has-account; or pass --create-account to give one to each; or select only account holders with --has-account.`,
+    ]);
+  }
+  if (accountsPolicy(db).accounts === 'disabled') {
+    throw new ValidationError('the store has no customer accounts (store.accounts is disabled): --create-account cannot give one; nothing was issued', [
+      'Allow accounts first: customers config set store.accounts optional',
     ]);
   }
   db.prepare('UPDATE customers SET has_account = 1 WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(contacts.map((c) => c.id)));

@@ -41,8 +41,13 @@ export function normalizeOrderNumber(raw: string): string {
  */
 export function nextOrderNumber(db: Db): string {
   const latest = db.prepare("SELECT number FROM orders WHERE number NOT GLOB '*[^0-9]*' AND length(number) < 16 ORDER BY id DESC LIMIT 1").pluck().get() as string | undefined;
+  // A deleted order's number is not given again: undoing the delete would find it taken.
+  const deleted = db
+    .prepare("SELECT n FROM (SELECT json_extract(before, '$.number') AS n, op FROM history_orders WHERE before IS NOT NULL) WHERE n NOT GLOB '*[^0-9]*' AND length(n) < 16 ORDER BY op DESC LIMIT 1")
+    .pluck()
+    .get() as string | undefined;
   const taken = db.prepare('SELECT 1 FROM orders WHERE number = ?').pluck();
-  let next = Math.max(FIRST_NUMBER, Number(latest ?? 0) + 1);
+  let next = Math.max(FIRST_NUMBER, Number(latest ?? 0) + 1, Number(deleted ?? 0) + 1);
   while (taken.get(String(next))) next++;
   return String(next);
 }

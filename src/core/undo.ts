@@ -42,6 +42,7 @@ export function undoOperation(store: Store, target: number | undefined, options:
     refuseTaken(db, entry.op, 'email');
     refuseTaken(db, entry.op, 'source_id');
     const undo = beginOperation(store, 'undo', options.now);
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS undo_ledger (id INTEGER PRIMARY KEY); DELETE FROM temp.undo_ledger;');
     const groupsBack = restoreGroups(db, entry.op, undo);
     const removed = removeCreated(db, entry.op, undo);
     const { restored, changed } = restoreCustomers(db, entry.op, undo);
@@ -254,6 +255,7 @@ function restoreCustomers(db: Db, op: number, undo: Operation): { restored: numb
   db.prepare("DELETE FROM customer_tags WHERE customer_id IN (SELECT customer_id FROM history_customers WHERE op = ? AND json_type(before, '$.tags') IS NOT NULL)").run(op);
   db.prepare("INSERT OR IGNORE INTO customer_tags (customer_id, tag) SELECT h.customer_id, j.value FROM history_customers h, json_each(h.before, '$.tags') j WHERE h.op = ? AND h.before IS NOT NULL").run(op);
   restoreLinks(db, op, undo);
+  restoreOrderLinks(db, op);
   indexCustomers(db, 'c.id IN (SELECT id FROM temp.undo_restore)');
   return { restored, changed };
 }
@@ -272,6 +274,17 @@ function restoreLinks(db: Db, op: number, undo: Operation): void {
        AND customer_id IN (SELECT id FROM temp.undo_restore WHERE NOT existed)
        AND customer_id IN (SELECT l.customer_id FROM history_customers l JOIN history o ON o.id = l.op AND NOT o.reversible WHERE l.op > ?)`,
   ).run(undo.at, op);
+}
+
+/**
+ * The orders of the customers brought back are theirs again, as their images list them (a customer who had
+ * the same e-mail since may have been given them); both customers' figures are refreshed by settleOrders.
+ */
+function restoreOrderLinks(db: Db, op: number): void {
+  const orders = `SELECT j.value AS id, h.customer_id FROM history_customers h JOIN temp.undo_restore r ON r.id = h.customer_id AND NOT r.existed,
+                  json_each(h.before, '$.orders') j WHERE h.op = ?`;
+  db.prepare(`INSERT OR IGNORE INTO temp.undo_ledger SELECT o.customer_id FROM orders o WHERE o.customer_id IS NOT NULL AND o.id IN (SELECT id FROM (${orders}))`).run(op);
+  db.prepare(`UPDATE orders SET customer_id = b.customer_id FROM (${orders}) b WHERE orders.id = b.id`).run(op);
 }
 
 /** Groups the operation created go with it, unless customers are in them now (then they stay, and are named). */
@@ -294,7 +307,6 @@ function removeCreatedGroups(db: Db, op: number, undo: Operation): { kept: strin
  * back with their numbers, unless another order has the number now. Their customers are refreshed by settleOrders.
  */
 function undoOrders(db: Db, op: number, undo: Operation): { removed: number; restored: number } {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS undo_ledger (id INTEGER PRIMARY KEY); DELETE FROM temp.undo_ledger;');
   const created = 'FROM orders o JOIN history_orders r ON r.op = ? AND r.before IS NULL AND o.id BETWEEN r.first_id AND r.last_id';
   db.prepare(`INSERT OR IGNORE INTO temp.undo_ledger SELECT o.customer_id ${created} WHERE o.customer_id IS NOT NULL`).run(op);
   const image = `json_object(${tableColumns(db, 'orders').map((c) => `'${c}', o.${c}`).join(', ')})`;
@@ -322,8 +334,9 @@ function undoOrders(db: Db, op: number, undo: Operation): { removed: number; res
  */
 function settleOrders(db: Db): void {
   db.prepare('INSERT OR IGNORE INTO temp.undo_ledger SELECT id FROM temp.undo_restore').run();
-  attachOrders(db, 'c.id IN (SELECT id FROM temp.undo_ledger)');
   refreshLedger(db, 'c.id IN (SELECT id FROM temp.undo_ledger)');
+  // Orders the undo left without a customer go to one with their e-mail, if there is one.
+  attachOrders(db);
 }
 
 function restoreSettings(db: Db, op: number, undo: Operation): number {

@@ -1,8 +1,7 @@
 /** orders add | list | show | delete: the orders ledger (import and export: orders-files.ts). */
 import type { Command } from 'commander';
 import { insertCustomer } from '../../core/customers.js';
-import { addOrder, deleteOrder, getOrder, listOrders, normalizeOrderNumber, ORDER_FIELDS } from '../../core/orders.js';
-import { parseAmount } from '../../core/values.js';
+import { addOrder, deleteOrder, getOrder, listOrders, normalizeOrderNumber, ORDER_FIELDS, parseOrderTotal } from '../../core/orders.js';
 import type { Context } from '../context.js';
 import { addFilterOptions, addOutputOptions, type FilterFlags, filterFromFlags, type OutputFlags, parseDateArg } from '../options.js';
 import { confirmOrCancel } from '../prompts.js';
@@ -67,7 +66,7 @@ function registerOrderAdd(orders: Command, ctx: Context): void {
     .command('add')
     .description('record an order; an unknown e-mail becomes a customer, as at a checkout (store.accounts says whether with an account)')
     .requiredOption('--email <email>', "the buyer's e-mail")
-    .requiredOption('--total <amount>', 'the amount paid, such as 59.90, in the store currency', parser((raw) => (parseAmount(raw), raw)))
+    .requiredOption('--total <amount>', 'the amount paid, such as 59.90, in the store currency', parser((raw) => (parseOrderTotal(raw), raw)))
     .option('--number <n>', 'the order number (unique; default: one more than the highest, from 1001)', parser((raw) => normalizeOrderNumber(raw)))
     .option('--placed-at <date>', 'when it was placed (default: now)', parseDateArg)
     .option('--currency <code>', "the amount's currency; must be the store's (the first order sets it when the store has none)")

@@ -6,9 +6,13 @@ import { loginUrlTemplate } from '../../core/login-links.js';
 import type { SeedResult } from '../../core/seed/fixture.js';
 import { SEED_LOCALES, type SeedLocale } from '../../core/seed/locales.js';
 import type { Context } from '../context.js';
+import { checkInputFile } from '../files.js';
 import { parseCountArg } from '../options.js';
 import { chooseFormat, type Column, renderItems } from '../render/render.js';
 import { plural } from './selection.js';
+
+/** The largest --count: a typo of a few zeros must not fill the disk. */
+const MAX_COUNT = 10_000_000;
 
 interface SeedFlags {
   count?: number;
@@ -69,8 +73,12 @@ async function runSeed(ctx: Context, file: string | undefined, flags: SeedFlags)
   if (file !== undefined && flags.count !== undefined) throw new UsageError('give a fixture file or --count, not both');
   if (file === undefined && flags.count === undefined && !flags.reset) throw new UsageError('nothing to seed: give a fixture file, --count N, or --reset --yes', ['customers seed --count 100, customers seed fixture.json']);
   if (!(SEED_LOCALES as readonly string[]).includes(flags.locale)) throw new UsageError(`--locale is one of ${SEED_LOCALES.join(', ')}, not "${flags.locale}"`);
+  if (flags.count !== undefined && flags.count > MAX_COUNT) {
+    throw new UsageError(`--count ${flags.count.toLocaleString('en-US')} is more than ${MAX_COUNT.toLocaleString('en-US')}, the most seed writes (a store of ten million customers takes gigabytes)`);
+  }
   if (flags.reset && !flags.yes) throw new UsageError('--reset empties the store, and seed never asks: pass --yes as well');
   // A fixture with an error must not cost the store: read and check it all before anything is written.
+  if (file !== undefined) checkInputFile(file);
   const fixture = file === undefined ? undefined : parseFixture(readFileSync(file, 'utf8'), file);
   const store = await ctx.store({ create: true });
   if (flags.reset) {

@@ -90,12 +90,12 @@ export function parseFixture(text: string, file: string): Fixture {
   unknownKeys(top, TOP_KEYS, file);
   const customers = list(top.customers, `${file}: customers`).map((entry, i) => readCustomer(entry, `customers[${i}]`));
   const refs = new Map<string, number>();
-  const emails = new Map<string, number>();
   customers.forEach((c, i) => {
-    const email = c.values.get(fieldNamed('email')!);
-    if (typeof email === 'string') {
-      if (emails.has(email)) throw new ValidationError(`${c.where}, field "email": ${email} is already the e-mail of customers[${emails.get(email)}]`);
-      emails.set(email, i);
+    for (const key of ['email', 'source_id']) {
+      const value = c.values.get(fieldNamed(key)!);
+      const earlier = customers.findIndex((other) => other.values.get(fieldNamed(key)!) === value);
+      // Two entries of one customer: the second would silently make the first something else.
+      if (typeof value === 'string' && earlier < i) throw new ValidationError(`${c.where}, field "${key}": ${value} is already the ${key === 'email' ? 'e-mail' : 'source id'} of customers[${earlier}]`);
     }
     if (c.ref === undefined) return;
     if (refs.has(c.ref)) throw new ValidationError(`${c.where}: the ref "${c.ref}" is already the ref of customers[${refs.get(c.ref)}]`);
@@ -108,6 +108,11 @@ export function parseFixture(text: string, file: string): Fixture {
     orders: list(top.orders, 'orders').map((entry, i) => readOrder(entry, `orders[${i}]`, refs)),
     links: list(top.login_links, 'login_links').map((entry, i) => readLink(entry, `login_links[${i}]`, refs)),
   };
+  fixture.orders.forEach((order, i) => {
+    // Numbers compare ignoring case, as the ledger compares them.
+    const earlier = fixture.orders.findIndex((other) => other.number.toLowerCase() === order.number.toLowerCase());
+    if (earlier < i) throw new ValidationError(`${order.where}, field "number": ${order.number} is already the number of orders[${earlier}]`);
+  });
   for (const link of fixture.links) {
     const customer = customers[refs.get(link.ref)!];
     if (customer.values.get(fieldNamed('has_account')!) === false) {
@@ -247,7 +252,7 @@ export function applyFixture(store: Store, fixture: Fixture, now: Date, template
     for (const name of fixture.groups) groupFor(db, name, now, op, result);
     const ids = new Map<string, number>();
     for (const customer of fixture.customers) {
-      const id = at(customer.where, 'email', () => seedCustomer(db, customer, now, op, result));
+      const id = at(customer.where, customer.values.has(fieldNamed('email')!) ? 'email' : 'source_id', () => seedCustomer(db, customer, now, op, result));
       if (customer.ref !== undefined) ids.set(customer.ref, id);
     }
     for (const order of fixture.orders) seedOrder(db, order, ids, now, op, result);
@@ -278,6 +283,11 @@ function seedCustomer(db: Db, customer: FixtureCustomer, now: Date, op: Operatio
   const found = (email
     ? db.prepare('SELECT id FROM customers WHERE email = ?').pluck().get(email)
     : db.prepare('SELECT id FROM customers WHERE source_id = ? ORDER BY id LIMIT 1').pluck().get(value('source_id'))) as number | undefined;
+  const sourceId = value('source_id');
+  if (found !== undefined && typeof sourceId === 'string') {
+    const other = db.prepare('SELECT id FROM customers WHERE source_id = ? AND id <> ? LIMIT 1').pluck().get(sourceId, found) as number | undefined;
+    if (other !== undefined) throw new ValidationError(`customer ${found} has this e-mail, but customer ${other} has the source id ${sourceId}; correct one of them first`);
+  }
   const group = value('group');
   if (typeof group === 'string') groupFor(db, group, now, op, result);
   const input = Object.fromEntries([...customer.values].map(([f, v]) => [f.name, v]));
