@@ -232,9 +232,11 @@ export function deleteCustomers(store: Store, filter: CustomerFilter, options: {
     const op = beginOperation(store, 'delete', options.now);
     op.customers('c.id IN (SELECT id FROM temp.selection)', [], 'deleted');
     unindexCustomers(db, 'c.id IN (SELECT id FROM temp.selection)');
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS deleted_orders (id INTEGER PRIMARY KEY); DELETE FROM temp.deleted_orders;');
+    db.prepare('INSERT INTO temp.deleted_orders SELECT id FROM orders WHERE customer_id IN (SELECT id FROM temp.selection)').run();
     const changed = db.prepare('DELETE FROM customers WHERE id IN (SELECT id FROM temp.selection)').run().changes;
     // Their orders stay, with their e-mails: one another customer has now (an e-mail changed since) is theirs.
-    attachOrders(db);
+    attachOrders(db, 'o.id IN (SELECT id FROM temp.deleted_orders)');
     op.finish();
     crashIfReached(options.crashAfterRows, changed);
     return { selected, changed };

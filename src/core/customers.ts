@@ -2,7 +2,7 @@
  * Customers one at a time: look-up by REF, create, edit, and the listing query.
  * Pure logic over the store: returns data, throws typed errors, never prints.
  */
-import type { Db, Store } from '../store/open.js';
+import { type Db, lastId, type Store } from '../store/open.js';
 import { indexCustomers, unindexCustomers } from '../store/search-index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
 import {
@@ -12,9 +12,9 @@ import {
 import { MAX_OWN_ID } from './csv/columns.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { requireGroupId } from './groups.js';
-import { beginOperation } from './history.js';
+import { beginOperation, type Operation } from './history.js';
 import { accountsPolicy, attachOrders } from './orders.js';
-import { changeTags, writeTags } from './tags.js';
+import { nextTags, tagsOf, writeTags } from './tags.js';
 import { formatTimestamp, isValidEmail, normalizeEmail, normalizeTags } from './values.js';
 
 /**
@@ -110,7 +110,7 @@ const EDITABLE_COLUMNS = EDITABLE_FIELDS.filter((f) => f.storage === 'column');
  * of the range leads here.
  */
 export function assertIdsInRange(db: Db): void {
-  const top = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'customers'").pluck().get() as number | undefined) ?? 0;
+  const top = lastId(db, 'customers');
   if (top <= MAX_OWN_ID) return;
   throw new ValidationError(`the store has no ids left for new customers: ids go up to ${MAX_OWN_ID.toLocaleString('en-US')}, and a customer imported with an id near the top took the rest; nothing was changed`, [
     "Give that customer a smaller id: export the store, and import it into a new store without the ids (--map 'id=').",
@@ -160,39 +160,49 @@ export interface EditResult {
 export function editCustomer(store: Store, id: number, raw: CustomerChanges, now: Date): EditResult {
   const changes = normalizeInput(raw);
   const changed = store.write(() => {
-    const db = store.db;
-    const before = db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as Record<string, unknown> | undefined;
-    if (!before) throw new NotFoundError(`no customer with id ${id}`);
     const op = beginOperation(store, 'edit', now);
-    op.customers('c.id = ?', [id], 'changed');
-    const sets = new Map<string, unknown>();
-    const names = new Set<string>();
-    for (const field of EDITABLE_FIELDS) {
-      const value = changes[field.name];
-      if (value === undefined || field.storage === 'tags') continue;
-      const column = field.storage === 'group' ? 'group_id' : field.column!;
-      const next = field.storage === 'group' ? (value === null ? null : requireGroupId(db, value as string)) : columnValue(field, value);
-      if (next === before[column]) continue;
-      if (field.name === 'email' && next !== null) assertEmailFree(db, next as string, id);
-      sets.set(column, next);
-      names.add(field.name);
-    }
-    assertIdentified((column) => (sets.has(column) ? sets.get(column) : before[column]), `customer ${id}`);
-    if (sets.size) db.prepare(`UPDATE customers SET ${[...sets.keys()].map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...sets.values(), id);
-    if ([...names].some((n) => SEARCHED_FIELDS.has(n))) {
-      unindexCustomers(db, 'c.id = ?', id);
-      indexCustomers(db, 'c.id = ?', id);
-    }
-    const tagChanges = { tags: changes.tags as string[] | undefined, add: changes.add_tags, remove: changes.remove_tags };
-    if (changeTags(db, id, tagChanges)) names.add('tags');
-    if (names.has('email')) attachOrders(db, 'c.id = ?', [id]);
-    if (names.size) {
-      db.prepare('UPDATE customers SET updated_at = ? WHERE id = ?').run(formatTimestamp(now), id);
-      op.finish();
-    } else op.discard();
-    return FORM_FIELDS.map((f) => f.name).filter((n) => names.has(n));
+    const names = changeCustomer(store.db, op, id, changes, now);
+    if (names.length) op.finish();
+    else op.discard();
+    return names;
   });
   return { customer: getCustomer(store.db, id), changed };
+}
+
+/**
+ * Changes the given fields of a stored customer, inside a write (edit; a fixture of `seed`), values already
+ * normalised; its image goes into `op` first when anything changes. Returns the names of the fields that
+ * changed, in the order of the form (none: nothing was written).
+ */
+export function changeCustomer(db: Db, op: Operation, id: number, changes: CustomerChanges, now: Date): string[] {
+  const before = db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+  if (!before) throw new NotFoundError(`no customer with id ${id}`);
+  const sets = new Map<string, unknown>();
+  const names = new Set<string>();
+  for (const field of EDITABLE_FIELDS) {
+    const value = changes[field.name];
+    if (value === undefined || field.storage === 'tags') continue;
+    const column = field.storage === 'group' ? 'group_id' : field.column!;
+    const next = field.storage === 'group' ? (value === null ? null : requireGroupId(db, value as string)) : columnValue(field, value);
+    if (next === before[column]) continue;
+    if (field.name === 'email' && next !== null) assertEmailFree(db, next as string, id);
+    sets.set(column, next);
+    names.add(field.name);
+  }
+  assertIdentified((column) => (sets.has(column) ? sets.get(column) : before[column]), `customer ${id}`);
+  const tags = nextTags(tagsOf(db, id), { tags: changes.tags as string[] | undefined, add: changes.add_tags, remove: changes.remove_tags });
+  if (tags.changed) names.add('tags');
+  if (!names.size) return [];
+  op.customers('c.id = ?', [id], 'changed');
+  sets.set('updated_at', formatTimestamp(now));
+  db.prepare(`UPDATE customers SET ${[...sets.keys()].map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...sets.values(), id);
+  if ([...names].some((n) => SEARCHED_FIELDS.has(n))) {
+    unindexCustomers(db, 'c.id = ?', id);
+    indexCustomers(db, 'c.id = ?', id);
+  }
+  if (tags.changed) writeTags(db, id, tags.tags);
+  if (names.has('email')) attachOrders(db, 'c.id = ?', [id]);
+  return FORM_FIELDS.map((f) => f.name).filter((n) => names.has(n));
 }
 
 export interface ListQuery {

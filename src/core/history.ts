@@ -116,10 +116,15 @@ export class Operation {
 
   /** The customers created with ids above `seq`, kept as ranges of consecutive ids. */
   createdAbove(seq: number): void {
+    this.rangesAbove('customers', 'history_created', seq);
+  }
+
+  /** The rows of `table` with ids above `seq`, kept in `into` as ranges of consecutive ids (gaps and islands). */
+  private rangesAbove(table: 'customers' | 'orders', into: 'history_created' | 'history_orders', seq: number): void {
     this.db
       .prepare(
-        `INSERT INTO history_created (op, first_id, last_id)
-         SELECT ?, min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM customers WHERE id > ?) GROUP BY run`,
+        `INSERT INTO ${into} (op, first_id, last_id)
+         SELECT ?, min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM ${table} WHERE id > ?) GROUP BY run`,
       )
       .run(this.id, seq);
   }
@@ -146,14 +151,9 @@ export class Operation {
     if (last >= first) this.db.prepare('INSERT OR IGNORE INTO history_orders (op, first_id, last_id, before) VALUES (?, ?, ?, NULL)').run(this.id, first, last);
   }
 
-  /** The orders created with ids above `seq` (an import's), kept as ranges of consecutive ids as createdAbove does. */
+  /** The orders created with ids above `seq` (an import's, a seed's), as createdAbove keeps customers. */
   ordersAbove(seq: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO history_orders (op, first_id, last_id, before)
-         SELECT ?, min(id), max(id), NULL FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM orders WHERE id > ?) GROUP BY run`,
-      )
-      .run(this.id, seq);
+    this.rangesAbove('orders', 'history_orders', seq);
   }
 
   /** An order about to be deleted, whole (the undo puts it back). */

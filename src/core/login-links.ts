@@ -91,7 +91,6 @@ export interface IssueResult {
 export function issueLoginLinks(store: Store, filter: CustomerFilter, options: IssueOptions): IssueResult {
   const now = formatTimestamp(options.now);
   checkDuration(options.ttlSeconds, `a lifetime of ${options.ttlSeconds} seconds`);
-  const expires = formatTimestamp(new Date(options.now.getTime() + options.ttlSeconds * 1000));
   return store.write(() => {
     const db = store.db;
     const where = buildWhere(db, filter);

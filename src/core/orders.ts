@@ -94,8 +94,9 @@ export function refreshLedger(db: Db, where: string, params: unknown[] = []): vo
 }
 
 /**
- * Links the orders that belong to no customer to the customer `where` selects with their e-mail (a customer
- * created, restored or given that e-mail again), and refreshes those customers' figures. Returns how many.
+ * Links the orders that belong to no customer to the customer with their e-mail (one created, restored or
+ * given that e-mail again), and refreshes those customers' figures. `where` narrows the pairs: an SQL
+ * condition over the customer `c` and the order `o`. Returns how many.
  */
 export function attachOrders(db: Db, where = '1', params: unknown[] = []): number {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS attach_ids (id INTEGER PRIMARY KEY); DELETE FROM temp.attach_ids;');

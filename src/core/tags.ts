@@ -52,10 +52,3 @@ export function writeTags(db: Db, customerId: number, tags: readonly string[], r
   if (replace) s.clear.run(customerId);
   for (const tag of tags) s.insert.run(customerId, tag);
 }
-
-/** Applies tag changes to a stored customer; returns whether the set changed. */
-export function changeTags(db: Db, customerId: number, changes: TagChanges): boolean {
-  const { tags, changed } = nextTags(tagsOf(db, customerId), changes);
-  if (changed) writeTags(db, customerId, tags);
-  return changed;
-}

@@ -19,6 +19,11 @@ const BUSY_TIMEOUT_MS = 30_000;
 
 export type Db = Database.Database;
 
+/** The highest id a table with AUTOINCREMENT has ever given (0 for none): rows above it are new since. */
+export function lastId(db: Db, table: 'customers' | 'orders'): number {
+  return (db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').pluck().get(table) as number | undefined) ?? 0;
+}
+
 /** The compiled addon, where `npm ci` builds (or downloads) it. */
 function nativeBinding(): string {
   let addon: string | undefined;

@@ -8,7 +8,7 @@ import { assertSound } from '../../store/integrity.js';
 import { crashIfReached } from '../../common/crash.js';
 import { ValidationError } from '../../common/errors.js';
 import { shown } from '../../common/shown.js';
-import { Rollback, type Store } from '../../store/open.js';
+import { lastId, Rollback, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { assertIdsInRange } from '../customers.js';
 import { beginOperation, type Operation } from '../history.js';
@@ -251,7 +251,7 @@ class ImportRun {
       skipped_addresses: 0,
     };
     this.dates = new DateReader(options.dateOrder);
-    this.seqAtStart = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'customers'").pluck().get() as number | undefined) ?? 0;
+    this.seqAtStart = lastId(db, 'customers');
     this.bulk = this.seqAtStart === 0 && !options.dryRun ? dropSecondaryIndexes(db) : undefined;
     this.bulk?.drop();
     this.history = beginOperation(store, 'import', options.now);

@@ -6,7 +6,7 @@
 import { crashIfReached } from '../../common/crash.js';
 import { ValidationError } from '../../common/errors.js';
 import { assertSound } from '../../store/integrity.js';
-import { Rollback, type Store } from '../../store/open.js';
+import { lastId, Rollback, type Store } from '../../store/open.js';
 import { beginOperation, type Operation } from '../history.js';
 import { insertOrder, moveIntoLedger, normalizeOrderNumber, orderCurrency, parseOrderTotal } from '../orders.js';
 import { getSetting } from '../settings.js';
@@ -139,7 +139,7 @@ class OrderImportRun {
       created: 0, unchanged: 0, rejected: 0, linked: 0, guests: 0, cancelled: 0, test_orders: 0, preset: this.preset.name,
       delimiter: delimiterName(first.delimiter), encoding: first.encoding, written: false,
     };
-    this.seqAtStart = (this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'orders'").pluck().get() as number | undefined) ?? 0;
+    this.seqAtStart = lastId(this.db, 'orders');
     this.statements = prepare(this.db);
     this.history = beginOperation(store, 'orders import', options.now);
     this.checkCurrencySource();

@@ -5,7 +5,7 @@
  * `seed --reset` empties the store first.
  */
 import { ValidationError } from '../../common/errors.js';
-import type { Db, Store } from '../../store/open.js';
+import { type Db, lastId, type Store } from '../../store/open.js';
 import { indexCustomersInBulk } from '../../store/search-index.js';
 import { dropSecondaryIndexes } from '../csv/import.js';
 import { ensureGroup } from '../groups.js';
@@ -62,16 +62,15 @@ export async function seedCount(store: Store, options: CountOptions): Promise<Co
       if (group.created) op.groupCreated(group.id);
       return [name, group.id] as const;
     }));
-    const seqAtStart = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'customers'").pluck().get() as number | undefined) ?? 0;
-    const ordersAtStart = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'orders'").pluck().get() as number | undefined) ?? 0;
+    const seqAtStart = lastId(db, 'customers');
+    const ordersAtStart = lastId(db, 'orders');
     const bulk = dropSecondaryIndexes(db, ['customers', 'customer_tags', 'orders']);
     bulk.drop();
     const orders = writeCustomers(db, generator.customer.bind(generator), groups, currency, options);
     indexCustomersInBulk(db, 'c.id > ?', seqAtStart);
     bulk.restore();
     op.createdAbove(seqAtStart);
-    const lastOrder = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'orders'").pluck().get() as number | undefined) ?? 0;
-    op.orders(ordersAtStart + 1, lastOrder);
+    op.ordersAbove(ordersAtStart);
     op.finish();
     return { customers: options.count, orders, currency };
   });

@@ -7,15 +7,13 @@
 import { ValidationError } from '../../common/errors.js';
 import { jsonErrorOffset, lineAndColumn } from '../../common/json-position.js';
 import type { Db, Store } from '../../store/open.js';
-import { indexCustomers, unindexCustomers } from '../../store/search-index.js';
-import { assertIdentified, insertCustomer } from '../customers.js';
+import { assertIdentified, changeCustomer, insertCustomer } from '../customers.js';
 import { EDITABLE_FIELDS, type FieldDef, fieldNamed, type InputValue, normalizeValue } from '../fields.js';
 import { ensureGroup } from '../groups.js';
 import { beginOperation, type Operation, recordIrreversible } from '../history.js';
 import { newLinkRow } from '../login-links.js';
-import { attachOrders, insertOrder, normalizeOrderNumber, orderCurrency, parseOrderTotal, refreshLedger } from '../orders.js';
+import { insertOrder, normalizeOrderNumber, orderCurrency, parseOrderTotal, refreshLedger } from '../orders.js';
 import { checkSetting, settingDef, writeSetting } from '../settings.js';
-import { tagsOf, writeTags } from '../tags.js';
 import { formatTimestamp, normalizeEmail, normalizeGroupName, parseDuration, parseTimestamp } from '../values.js';
 
 export const LINK_STATES = ['active', 'used', 'expired', 'revoked'] as const;
@@ -304,25 +302,11 @@ function seedCustomer(db: Db, customer: FixtureCustomer, now: Date, op: Operatio
 
 /** Every editable field as declared, the others at their defaults (an account: yes); false when it already was. */
 function makeExactly(db: Db, id: number, values: ReadonlyMap<FieldDef, InputValue>, now: Date, op: Operation): boolean {
-  const row = db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as Record<string, unknown>;
-  const sets = new Map<string, unknown>();
-  for (const field of SEED_CUSTOMER_FIELDS) {
-    if (field.storage === 'tags') continue;
-    const given = values.has(field) ? values.get(field) : field.name === 'has_account' ? true : field.type === 'bool' ? false : null;
-    const column = field.storage === 'group' ? 'group_id' : field.column!;
-    const next = field.storage === 'group' ? (given ? db.prepare('SELECT id FROM groups WHERE name = ?').pluck().get(given) : null) : field.type === 'bool' ? (given ? 1 : 0) : given ?? null;
-    if (row[column] !== next) sets.set(column, next);
-  }
-  const tags = (values.get(fieldNamed('tags')!) as string[] | undefined) ?? [];
-  const tagsChange = tagsOf(db, id).join('\u0000') !== [...tags].sort().join('\u0000');
-  if (!sets.size && !tagsChange) return false;
-  op.customers('c.id = ?', [id], 'changed');
-  if (sets.size) db.prepare(`UPDATE customers SET ${[...sets.keys()].map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...sets.values(), formatTimestamp(now), id);
-  if (tagsChange) writeTags(db, id, tags);
-  unindexCustomers(db, 'c.id = ?', id);
-  indexCustomers(db, 'c.id = ?', id);
-  if (sets.has('email')) attachOrders(db, 'c.id = ?', [id]);
-  return true;
+  const changes = Object.fromEntries(SEED_CUSTOMER_FIELDS.map((field) => {
+    const fallback = field.name === 'has_account' ? true : field.type === 'bool' ? false : field.type === 'tags' ? [] : null;
+    return [field.name, values.has(field) ? values.get(field)! : fallback];
+  }));
+  return changeCustomer(db, op, id, changes, now).length > 0;
 }
 
 function seedOrder(db: Db, order: FixtureOrder, ids: ReadonlyMap<string, number>, now: Date, op: Operation, result: SeedResult): void {
