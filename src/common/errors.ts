@@ -6,6 +6,8 @@
  */
 export class CustomersError extends Error {
   readonly details: string[];
+  /** What kind of error, for a program to test (`error.code === 'NOT_FOUND'`); each class has its own. */
+  readonly code: ErrorCode = 'ERROR';
   constructor(message: string, details: string[] = []) {
     super(message);
     this.name = new.target.name;
@@ -13,23 +15,45 @@ export class CustomersError extends Error {
   }
 }
 
+/**
+ * The codes of the library's errors (and of `customers serve`'s error bodies): one per class, and one per
+ * reason a login link cannot be used.
+ */
+export type ErrorCode =
+  | 'ERROR' | 'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'STORE' | 'USAGE' | 'CANCELLED' | 'MAIL'
+  | 'LINK_UNKNOWN' | 'LINK_EXPIRED' | 'LINK_USED' | 'LINK_REVOKED';
+
 /** A REF, group, key, file or store that does not exist (exit 1). */
-export class NotFoundError extends CustomersError {}
+export class NotFoundError extends CustomersError {
+  override readonly code: ErrorCode = 'NOT_FOUND';
+}
 
 /** The change would break a uniqueness rule, e.g. a duplicate e-mail (exit 1). */
-export class ConflictError extends CustomersError {}
+export class ConflictError extends CustomersError {
+  override readonly code: ErrorCode = 'CONFLICT';
+}
 
 /** A value that cannot be stored or used as given (exit 1 for data, exit 2 when it came from a flag). */
-export class ValidationError extends CustomersError {}
+export class ValidationError extends CustomersError {
+  override readonly code: ErrorCode = 'INVALID';
+}
 
 /** The store file cannot be used: not SQLite, written by a newer version, broken (exit 1). */
-export class StoreError extends CustomersError {}
+export class StoreError extends CustomersError {
+  override readonly code: ErrorCode = 'STORE';
+}
 
 /** The command line itself is wrong: bad flag value, missing selection, confirmation needed (exit 2). */
-export class UsageError extends CustomersError {}
+export class UsageError extends CustomersError {
+  override readonly code: ErrorCode = 'USAGE';
+}
 
 /** The user said no, or pressed Ctrl-C (exit 130). */
-export class CancelledError extends CustomersError {}
+export class CancelledError extends CustomersError {
+  override readonly code: ErrorCode = 'CANCELLED';
+}
 
 /** Some e-mails could not be sent (exit 1); which ones was reported as it happened. */
-export class MailError extends CustomersError {}
+export class MailError extends CustomersError {
+  override readonly code: ErrorCode = 'MAIL';
+}

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type Db, Rollback, type Store } from '../store/open.js';
-import { NotFoundError, ValidationError } from '../common/errors.js';
+import { type ErrorCode, NotFoundError, ValidationError } from '../common/errors.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { recordIrreversible } from './history.js';
 import { accountsPolicy } from './orders.js';
@@ -21,6 +21,8 @@ export interface IssuedLink {
   customer_id: number;
   email: string | null;
   lang: string | null;
+  /** The token itself (in the URL too): a program driving a login page may want it bare. */
+  token: string;
   url: string;
   expires_at: string;
 }
@@ -131,7 +133,7 @@ export function newLinkRow(
   }
   const token = newToken();
   const id = Number(db.prepare('INSERT INTO login_links (customer_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)').run(link.customerId, hashToken(token), created, expires).lastInsertRowid);
-  return { id, customer_id: link.customerId, email: link.email, url: fillTemplate(link.template, { token, email: link.email, id: link.customerId }), expires_at: expires };
+  return { id, customer_id: link.customerId, email: link.email, token, url: fillTemplate(link.template, { token, email: link.email, id: link.customerId }), expires_at: expires };
 }
 
 /** Login links are for account holders: contacts get one only when asked (--create-account), else a refusal. */
@@ -163,8 +165,11 @@ interface LinkRow {
 
 /** A login link that cannot be used, with the reason: unknown, expired, used or revoked. */
 export class LoginLinkError extends ValidationError {
+  /** LINK_UNKNOWN, LINK_EXPIRED, LINK_USED or LINK_REVOKED. */
+  override readonly code: ErrorCode;
   constructor(readonly reason: LoginLinkFailure, message: string) {
     super(`${reason}: ${message}`);
+    this.code = `LINK_${reason.toUpperCase() as Uppercase<LoginLinkFailure>}`;
   }
 }
 
