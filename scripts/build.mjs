@@ -1,7 +1,8 @@
 /**
  * Builds dist/main.cjs from src/ with esbuild: our code, commander and better-sqlite3's JavaScript in one
  * CommonJS file; and
- * dist/parse-worker.cjs, the worker thread that parses CSV files during an import.
+ * dist/parse-worker.cjs, the worker thread that parses CSV files during an import; and
+ * dist/api.cjs, dist/api.mjs and dist/types/: the library (`import { openStore } from 'customers'`).
  *
  * Why: start-up is most of what `customers list` costs, and loading dozens of ES modules took ~30 ms
  * more than bare Node; one CommonJS file loads ~12 ms faster than the same bundle as an ES module on
@@ -11,7 +12,9 @@
  * `node scripts/build.mjs` builds; the tests import buildDist() and build before they run (test/global-setup.ts),
  * so they never spawn a dist/ older than src/.
  */
-import { readFileSync, realpathSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -23,7 +26,7 @@ export async function buildDist() {
   rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: { main: 'src/cli/main.ts', 'parse-worker': 'src/core/csv/parse-worker.ts' },
+    entryPoints: { main: 'src/cli/main.ts', 'parse-worker': 'src/core/csv/parse-worker.ts', api: 'src/api/index.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.cjs' },
     bundle: true,
@@ -42,6 +45,19 @@ export async function buildDist() {
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });
+  writeEsmEntry();
+  // The library's type declarations (dist/types), from the sources as they are.
+  execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.types.json'], { cwd: root, stdio: 'inherit' });
+}
+
+/**
+ * dist/api.mjs: `import { openStore } from 'customers'` in an ES module gets the CommonJS bundle's exports, so
+ * that a program mixing import and require has one copy of the library (one LoginLinkError class, not two).
+ */
+function writeEsmEntry() {
+  const names = Object.keys(createRequire(import.meta.url)('../dist/api.cjs')).filter((name) => name !== 'default');
+  const lines = ["import api from './api.cjs';", `export const { ${names.join(', ')} } = api;`, 'export default api;', ''];
+  writeFileSync(new URL('../dist/api.mjs', import.meta.url), lines.join('\n'));
 }
 
 // Run as a script (npm run build, prepare), not imported.

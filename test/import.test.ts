@@ -2,7 +2,7 @@ import { existsSync, linkSync, readFileSync, symlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { findWorker } from '../src/cli/commands/import.js';
+import { findWorker } from '../src/core/csv/read.js';
 import { isImportTarget } from '../src/core/csv/columns.js';
 import { PRESETS } from '../src/core/csv/presets.js';
 import { json, runCli, storeCli } from './helpers/run-cli.js';

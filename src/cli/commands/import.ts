@@ -1,7 +1,5 @@
 /** import: customers from a CSV file of another platform, or of this tool. */
-import { createReadStream, existsSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { crashPointFrom } from '../../common/crash.js';
@@ -136,27 +134,11 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
   }
 }
 
-/**
- * The file's records. A file is parsed in a worker thread beside the writes when the built worker is there
- * (dist/parse-worker.cjs, also when running from the sources); standard input on this thread.
- */
+/** The file's records (standard input: this process's, or the test's). */
 export async function recordsOf(ctx: Context, file: string, options: ReadOptions): Promise<AsyncIterable<RecordBatch>> {
-  const { readRecords, readRecordsInWorker } = await import('../../core/csv/read.js');
-  const worker = file === '-' || ctx.io.env.CUSTOMERS_NO_WORKER ? undefined : findWorker();
-  if (worker) return readRecordsInWorker(worker, file, options);
-  const source = file === '-' ? (ctx.io.stdin as AsyncIterable<Buffer>) : createReadStream(file, { highWaterMark: 1 << 18 });
-  return readRecords(source, options);
-}
-
-/** The built worker: beside the bundle (dist/), or in dist/ above the sources. */
-export function findWorker(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
-    for (const candidate of [join(dir, 'parse-worker.cjs'), join(dir, 'dist', 'parse-worker.cjs')]) {
-      if (existsSync(candidate)) return candidate;
-    }
-  }
-  return undefined;
+  const { fileRecords, readRecords } = await import('../../core/csv/read.js');
+  if (file === '-') return readRecords(ctx.io.stdin as AsyncIterable<Buffer>, options);
+  return fileRecords(file, options, { worker: !ctx.io.env.CUSTOMERS_NO_WORKER });
 }
 
 /** Prints rejected rows as they come (up to a limit) and writes every one to --errors FILE. */

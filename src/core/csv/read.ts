@@ -4,6 +4,9 @@
  * so that parsing runs beside the writes. Records come in batches, each record with the line it ends on.
  */
 import { isUtf8 } from 'node:buffer';
+import { createReadStream, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { finished } from 'node:stream/promises';
 import { ValidationError } from '../../common/errors.js';
 import { SHOWN_MAX, shown } from '../../common/shown.js';
@@ -346,4 +349,25 @@ export async function* readRecordsInWorker(workerFile: string, file: string, opt
   } finally {
     await worker.terminate();
   }
+}
+
+/**
+ * A file's records: parsed in a worker thread beside the writes when the built worker is there
+ * (dist/parse-worker.cjs, also when running from the sources), else on this thread.
+ */
+export function fileRecords(file: string, options: ReadOptions, how: { worker: boolean } = { worker: true }): AsyncIterable<RecordBatch> {
+  const worker = how.worker ? findWorker() : undefined;
+  if (worker) return readRecordsInWorker(worker, file, options);
+  return readRecords(createReadStream(file, { highWaterMark: 1 << 18 }), options);
+}
+
+/** The built worker: beside the bundle (dist/), or in dist/ above the sources. */
+export function findWorker(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
+    for (const candidate of [join(dir, 'parse-worker.cjs'), join(dir, 'dist', 'parse-worker.cjs')]) {
+      if (existsSync(candidate)) return candidate;
+    }
+  }
+  return undefined;
 }

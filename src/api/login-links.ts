@@ -1,0 +1,86 @@
+/** Login links for a program: issue, verify, redeem (once, across processes), revoke, list. */
+import { ValidationError } from '../common/errors.js';
+import { getCustomer, resolveRef } from '../core/customers.js';
+import {
+  issueLoginLinks, listLoginLinks, loginUrlTemplate, redeemLoginLink, revokeLoginLinks, verifyLoginLink, type IssueResult,
+} from '../core/login-links.js';
+import { parseDuration } from '../core/values.js';
+import type { Store } from '../store/open.js';
+import { filterOf } from './query.js';
+import type { Customer, CustomerQuery, CustomerRef, Duration, IssuedLoginLink, IssueLinkOptions, LoginLinkRow, LoginLinkState, UsableLoginLink } from './types.js';
+
+const DEFAULT_TTL_SECONDS = 14 * 86400;
+const STATES: readonly LoginLinkState[] = ['active', 'used', 'expired', 'revoked'];
+
+/** Seconds, from a number of seconds or a duration as the CLI takes it ("15m"). */
+export function durationSeconds(ttl: Duration | undefined, what = 'ttl'): number {
+  if (ttl === undefined) return DEFAULT_TTL_SECONDS;
+  if (typeof ttl === 'number') {
+    if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new ValidationError(`${what} ${ttl} is not a number of seconds above 0`);
+    return ttl;
+  }
+  if (typeof ttl !== 'string') throw new ValidationError(`${what} is seconds or a duration such as "15m", not ${JSON.stringify(ttl)}`);
+  return parseDuration(ttl);
+}
+
+export class LoginLinks {
+  /** @internal */
+  constructor(private readonly store: Store, private readonly now: () => Date) {}
+
+  /** A new link for one customer (its older unused links revoked unless keepOthers). */
+  issue(ref: CustomerRef, options: IssueLinkOptions = {}): IssuedLoginLink {
+    const id = resolveRef(this.store.db, String(ref));
+    const [link] = this.issueMany({ ids: [id] }, options).links;
+    return link;
+  }
+
+  /** A new link for each customer the query selects, in one transaction. */
+  issueMany(query: CustomerQuery, options: IssueLinkOptions = {}): { links: IssuedLoginLink[] } {
+    const result: IssueResult = issueLoginLinks(this.store, filterOf(query), {
+      template: loginUrlTemplate(this.store.db, options.url),
+      ttlSeconds: durationSeconds(options.ttl),
+      keepOthers: Boolean(options.keepOthers),
+      createAccount: Boolean(options.createAccount),
+      now: this.now(),
+    });
+    return { links: result.links.map(({ lang: _lang, ...link }) => link) };
+  }
+
+  /**
+   * Checks a token (or a whole login URL) without using it. A link that cannot be used throws a
+   * LoginLinkError whose code is LINK_UNKNOWN, LINK_EXPIRED, LINK_USED or LINK_REVOKED.
+   */
+  verify(tokenOrUrl: string): UsableLoginLink {
+    return this.usable(verifyLoginLink(this.store.db, checkedToken(tokenOrUrl), this.now()));
+  }
+
+  /**
+   * Uses a link: of any number of processes redeeming one token at once, exactly one succeeds; the others get
+   * LINK_USED. Sets the customer's last_login_at.
+   */
+  redeem(tokenOrUrl: string): UsableLoginLink {
+    return this.usable(redeemLoginLink(this.store, checkedToken(tokenOrUrl), this.now()));
+  }
+
+  /** Revokes one link by id, or every active link of a customer; returns how many were revoked. */
+  revoke(target: number | { customer: CustomerRef }): number {
+    if (typeof target === 'number') return revokeLoginLinks(this.store, { linkId: target }, this.now());
+    return revokeLoginLinks(this.store, { customerId: resolveRef(this.store.db, String(target.customer)) }, this.now());
+  }
+
+  /** Links (never their tokens), oldest first, optionally of one customer and in one state. */
+  list(options: { customer?: CustomerRef; status?: LoginLinkState } = {}): LoginLinkRow[] {
+    if (options.status !== undefined && !STATES.includes(options.status)) throw new ValidationError(`status is one of ${STATES.join(', ')}, not ${JSON.stringify(options.status)}`);
+    const customerId = options.customer === undefined ? undefined : resolveRef(this.store.db, String(options.customer));
+    return listLoginLinks(this.store.db, { customerId, status: options.status, now: this.now() });
+  }
+
+  private usable(link: { customerId: number; linkId: number; expiresAt: string }): UsableLoginLink {
+    return { link: { id: link.linkId, expires_at: link.expiresAt }, customer: getCustomer(this.store.db, link.customerId) as unknown as Customer };
+  }
+}
+
+function checkedToken(tokenOrUrl: unknown): string {
+  if (typeof tokenOrUrl !== 'string' || tokenOrUrl.trim() === '') throw new ValidationError('give the token, or the whole login URL, as text');
+  return tokenOrUrl;
+}
