@@ -7,6 +7,7 @@ import { escapeControls } from '../common/shown.js';
 import { redactSmtpUrl } from '../mail/transport.js';
 import { resolveStorePath } from '../store/path.js';
 import type { Store } from '../store/open.js';
+import type { CustomerStore } from '../api/store.js';
 import { colorLevel, type Io } from './io.js';
 
 export interface GlobalOptions {
@@ -50,6 +51,13 @@ export class Context {
       pauseInIdentityMs: testMs(this.io.env.CUSTOMERS_TEST_PAUSE_IN_IDENTITY_MS),
     });
     return this.opened;
+  }
+
+  /** The store as the library gives it (src/api): the operations the CLI shares with programs and `serve`. */
+  async api(options: { create: boolean | 'scratch'; dryRun?: boolean }): Promise<CustomerStore> {
+    const store = await this.store(options);
+    const { CustomerStore } = await import('../api/store.js');
+    return new CustomerStore(store, () => this.io.now());
   }
 
   close(): void {

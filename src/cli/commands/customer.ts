@@ -1,9 +1,9 @@
 /** add, show, edit: one customer at a time. */
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { createCustomer, type CustomerChanges, editCustomer, getCustomer } from '../../core/customers.js';
+import type { CustomerFields } from '../../api/types.js';
+import type { CustomerChanges } from '../../core/customers.js';
 import { CUSTOMER_FIELDS, type FieldDef, FORM_FIELDS, IDENTITY_FIELDS, type Item, normalizeValue } from '../../core/fields.js';
-import { listGroups } from '../../core/groups.js';
 import { isValidEmail } from '../../core/values.js';
 import type { Context } from '../context.js';
 import { addCustomerFieldOptions, type CustomerFieldFlags, customerInputFromFlags } from '../options.js';
@@ -30,8 +30,8 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
     .argument('<ref>', 'customer id or e-mail')
     .option('--json', 'print as JSON')
     .action(async (ref: string, flags: { json?: boolean }) => {
-      const store = await ctx.store({ create: false });
-      await renderRecord(ctx, getCustomer(store.db, resolveRefArg(store.db, ref)), CUSTOMER_FIELDS, Boolean(flags.json));
+      const api = await ctx.api({ create: false });
+      await renderRecord(ctx, api.customers.get(resolveRefArg(api.store.db, ref)), CUSTOMER_FIELDS, Boolean(flags.json));
     });
 
   addCustomerFieldOptions(
@@ -48,21 +48,21 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
 
 async function runAdd(ctx: Context, input: CustomerChanges, json: boolean): Promise<void> {
   if (!IDENTITY_FIELDS.some((f) => input[f.name])) await askNewCustomer(ctx, input);
-  const store = await ctx.store({ create: true });
-  await renderRecord(ctx, createCustomer(store, input, ctx.io.now()), CUSTOMER_FIELDS, json);
+  const api = await ctx.api({ create: true });
+  await renderRecord(ctx, api.customers.add(input as CustomerFields), CUSTOMER_FIELDS, json);
 }
 
 async function runEdit(ctx: Context, ref: string, given: CustomerChanges, json: boolean): Promise<void> {
-  const store = await ctx.store({ create: false });
-  const id = resolveRefArg(store.db, ref);
+  const api = await ctx.api({ create: false });
+  const id = resolveRefArg(api.store.db, ref);
   let changes = given;
   if (Object.keys(changes).length === 0) {
     if (!ctx.canPrompt()) {
       throw new UsageError('nothing to change: give the fields to change as flags (such as --phone or --group), or run on a terminal for a form');
     }
-    changes = await editForm(ctx, getCustomer(store.db, id), listGroups(store.db).map((g) => g.name));
+    changes = await editForm(ctx, api.customers.get(id), api.groups.list().map((g) => g.name));
   }
-  const { customer, changed } = editCustomer(store, id, changes, ctx.io.now());
+  const { customer, changed } = api.customers.update(id, changes as CustomerFields);
   ctx.say(changed.length ? `Changed ${changed.join(', ')}.` : 'Nothing changed.');
   await renderRecord(ctx, customer, CUSTOMER_FIELDS, json);
 }

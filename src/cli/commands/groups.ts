@@ -1,6 +1,6 @@
 /** groups list | create | rename | delete */
 import type { Command } from 'commander';
-import { createGroup, deleteGroup, groupMemberCount, listGroups, renameGroup } from '../../core/groups.js';
+import { groupMemberCount } from '../../core/groups.js';
 import { normalizeGroupName } from '../../core/values.js';
 import type { Context } from '../context.js';
 import { addOutputOptions, type OutputFlags } from '../options.js';
@@ -23,9 +23,9 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
 
   addOutputOptions(groups.command('list').description('list groups with their member counts'), ['table', 'json', 'jsonl', 'csv', 'tsv', 'count']).action(
     async (flags: OutputFlags) => {
-      const store = await ctx.store({ create: false });
+      const api = await ctx.api({ create: false });
       const format = chooseFormat(ctx, flags);
-      await renderItems(ctx, listGroups(store.db), { format, columns: chooseColumns(GROUP_COLUMNS, flags.fields), limited: true, raw: flags.raw });
+      await renderItems(ctx, api.groups.list(), { format, columns: chooseColumns(GROUP_COLUMNS, flags.fields), limited: true, raw: flags.raw });
     },
   );
 
@@ -35,8 +35,8 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     .argument('<name>', 'group name (unique, ignoring case)')
     .action(async (name: string) => {
       asUsageError(() => normalizeGroupName(name)); // a bad name must not create a store
-      const store = await ctx.store({ create: true });
-      ctx.say(`Created group "${createGroup(store, name, ctx.io.now())}".`);
+      const api = await ctx.api({ create: true });
+      ctx.say(`Created group "${api.groups.create(name).name}".`);
     });
 
   groups
@@ -46,8 +46,8 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     .argument('<new>', 'new name')
     .action(async (oldName: string, newName: string) => {
       asUsageError(() => normalizeGroupName(newName));
-      const store = await ctx.store({ create: false });
-      const { from, to } = renameGroup(store, oldName, newName, ctx.io.now());
+      const api = await ctx.api({ create: false });
+      const { from, to } = api.groups.rename(oldName, newName);
       ctx.say(`Renamed group "${from}" to "${to}".`);
     });
 
@@ -57,10 +57,10 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     .argument('<name>', 'group name')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (name: string, flags: { yes?: boolean }) => {
-      const store = await ctx.store({ create: false });
-      const members = groupMemberCount(store.db, name);
+      const api = await ctx.api({ create: false });
+      const members = groupMemberCount(api.store.db, name);
       await confirmOrCancel(ctx, `Delete group "${name.trim()}" (${plural(members, 'member')} will have no group)?`, flags.yes);
-      const result = deleteGroup(store, name, ctx.io.now());
+      const result = api.groups.delete(name);
       ctx.say(`Deleted group "${result.name}"; ${plural(result.members, 'customer')} now ${result.members === 1 ? 'has' : 'have'} no group.`);
     });
 }

@@ -2,17 +2,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { loginUrlTemplate } from '../../core/login-links.js';
 import type { SeedResult } from '../../core/seed/fixture.js';
-import { SEED_LOCALES, type SeedLocale } from '../../core/seed/locales.js';
+import { checkSeedRequest, SEED_LOCALES, type SeedLocale } from '../../core/seed/locales.js';
 import type { Context } from '../context.js';
 import { checkInputFile } from '../files.js';
 import { parseCountArg } from '../options.js';
 import { chooseFormat, type Column, renderItems } from '../render/render.js';
+import { asUsageError } from '../usage.js';
 import { plural } from './selection.js';
-
-/** The largest --count: a typo of a few zeros must not fill the disk. */
-const MAX_COUNT = 10_000_000;
 
 interface SeedFlags {
   count?: number;
@@ -61,37 +58,32 @@ earlier run's unused ones are revoked).`,
 }
 
 async function runSeed(ctx: Context, file: string | undefined, flags: SeedFlags): Promise<void> {
-  // Loaded when used: other commands do not pay for the generator's and the fixture's code at start-up.
-  const [{ emptyStore, seedCount }, { applyFixture, parseFixture }, { fixtureSchema }] = await Promise.all([
-    import('../../core/seed/count.js'), import('../../core/seed/fixture.js'), import('../../core/seed/schema.js'),
-  ]);
   if (flags.schema) {
     if (file !== undefined || flags.count !== undefined || flags.reset) throw new UsageError('--schema prints the schema and nothing else; give it alone');
+    const { fixtureSchema } = await import('../../core/seed/schema.js');
     ctx.io.stdout.write(JSON.stringify(fixtureSchema(), null, 2) + '\n');
     return;
   }
   if (file !== undefined && flags.count !== undefined) throw new UsageError('give a fixture file or --count, not both');
   if (file === undefined && flags.count === undefined && !flags.reset) throw new UsageError('nothing to seed: give a fixture file, --count N, or --reset --yes', ['customers seed --count 100, customers seed fixture.json']);
-  if (!(SEED_LOCALES as readonly string[]).includes(flags.locale)) throw new UsageError(`--locale is one of ${SEED_LOCALES.join(', ')}, not "${flags.locale}"`);
-  if (flags.count !== undefined && flags.count > MAX_COUNT) {
-    throw new UsageError(`--count ${flags.count.toLocaleString('en-US')} is more than ${MAX_COUNT.toLocaleString('en-US')}, the most seed writes (a store of ten million customers takes gigabytes)`);
-  }
+  asUsageError(() => checkSeedRequest(flags.count ?? 0, flags.locale, { count: '--count', locale: '--locale' }));
   if (flags.reset && !flags.yes) throw new UsageError('--reset empties the store, and seed never asks: pass --yes as well');
   // A fixture with an error must not cost the store: read and check it all before anything is written.
   if (file !== undefined) checkInputFile(file);
-  const fixture = file === undefined ? undefined : parseFixture(readFileSync(file, 'utf8'), file);
-  const store = await ctx.store({ create: true });
+  const fixture = file === undefined ? undefined : { file, text: readFileSync(file, 'utf8') };
+  if (fixture) (await import('../../core/seed/fixture.js')).parseFixture(fixture.text, fixture.file);
+  const api = await ctx.api({ create: true });
   if (flags.reset) {
-    const emptied = emptyStore(store);
+    const emptied = await api.seed.reset();
     ctx.say(`Emptied the store: ${plural(emptied.customers, 'customer')} and ${plural(emptied.orders, 'order')} removed.`);
   }
   if (flags.count !== undefined) {
-    const result = await seedCount(store, { count: flags.count, seed: flags.seed, locale: flags.locale, now: ctx.io.now() });
+    const result = await api.seed.generate({ count: flags.count, seed: flags.seed, locale: flags.locale });
     ctx.say(`Seeded ${plural(result.customers, 'customer')} with ${plural(result.orders, 'order')} (seed "${flags.seed}", locale ${flags.locale}, amounts in ${result.currency}).`);
   }
   if (fixture) {
-    const result = applyFixture(store, fixture, ctx.io.now(), (url) => loginUrlTemplate(store.db, url));
-    ctx.say(describeFixture(file!, result));
+    const result = await api.seed.fixture(fixture);
+    ctx.say(describeFixture(fixture.file, result));
     const links = result.links.map((l) => ({ ref: l.ref, customer: l.customer_id, email: l.email, url: l.url, state: l.state, expires_at: l.expires_at }));
     if (flags.json) ctx.io.stdout.write(JSON.stringify(links, null, 2) + '\n');
     else if (links.length) await renderItems(ctx, links, { format: chooseFormat(ctx, {}), columns: LINK_COLUMNS, limited: true });
