@@ -112,7 +112,7 @@ const URL_AUTHORITY = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#]*/gi;
  * "customers update --tag vip --set 'note=Met at the fair'": the command line as typed, for the history,
  * with what would give access removed: a URL's password (an SMTP server's; the user name may hold an @, and
  * so may the password), and any token in what is given to `login-link redeem` and `verify` (a URL, a path,
- * a query string: it logs in whoever holds it). Control characters are kept escaped, as messages show them.
+ * a query string: it logs in whoever holds it), and serve's --auth-token. Control characters are kept escaped, as messages show them.
  */
 export function historyCommandLine(names: readonly string[], argv: readonly string[]): string {
   const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
@@ -121,5 +121,7 @@ export function historyCommandLine(names: readonly string[], argv: readonly stri
     const shown = arg.replace(URL_AUTHORITY, (authority) => redactSmtpUrl(authority));
     return tokens ? shown.replace(/[\w-]{20,}/g, '***') : shown;
   };
-  return ['customers', ...argv.map((arg) => quote(escapeControls(hide(arg))))].join(' ');
+  // serve's --auth-token: the value goes, whether after a space or an "=".
+  const shown = argv.map((arg, i) => (argv[i - 1] === '--auth-token' ? '***' : arg.replace(/^(--auth-token=).*/s, '$1***')));
+  return ['customers', ...shown.map((arg) => quote(escapeControls(hide(arg))))].join(' ');
 }

@@ -13,6 +13,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerListCommands } from './commands/list.js';
 import { registerOrderCommands } from './commands/orders.js';
 import { registerSeedCommand } from './commands/seed.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerLoginLinkCommands } from './commands/login-link.js';
 import { registerUpdateCommand } from './commands/update.js';
 
@@ -31,6 +32,7 @@ const FAMILIES: readonly [readonly string[], (program: Command, ctx: Context) =>
   [['orders'], registerOrderCommands],
   [['login-link'], registerLoginLinkCommands],
   [['seed'], registerSeedCommand],
+  [['serve'], registerServeCommand],
   [['config'], registerConfigCommands],
   [['history', 'undo'], registerHistoryCommands],
   [['db'], registerDbCommands],
