@@ -92,7 +92,7 @@ describe('issue', () => {
     const { cli, db } = await store();
     for (const template of [
       'http://localhost/?k={token}', 'http://x.localhost/?k={token}', 'http://shop.test/?k={token}', 'http://a.internal/login/{token}',
-      'http://shop/?k={token}', 'http://shop:8080/?k={token}', 'http://127.0.0.1/?k={token}', 'http://127.5.5.5/?k={token}', 'http://[::1]:3000/?k={token}',
+      'http://shop/?k={token}', 'http://shop:8080/?k={token}', 'http://web:3000/login/{token}', 'http://app.shop.localhost:5173/?k={token}', 'http://127.0.0.1/?k={token}', 'http://127.5.5.5/?k={token}', 'http://[::1]:3000/?k={token}',
     ]) {
       expect((await cli('login-link', 'issue', '1', '--url', template)).code, template).toBe(0);
       expect((await cli('--db', db, 'config', 'set', 'store.login_url', template)).code, template).toBe(0);
@@ -100,6 +100,7 @@ describe('issue', () => {
     for (const template of [
       'http://shop.example.com/?k={token}', 'http://test.example.com/?k={token}', 'http://localhost.example.com/?k={token}',
       'http://shop.testing/?k={token}', 'http://128.0.0.1/?k={token}', 'http://10.0.0.1/?k={token}', 'http://[::2]/?k={token}',
+      'http://shop.test.example.com/?k={token}', 'http://10.0.0.5:3000/?k={token}', 'http://shop.internal.example.com/?k={token}', 'http://192.168.1.10/?k={token}',
     ]) {
       for (const r of [await cli('login-link', 'issue', '1', '--url', template), await cli('--db', db, 'config', 'set', 'store.login_url', template)]) {
         expect(r.code, template).toBe(2);
