@@ -319,6 +319,17 @@ describe('--send, through a real SMTP server', () => {
     expect(again.stderr).toContain('1 customer already had an unused link that was e-mailed; not sent again.');
   });
 
+  it('stores and prints the reply of a server that repeats its code in the text with the code once', async () => {
+    const smtp = await startSmtp({ reject: ['alice@example.com'], rejectText: '550 5.1.1 <alice@example.com>: Recipient address rejected' });
+    const { cli } = await store();
+    const r = await cli('login-link', 'issue', '1', '--send', '--smtp', smtp.url, '--from', 'shop@example.com', { now: T0 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not sent to alice@example.com (link 1): 550 5.1.1 <alice@example.com>: Recipient address rejected\n');
+    expect(r.stderr).not.toContain('550 550');
+    const [link] = json<Record<string, unknown>[]>(await cli('login-link', 'list', '--json', { now: T0 }));
+    expect(link.send_error).toBe('550 5.1.1 <alice@example.com>: Recipient address rejected');
+  });
+
   it('a server that is down is one clear error, and no link is issued', async () => {
     const { cli } = await store();
     const port = await closedPort();

@@ -20,10 +20,30 @@ export function redactSmtpUrl(raw: string): string {
   return colon < 0 ? text : `${scheme}${userinfo.slice(0, colon)}:***${text.slice(at)}`;
 }
 
+/**
+ * A server's reply in one line, its code once: a multi-line reply ("550-5.1.1 No such user\n550 5.1.1 See
+ * https://...") repeats the code (and enhanced code) on every line, and some servers repeat the code in the
+ * text itself ("550 550 5.1.1 ..."); what stays is "550 5.1.1 No such user See https://...".
+ */
+export function oneLineReply(response: string): string {
+  const lines = response.trim().split(/\r?\n/);
+  const code = /^(\d{3})[ -]?/.exec(lines[0])?.[1];
+  if (!code) return lines.map((l) => l.trim()).filter(Boolean).join(' ');
+  const prefix = new RegExp(`^(?:${code}(?:[ -]|$))+`);
+  const status = /^\d\.\d{1,3}\.\d{1,3}\b\s*/;
+  const first = lines[0].replace(prefix, '');
+  const enhanced = status.exec(first)?.[0].trim();
+  const texts = lines.map((line, i) => {
+    const text = line.trim().replace(prefix, '');
+    return (i === 0 || !enhanced ? text : text.replace(status, '')).trim();
+  });
+  return [code, ...texts.filter(Boolean)].join(' ');
+}
+
 /** Describes a nodemailer / socket error in one line: the server's reply when there is one. */
 export function describeSmtpError(error: unknown): string {
   const e = error as { code?: string; response?: string; responseCode?: number; message?: string };
-  if (e.response) return e.response.trim();
+  if (e.response) return oneLineReply(e.response);
   // nodemailer wraps socket errors (code ESOCKET); the system's code is in the message.
   const code = /\b(ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ECONNRESET)\b/.exec(e.message ?? '')?.[1] ?? e.code;
   if (code === 'ECONNRESET') return 'the server closed the connection';
