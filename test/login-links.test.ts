@@ -208,6 +208,26 @@ describe('the life of a link', () => {
     expect((await cli('login-link', 'verify', 'nonsense')).stderr).toContain('error: unknown:');
   });
 
+  it("revoke takes a customer's e-mail as well as a link id; anything else is refused, saying what it takes", async () => {
+    const { cli } = await store();
+    const links = json<Issued[]>(await cli('login-link', 'issue', '1', '2', '--json', { now: T0 }));
+    const byEmail = await cli('login-link', 'revoke', 'Bob@Example.com', { now: T0 });
+    expect(byEmail).toMatchObject({ code: 0, stderr: 'Revoked 1 login link.\n' });
+    expect((await cli('login-link', 'verify', links[1].url)).stderr).toContain('error: revoked:');
+    expect((await cli('login-link', 'verify', links[0].url)).code).toBe(0);
+    // A number is a link id, as documented: link 1 is Alice's, whatever customer 1 is.
+    expect((await cli('login-link', 'revoke', ' 1 ', { now: T0 })).stderr).toBe('Revoked 1 login link.\n');
+    const neither = await cli('login-link', 'revoke', 'alice');
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toBe('error: "alice" is neither a login link id (a whole number) nor a customer\'s e-mail\n  Pass a link id (see customers login-link list), an e-mail, or --customer ID for a customer by its id.\n');
+    const unknown = await cli('login-link', 'revoke', 'nobody@example.com');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('nobody@example.com');
+    const both = await cli('login-link', 'revoke', 'alice@example.com', '--customer', '2');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('contradict each other');
+  });
+
   it('list shows each link and its status, never a token or hash; purge deletes the ended ones', async () => {
     const { cli } = await store();
     const links = json<Issued[]>(await cli('login-link', 'issue', '--all', '--ttl', '1d', '--yes', '--json', { now: T0 }));

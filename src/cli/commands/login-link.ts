@@ -252,15 +252,15 @@ function registerList(links: Command, ctx: Context): void {
 function registerRevokeAndPurge(links: Command, ctx: Context): void {
   links
     .command('revoke')
-    .description('revoke a login link by id, or every active link of a customer')
-    .argument('[id]', 'the link id (see login-link list)')
-    .option('--customer <ref>', "revoke all of this customer's active links")
-    .action(async (id: string | undefined, flags: { customer?: string }) => {
-      exclusive({ 'a link id': id !== undefined, '--customer REF': flags.customer !== undefined }, { required: true });
-      const linkId = id === undefined ? undefined : parseLinkId(id);
+    .description("revoke a login link by id, or every active link of a customer (by e-mail, or --customer REF)")
+    .argument('[id-or-email]', "a link id (see login-link list), or a customer's e-mail: all of that customer's active links")
+    .option('--customer <ref>', "revoke all of this customer's active links (REF: its id or e-mail)")
+    .action(async (idOrEmail: string | undefined, flags: { customer?: string }) => {
+      exclusive({ 'a link id or e-mail': idOrEmail !== undefined, '--customer REF': flags.customer !== undefined }, { required: true });
+      const given = idOrEmail === undefined ? { customer: flags.customer! } : parseRevokeArg(idOrEmail);
       const { revokeLoginLinks } = await core();
       const store = await ctx.store({ create: false });
-      const target = linkId !== undefined ? { linkId } : { customerId: resolveRefArg(store.db, flags.customer!) };
+      const target = 'linkId' in given ? given : { customerId: resolveRefArg(store.db, given.customer) };
       ctx.say(`Revoked ${plural(revokeLoginLinks(store, target, ctx.io.now()), 'login link')}.`);
     });
 
@@ -285,8 +285,15 @@ function registerRevokeAndPurge(links: Command, ctx: Context): void {
     });
 }
 
-/** A link id as typed: a whole number. */
-function parseLinkId(raw: string): number {
-  if (!/^\d+$/.test(raw.trim())) throw new UsageError(`"${raw}" is not a login link id (a whole number; see customers login-link list)`);
-  return Number(raw.trim());
+/**
+ * The argument of revoke: a whole number is a link id (as documented: a customer id goes after --customer,
+ * since a number alone cannot say which it is); an e-mail is a customer.
+ */
+function parseRevokeArg(raw: string): { linkId: number } | { customer: string } {
+  const text = raw.trim();
+  if (/^\d+$/.test(text)) return { linkId: Number(text) };
+  if (text.includes('@')) return { customer: text };
+  throw new UsageError(`"${raw}" is neither a login link id (a whole number) nor a customer's e-mail`, [
+    'Pass a link id (see customers login-link list), an e-mail, or --customer ID for a customer by its id.',
+  ]);
 }
