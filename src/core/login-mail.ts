@@ -32,8 +32,9 @@ export async function mailLoginLinks(store: Store, links: readonly IssuedLink[],
     let error: string | null = null;
     try {
       if (link.email === null) throw new Error('the customer has no e-mail address');
-      await options.mailer.send({ from: options.from, to: link.email, ...message });
-      recordSend(store, link.id, { sentAt: options.now() });
+      const at = options.now();
+      await options.mailer.send({ from: options.from, to: link.email, ...message }, { id: link.id, at });
+      recordSend(store, link.id, { sentAt: at });
     } catch (failure) {
       error = describeSmtpError(failure);
       recordSend(store, link.id, { error });

@@ -1,10 +1,12 @@
-/** One pooled SMTP connection from an smtp:// or smtps:// URL (nodemailer), with errors a merchant can act on. */
+/**
+ * One pooled SMTP connection from an smtp:// or smtps:// URL (nodemailer), with errors a merchant can act
+ * on; or, from a file:///DIR URL, a folder the messages are written to as .eml files (mail-dir.ts).
+ */
+import { fileURLToPath } from 'node:url';
 import { MailError, ValidationError } from '../common/errors.js';
+import type { Mailer } from './mailer.js';
 
-export interface Mailer {
-  send(message: { from: string; to: string; subject: string; text: string; html: string }): Promise<void>;
-  close(): void;
-}
+export type { Mailer } from './mailer.js';
 
 /**
  * "smtp://user:secret@host:25" -> "smtp://user:***@host:25": the URL as it may be printed anywhere. A
@@ -12,6 +14,7 @@ export interface Mailer {
  */
 export function redactSmtpUrl(raw: string): string {
   const text = raw.trim();
+  if (/^file:/i.test(text)) return text; // a folder: no password in it
   const at = text.lastIndexOf('@');
   if (at < 0) return text;
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
@@ -83,6 +86,28 @@ export function checkSmtpUrl(raw: string): string {
   return url;
 }
 
+const FILE_URL_HELP = ['A folder of .eml files is file:///absolute/path/to/folder (three slashes, then the path; a space as %20).'];
+
+/** A mail URL: an SMTP one (checkSmtpUrl), or file:///DIR, a local folder where messages are written as .eml files. */
+export function checkMailUrl(raw: string): string {
+  if (!/^file:/i.test(raw.trim())) return checkSmtpUrl(raw);
+  mailDirOf(raw);
+  return raw.trim();
+}
+
+/** The folder of a file:///DIR URL; anything else is a ValidationError. */
+export function mailDirOf(raw: string): string {
+  const url = raw.trim();
+  let dir: string;
+  try {
+    dir = fileURLToPath(url);
+  } catch (error) {
+    throw new ValidationError(`"${url}" is not a usable folder URL: ${(error as Error).message}`, FILE_URL_HELP);
+  }
+  if (/[?#]/.test(url)) throw new ValidationError(`"${url}" is not a usable folder URL: options after "?" or "#" are not supported`, FILE_URL_HELP);
+  return dir;
+}
+
 /** 127.0.0.0/8, ::1 and localhost: this machine, where a password in clear does not cross a network. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
@@ -135,6 +160,10 @@ function describeOpenError(error: unknown, options: { requireTLS: boolean; auth?
 }
 
 export async function openMailer(raw: string): Promise<Mailer> {
+  if (/^file:/i.test(raw.trim())) {
+    const { openMailDir } = await import('./mail-dir.js');
+    return openMailDir(mailDirOf(raw));
+  }
   const url = checkSmtpUrl(raw);
   const options = transportOptions(url);
   const nodemailer = (await import('nodemailer')).default;
