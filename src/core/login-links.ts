@@ -323,7 +323,7 @@ export function purgeLoginLinks(store: Store, olderThanSeconds: number, nowDate:
   });
 }
 
-/** Records the outcome of e-mailing a link, so a re-run sends only to those it failed for. */
+/** Records the outcome of e-mailing a link, so that --unsent can find the links never sent. */
 export function recordSend(store: Store, linkId: number, outcome: { sentAt: Date } | { error: string }): void {
   store.write(() => {
     if ('sentAt' in outcome) {

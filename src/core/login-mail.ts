@@ -1,6 +1,6 @@
 /**
  * E-mailing issued login links: one message per link in the customer's language, over one connection;
- * each link records whether it was sent, so a re-run sends only to those who did not get one.
+ * each link records whether it was sent, so that --unsent can resume with those who did not get one.
  */
 import { loginMail } from '../mail/messages.js';
 import { describeSmtpError, type Mailer } from '../mail/transport.js';
