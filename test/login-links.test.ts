@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { simpleParser } from 'mailparser';
+import { emlFileName } from '../src/mail/mail-dir.js';
 import { newToken } from '../src/core/login-links.js';
-import { json, storeCli } from './helpers/run-cli.js';
+import { json, storeCli, tempDir } from './helpers/run-cli.js';
 import { closedPort, nonLoopbackAddress, startSmtp } from './helpers/smtp.js';
 import { spawnCli } from './helpers/spawn-cli.js';
 
@@ -56,6 +61,28 @@ describe('issue', () => {
     }
   });
 
+  it('prints whose link is whose: email and url a row, in any listing format; one REF alone prints the bare URL', async () => {
+    const { cli } = await store();
+    const url = /http:\/\/localhost:3000\/login\?key=[A-Za-z0-9_-]{43}&u=/.source;
+    const two = await cli('login-link', 'issue', '1', '2', { now: T0 });
+    expect(two.stdout).toMatch(new RegExp(`^email\turl\nalice@example\.com\t${url}alice%40example\.com\nbob@example\.com\t${url}bob%40example\.com\n$`));
+    // A filter that finds one customer still prints a listing: the shape follows the command line, not the data.
+    const one = await cli('login-link', 'issue', '--tag', 'migrated', '--lang', 'fr', '--yes', { now: T0 });
+    expect(one.stdout).toMatch(new RegExp(`^email\turl\nalice@example\.com\t${url}alice%40example\.com\n$`));
+    expect((await cli('login-link', 'issue', 'bob@example.com', { now: T0 })).stdout).toMatch(new RegExp(`^${url}bob%40example\.com\n$`));
+    expect((await cli('login-link', 'issue', '1', '--format', 'tsv', { now: T0 })).stdout).toMatch(new RegExp(`^email\turl\nalice@example\.com\t${url}`));
+    const csv = await cli('login-link', 'issue', '1', '2', '--format', 'csv', '--fields', 'customer_id,url', { now: T0 });
+    expect(csv.stdout).toMatch(new RegExp(`^customer_id,url\n1,${url}alice%40example\.com\n2,${url}bob%40example\.com\n$`));
+    const jsonl = (await cli('login-link', 'issue', '1', '2', '--format', 'jsonl', { now: T0 })).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(jsonl.map((l) => Object.keys(l))).toEqual([['id', 'customer_id', 'email', 'url', 'expires_at'], ['id', 'customer_id', 'email', 'url', 'expires_at']]);
+    const table = await cli('login-link', 'issue', '1', '2', { now: T0, tty: true, env: { NO_COLOR: '1' } });
+    expect(table.stdout).toMatch(/│ email +│ url +│/);
+    expect(table.stdout).toMatch(new RegExp(`│ bob@example\.com +│ ${url}bob%40example\.com +│`));
+    const bad = await cli('login-link', 'issue', '1', '2', '--fields', 'token');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('token');
+  });
+
   it.each([
     'https://shop.example.com/a-{token}',
     'https://shop.example.com/login/{id}{token}',
@@ -92,7 +119,7 @@ describe('issue', () => {
     const { cli, db } = await store();
     for (const template of [
       'http://localhost/?k={token}', 'http://x.localhost/?k={token}', 'http://shop.test/?k={token}', 'http://a.internal/login/{token}',
-      'http://shop/?k={token}', 'http://shop:8080/?k={token}', 'http://127.0.0.1/?k={token}', 'http://127.5.5.5/?k={token}', 'http://[::1]:3000/?k={token}',
+      'http://shop/?k={token}', 'http://shop:8080/?k={token}', 'http://web:3000/login/{token}', 'http://app.shop.localhost:5173/?k={token}', 'http://127.0.0.1/?k={token}', 'http://127.5.5.5/?k={token}', 'http://[::1]:3000/?k={token}',
     ]) {
       expect((await cli('login-link', 'issue', '1', '--url', template)).code, template).toBe(0);
       expect((await cli('--db', db, 'config', 'set', 'store.login_url', template)).code, template).toBe(0);
@@ -100,6 +127,7 @@ describe('issue', () => {
     for (const template of [
       'http://shop.example.com/?k={token}', 'http://test.example.com/?k={token}', 'http://localhost.example.com/?k={token}',
       'http://shop.testing/?k={token}', 'http://128.0.0.1/?k={token}', 'http://10.0.0.1/?k={token}', 'http://[::2]/?k={token}',
+      'http://shop.test.example.com/?k={token}', 'http://10.0.0.5:3000/?k={token}', 'http://shop.internal.example.com/?k={token}', 'http://192.168.1.10/?k={token}',
     ]) {
       for (const r of [await cli('login-link', 'issue', '1', '--url', template), await cli('--db', db, 'config', 'set', 'store.login_url', template)]) {
         expect(r.code, template).toBe(2);
@@ -207,6 +235,26 @@ describe('the life of a link', () => {
     expect((await cli('login-link', 'verify', 'nonsense')).stderr).toContain('error: unknown:');
   });
 
+  it("revoke takes a customer's e-mail as well as a link id; anything else is refused, saying what it takes", async () => {
+    const { cli } = await store();
+    const links = json<Issued[]>(await cli('login-link', 'issue', '1', '2', '--json', { now: T0 }));
+    const byEmail = await cli('login-link', 'revoke', 'Bob@Example.com', { now: T0 });
+    expect(byEmail).toMatchObject({ code: 0, stderr: 'Revoked 1 login link.\n' });
+    expect((await cli('login-link', 'verify', links[1].url)).stderr).toContain('error: revoked:');
+    expect((await cli('login-link', 'verify', links[0].url)).code).toBe(0);
+    // A number is a link id, as documented: link 1 is Alice's, whatever customer 1 is.
+    expect((await cli('login-link', 'revoke', ' 1 ', { now: T0 })).stderr).toBe('Revoked 1 login link.\n');
+    const neither = await cli('login-link', 'revoke', 'alice');
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toBe('error: "alice" is neither a login link id (a whole number) nor a customer\'s e-mail\n  Pass a link id (see customers login-link list), an e-mail, or --customer ID for a customer by its id.\n');
+    const unknown = await cli('login-link', 'revoke', 'nobody@example.com');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('nobody@example.com');
+    const both = await cli('login-link', 'revoke', 'alice@example.com', '--customer', '2');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('contradict each other');
+  });
+
   it('list shows each link and its status, never a token or hash; purge deletes the ended ones', async () => {
     const { cli } = await store();
     const links = json<Issued[]>(await cli('login-link', 'issue', '--all', '--ttl', '1d', '--yes', '--json', { now: T0 }));
@@ -256,7 +304,6 @@ describe('--send, through a real SMTP server', () => {
     expect(byTo.get('bob@example.com')!.text).toContain('De link werkt één keer.');
     expect(byTo.get('carol@example.com')!.subject).toBe('Your login link for Chez Hélène'); // German: English
     expect(r.stderr).toContain('E-mailed 3 links.');
-    await cli('login-link', 'revoke', '--customer', '1', { now: T0 }); // else the re-run would skip Alice: her link was sent
     const onTerminal = await cli('login-link', 'issue', '1', '--send', '--smtp', smtp.url, '--from', 'shop@example.com', { now: T0, tty: true, env: { NO_COLOR: '1' } });
     expect(onTerminal.stderr).toMatch(/\r\u001b\[2K1 e-mails {2}0\.0 MB {2}\d+\/s/);
     const list = json<Record<string, unknown>[]>(await cli('login-link', 'list', '--json', { now: T0 }));
@@ -298,24 +345,72 @@ describe('--send, through a real SMTP server', () => {
     expect(json<unknown[]>(await cli('login-link', 'list', '--json', later))).toHaveLength(1);
   });
 
-  it('reports a refused recipient with the server\'s answer; a re-run sends only to it', async () => {
+  it("reports a refused recipient with the server's answer; --unsent then sends only to it, a new link in place of the unsent one", async () => {
     const smtp = await startSmtp({ reject: ['bob@example.com'] });
     const { cli } = await store();
+    await cli('add', '--email', 'dan@example.com', '--tag', 'migrated');
     await cli('config', 'set', 'mail.smtp_url', smtp.url);
     await cli('config', 'set', 'mail.from', 'shop@example.com');
-    const r = await cli('login-link', 'issue', '--tag', 'migrated', '--send', '--yes', { now: T0 });
+    const r = await cli('login-link', 'issue', '--tag', 'migrated', '--send', '--yes', '--json', { now: T0 });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('not sent to bob@example.com (link 2): 550 5.1.1 Mailbox unavailable');
-    expect(r.stderr).toContain('E-mailed 1 link; 1 failed (run the same command again to retry them).');
-    expect(smtp.messages).toHaveLength(1);
+    expect(r.stderr).toContain('not sent to bob@example.com (link 2): 550 5.1.1 Mailbox unavailable\n');
+    expect(r.stderr).toContain('E-mailed 2 links; 1 failed (to retry only those: the same command with --unsent).');
+    const first = JSON.parse(r.stdout) as Issued[];
+    expect(first.map((l) => [l.email, l.sent, l.send_error])).toEqual([
+      ['alice@example.com', true, null], ['bob@example.com', false, '550 5.1.1 Mailbox unavailable'], ['dan@example.com', true, null],
+    ]);
+    expect(smtp.messages).toHaveLength(2);
     const failed = json<Record<string, unknown>[]>(await cli('login-link', 'list', 'bob@example.com', '--json', { now: T0 }));
     expect(failed[0]).toMatchObject({ sent_at: null, send_error: '550 5.1.1 Mailbox unavailable' });
-    // The server now accepts Bob: a re-run sends to him only.
+    // The server now accepts Bob: --unsent e-mails him a new link, and nobody else gets anything.
     const smtp2 = await startSmtp();
-    const again = await cli('login-link', 'issue', '--tag', 'migrated', '--yes', '--send', '--smtp', smtp2.url, { now: T0 });
+    const dry = await cli('login-link', 'issue', '--tag', 'migrated', '--send', '--unsent', '--smtp', smtp2.url, '--dry-run', { now: T0 });
+    expect(dry.stdout).toBe('customer_id\temail\twould\n1\talice@example.com\tnothing: its latest link was e-mailed\n2\tbob@example.com\tissue a new link in place of the unsent one and e-mail it\n4\tdan@example.com\tnothing: its latest link was e-mailed\n');
+    const again = await cli('login-link', 'issue', '--tag', 'migrated', '--yes', '--send', '--unsent', '--smtp', smtp2.url, { now: at('2026-03-01T10:05:00Z').now });
     expect(again.code).toBe(0);
     expect(smtp2.messages.map((m) => (m.to as { text: string }).text)).toEqual(['bob@example.com']);
-    expect(again.stderr).toContain('1 customer already had an unused link that was e-mailed; not sent again.');
+    expect(again.stderr).toContain('2 customers had no link left unsent; nothing was issued or e-mailed to them.');
+    const [bobsNew] = again.stdout.trim().split('\n').slice(1).map((line) => line.split('\t'));
+    expect(bobsNew[0]).toBe('bob@example.com');
+    expect(smtp2.messages[0].text).toContain(bobsNew[1]);
+    expect((await cli('login-link', 'verify', first[1].url, at('2026-03-01T10:06:00Z'))).stderr).toBe('error: revoked: this login link was revoked at 2026-03-01T10:05:00Z\n');
+    expect((await cli('login-link', 'verify', first[0].url, at('2026-03-01T10:06:00Z'))).code).toBe(0);
+    expect((await cli('login-link', 'verify', bobsNew[1], at('2026-03-01T10:06:00Z'))).code).toBe(0);
+    // Nothing left unsent: a third run does nothing; without --send, --unsent is refused.
+    const third = await cli('login-link', 'issue', '--tag', 'migrated', '--yes', '--send', '--unsent', '--smtp', smtp2.url, { now: T0 });
+    expect(third).toMatchObject({ code: 0, stdout: 'email\turl\n' });
+    expect(smtp2.messages).toHaveLength(1);
+    const noSend = await cli('login-link', 'issue', '--tag', 'migrated', '--unsent', '--yes');
+    expect(noSend).toMatchObject({ code: 2, stderr: 'error: --unsent e-mails the links not e-mailed yet: pass --send with it\n' });
+  });
+
+  it('a customer named again gets a new link and a new e-mail, even when the last one was e-mailed and is unused; so does a bulk re-run', async () => {
+    const smtp = await startSmtp();
+    const { cli } = await store();
+    const send = ['--send', '--smtp', smtp.url, '--from', 'shop@example.com'];
+    const first = await cli('login-link', 'issue', 'alice@example.com', ...send, { now: T0 });
+    const second = await cli('login-link', 'issue', 'alice@example.com', ...send, at('2026-03-01T11:00:00Z'));
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^http:\/\/localhost:3000\/login\?key=[A-Za-z0-9_-]{43}&u=alice%40example\.com\n$/);
+    expect(second.stdout).not.toBe(first.stdout);
+    expect(second.stderr).toContain('E-mailed 1 link.');
+    expect(smtp.messages.map((m) => m.text!.includes(second.stdout.trim()))).toEqual([false, true]);
+    expect((await cli('login-link', 'verify', first.stdout.trim(), at('2026-03-01T12:00:00Z'))).stderr).toContain('error: revoked:');
+    const bulk = ['login-link', 'issue', '--tag', 'migrated', ...send, '--yes'];
+    await cli(...bulk, { now: T0 });
+    expect((await cli(...bulk, { now: T0 })).stderr).toContain('E-mailed 2 links.');
+    expect(smtp.messages).toHaveLength(6);
+  });
+
+  it('stores and prints the reply of a server that repeats its code in the text with the code once', async () => {
+    const smtp = await startSmtp({ reject: ['alice@example.com'], rejectText: '550 5.1.1 <alice@example.com>: Recipient address rejected' });
+    const { cli } = await store();
+    const r = await cli('login-link', 'issue', '1', '--send', '--smtp', smtp.url, '--from', 'shop@example.com', { now: T0 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not sent to alice@example.com (link 1): 550 5.1.1 <alice@example.com>: Recipient address rejected\n');
+    expect(r.stderr).not.toContain('550 550');
+    const [link] = json<Record<string, unknown>[]>(await cli('login-link', 'list', '--json', { now: T0 }));
+    expect(link.send_error).toBe('550 5.1.1 <alice@example.com>: Recipient address rejected');
   });
 
   it('a server that is down is one clear error, and no link is issued', async () => {
@@ -374,5 +469,76 @@ describe('--send, through a real SMTP server', () => {
     const r = await cli('login-link', 'issue', '1', '--send', '--smtp', 'smtp://127.0.0.1:1', { env: {} });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--send needs a sender');
+  });
+});
+
+describe('--send to a folder of .eml files, no SMTP server', () => {
+  it('writes each message as an .eml file, atomically, named by time, link and customer; the link in it redeems', async () => {
+    const { cli } = await store();
+    const dir = join(tempDir(), 'mails', 'out');
+    const r = await cli('login-link', 'issue', '--all', '--yes', '--send', '--mail-dir', dir, '--from', 'Chez Hélène <shop@example.com>', { now: T0 });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`Created the folder ${dir} for the e-mails.\n`);
+    expect(r.stderr).toContain(`E-mailed 3 links (as .eml files in ${dir}).`);
+    const names = readdirSync(dir).sort();
+    expect(names).toEqual(['20260301T100000Z-000001-alice_example.com.eml', '20260301T100000Z-000002-bob_example.com.eml', '20260301T100000Z-000003-carol_example.com.eml']);
+    const raw = readFileSync(join(dir, names[0]));
+    expect(raw.toString('latin1')).toContain('\r\nSubject: ');
+    const mail = await simpleParser(raw);
+    expect(mail.subject).toBe('Votre lien de connexion à Chez Hélène');
+    expect((mail.to as { text: string }).text).toBe('alice@example.com');
+    expect(mail.from?.value[0]).toMatchObject({ name: 'Chez Hélène', address: 'shop@example.com' });
+    expect(mail.date?.toISOString()).toBe('2026-03-01T10:00:00.000Z');
+    const url = /http:\/\/localhost:3000\/\S+/.exec(mail.text!)![0];
+    expect(r.stdout).toContain(`alice@example.com\t${url}\n`);
+    const redeemed = await cli('login-link', 'redeem', url, '--json', at('2026-03-02T00:00:00Z'));
+    expect(json(redeemed)).toMatchObject({ ok: true, customer: { email: 'alice@example.com' } });
+    const list = json<Record<string, unknown>[]>(await cli('login-link', 'list', '--json', { now: T0 }));
+    expect(list.map((l) => l.sent_at)).toEqual(['2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z']);
+    // The same second again: new files beside the old ones, none overwritten, no temporary file left.
+    await cli('login-link', 'issue', '--all', '--yes', '--send', '--mail-dir', dir, '--from', 'shop@example.com', { now: T0 });
+    expect(readdirSync(dir).filter((n) => n.endsWith('.eml'))).toHaveLength(6);
+    expect(readdirSync(dir).filter((n) => !/^20260301T100000Z-\d{6}-[a-z]+_example\.com\.eml$/.test(n))).toEqual([]);
+  });
+
+  it('takes mail.smtp_url (or --smtp, CUSTOMERS_SMTP_URL) as file:///DIR', async () => {
+    const { cli } = await store();
+    const dir = tempDir();
+    expect((await cli('config', 'set', 'mail.smtp_url', pathToFileURL(dir).href)).code).toBe(0);
+    await cli('config', 'set', 'mail.from', 'shop@example.com');
+    const r = await cli('login-link', 'issue', 'bob@example.com', '--send', { now: T0 });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('Created the folder');
+    expect(readdirSync(dir)).toEqual(['20260301T100000Z-000001-bob_example.com.eml']);
+    const mail = await simpleParser(readFileSync(join(dir, readdirSync(dir)[0])));
+    expect(mail.text).toContain(r.stdout.trim());
+    const viaFlag = tempDir();
+    expect((await cli('login-link', 'issue', '1', '--send', '--smtp', pathToFileURL(viaFlag).href, { now: T0 })).code).toBe(0);
+    expect(readdirSync(viaFlag)).toEqual(['20260301T100000Z-000002-alice_example.com.eml']);
+    const bad = await cli('config', 'set', 'mail.smtp_url', 'file://mailhost/var/mail');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"file://mailhost/var/mail" is not a usable folder URL');
+  });
+
+  it('refuses a folder that is a file, flags that contradict each other, and --mail-dir without --send; issues nothing', async () => {
+    const { cli } = await store();
+    const file = join(tempDir(), 'mails');
+    writeFileSync(file, 'not a folder');
+    const from = ['--from', 'shop@example.com'];
+    const isFile = await cli('login-link', 'issue', '1', '--send', '--mail-dir', file, ...from);
+    expect(isFile).toMatchObject({ code: 2, stderr: `error: cannot write e-mails to ${file}: it is a file, not a folder\n  No login link was issued. Give --mail-dir (or file:///DIR) a folder this user can write to; it is created if missing.\n` });
+    const under = await cli('login-link', 'issue', '1', '--send', '--mail-dir', join(file, 'sub'), ...from);
+    expect(under.code).toBe(1);
+    expect(under.stderr).toContain(`error: cannot write e-mails to ${join(file, 'sub')}: a part of the path is a file, not a folder`);
+    const both = await cli('login-link', 'issue', '1', '--send', '--mail-dir', tempDir(), '--smtp', 'smtp://127.0.0.1:25', ...from);
+    expect(both).toMatchObject({ code: 2, stderr: 'error: --mail-dir and --smtp contradict each other; give one of them\n' });
+    const noSend = await cli('login-link', 'issue', '1', '--mail-dir', tempDir());
+    expect(noSend).toMatchObject({ code: 2, stderr: 'error: --mail-dir is where --send writes the e-mails: pass --send with it\n' });
+    expect((await cli('login-link', 'list', '--format', 'count')).stdout).toBe('0\n');
+  });
+
+  it('names files with no character of the address that a file system or shell would mind', () => {
+    expect(emlFileName(new Date('2026-03-01T10:00:00.123Z'), 42, 'Élise+shop/../x:y*?@Example.COM')).toBe('20260301T100000Z-000042-_lise_shop_.._x_y___example.com.eml');
+    expect(emlFileName(new Date('2026-12-31T23:59:59Z'), 1234567, '.hidden@example.com')).toBe('20261231T235959Z-1234567-hidden_example.com.eml');
   });
 });

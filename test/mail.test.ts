@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSmtpUrl, needsTls, redactSmtpUrl } from '../src/mail/transport.js';
+import { checkSmtpUrl, describeSmtpError, needsTls, redactSmtpUrl } from '../src/mail/transport.js';
 
 describe('SMTP URLs (issue 9, point 6)', () => {
   it.each([
@@ -56,5 +56,23 @@ describe('SMTP URLs (issue 9, point 6)', () => {
     ['smtp://user:secret@[::1]:25', false],
   ])('%s must use STARTTLS before AUTH: %s', (url, expected) => {
     expect(needsTls(url)).toBe(expected);
+  });
+});
+
+describe("a server's refusal, as stored in send_error and printed", () => {
+  it.each([
+    ['550 5.1.1 Mailbox unavailable', '550 5.1.1 Mailbox unavailable'],
+    // The code in the reply's text as well: kept once.
+    ['550 550 5.1.1 Mailbox unavailable', '550 5.1.1 Mailbox unavailable'],
+    // A multi-line reply (nodemailer joins its lines with a newline): one line, the code and enhanced code once.
+    [
+      "550-5.1.1 The email account that you tried to reach does not exist.\n550-5.1.1 Please check the address\n550 5.1.1 https://support.example.com/nosuchuser",
+      '550 5.1.1 The email account that you tried to reach does not exist. Please check the address https://support.example.com/nosuchuser',
+    ],
+    ['452-Too many recipients\n452 Try again later', '452 Too many recipients Try again later'],
+    ['  421 Service not available  \r\n', '421 Service not available'],
+  ])('%j reads %j', (response, shown) => {
+    const error = Object.assign(new Error(`Can't send mail - all recipients were rejected: ${response}`), { code: 'EENVELOPE', response, responseCode: Number(response.trim().slice(0, 3)) });
+    expect(describeSmtpError(error)).toBe(shown);
   });
 });

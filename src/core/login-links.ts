@@ -66,22 +66,25 @@ export interface IssueOptions {
   ttlSeconds: number;
   keepOthers: boolean;
   now: Date;
-  /**
-   * The links are to be e-mailed: leave out customers without an e-mail address, and those who already have
-   * an active link that was e-mailed (a re-run of --send).
-   */
+  /** The links are to be e-mailed: leave out customers without an e-mail address. */
   forMail?: boolean;
+  /**
+   * Resume an interrupted send: only customers whose latest active link was never e-mailed get a link, a new
+   * one in its place (its token is not kept, so it cannot be sent again); that unsent link is revoked even
+   * with keepOthers. The others are passed over.
+   */
+  unsentOnly?: boolean;
   /** Do it all, say what was done, keep nothing (no link is issued or revoked). */
   dryRun?: boolean;
   /** Give an account to selected customers who have none (contacts): login links are for account holders. */
   createAccount?: boolean;
 }
 
-/** A selected customer who gets no link: no e-mail address to send it to, or an e-mailed link still unused. */
+/** A selected customer who gets no link: no e-mail address to send it to, or (unsentOnly) no unsent link. */
 export interface PassedOver {
   customer_id: number;
   email: string | null;
-  why: 'no e-mail' | 'already sent';
+  why: 'no e-mail' | 'no unsent link';
 }
 
 export interface IssueResult {
@@ -89,33 +92,46 @@ export interface IssueResult {
   passedOver: PassedOver[];
 }
 
-/** Issues a link to every selected customer, in one transaction. */
+type Selected = { id: number; email: string | null; lang: string | null; has_account: number };
+
+/**
+ * Issues a link to every selected customer, in one transaction. Each gets a new one, even one whose earlier
+ * link was e-mailed and is unused (a REF named again, a bulk send run again), except with unsentOnly.
+ */
 export function issueLoginLinks(store: Store, filter: CustomerFilter, options: IssueOptions): IssueResult {
   const now = formatTimestamp(options.now);
   checkDuration(options.ttlSeconds, `a lifetime of ${options.ttlSeconds} seconds`);
   return store.write(() => {
     const db = store.db;
     const where = buildWhere(db, filter);
-    const customers = db
-      .prepare(`SELECT c.id, c.email, c.lang, c.has_account FROM ${where.from} WHERE ${where.sql} ORDER BY c.id`)
-      .all(...where.params) as { id: number; email: string | null; lang: string | null; has_account: number }[];
-    giveAccounts(db, customers.filter((c) => !c.has_account), options.createAccount === true);
-    const alreadySent = db.prepare(
-      'SELECT 1 FROM login_links WHERE customer_id = ? AND sent_at IS NOT NULL AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
-    ).pluck();
+    const customers = db.prepare(`SELECT c.id, c.email, c.lang, c.has_account FROM ${where.from} WHERE ${where.sql} ORDER BY c.id`).all(...where.params) as Selected[];
+    const unsent = unsentLinkOf(db, now);
     const result: IssueResult = { links: [], passedOver: [] };
-    for (const c of customers) {
-      const why = !options.forMail ? undefined : c.email === null ? 'no e-mail' : alreadySent.get(c.id, now) ? 'already sent' : undefined;
-      if (why) {
-        result.passedOver.push({ customer_id: c.id, email: c.email, why });
-        continue;
-      }
+    const chosen = customers.filter((c) => {
+      const why = options.forMail && c.email === null ? 'no e-mail' : options.unsentOnly && unsent(c.id) === undefined ? 'no unsent link' : undefined;
+      if (why) result.passedOver.push({ customer_id: c.id, email: c.email, why });
+      return why === undefined;
+    });
+    giveAccounts(db, chosen.filter((c) => !c.has_account), options.createAccount === true);
+    for (const c of chosen) {
+      if (options.unsentOnly) db.prepare('UPDATE login_links SET revoked_at = ? WHERE id = ?').run(now, unsent(c.id));
       const link = newLinkRow(db, { customerId: c.id, email: c.email, template: options.template, created: options.now, ttlSeconds: options.ttlSeconds, revokeOthers: !options.keepOthers });
       result.links.push({ ...link, lang: c.lang });
     }
     if (result.links.length) recordIrreversible(store, 'login-link issue', options.now, result.links.map((l) => l.customer_id));
     return options.dryRun ? new Rollback(result) : result;
   });
+}
+
+/** The id of the customer's latest active link when it was never e-mailed; undefined when it was, or there is none. */
+function unsentLinkOf(db: Db, now: string): (customerId: number) => number | undefined {
+  const latest = db.prepare(
+    'SELECT id, sent_at FROM login_links WHERE customer_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1',
+  );
+  return (customerId) => {
+    const row = latest.get(customerId, now) as { id: number; sent_at: string | null } | undefined;
+    return row && row.sent_at === null ? row.id : undefined;
+  };
 }
 
 /**
@@ -312,7 +328,7 @@ export function purgeLoginLinks(store: Store, olderThanSeconds: number, nowDate:
   });
 }
 
-/** Records the outcome of e-mailing a link, so a re-run sends only to those it failed for. */
+/** Records the outcome of e-mailing a link, so that --unsent can find the links never sent. */
 export function recordSend(store: Store, linkId: number, outcome: { sentAt: Date } | { error: string }): void {
   store.write(() => {
     if ('sentAt' in outcome) {

@@ -1,6 +1,6 @@
 /**
  * E-mailing issued login links: one message per link in the customer's language, over one connection;
- * each link records whether it was sent, so a re-run sends only to those who did not get one.
+ * each link records whether it was sent, so that --unsent can resume with those who did not get one.
  */
 import { loginMail } from '../mail/messages.js';
 import { describeSmtpError, type Mailer } from '../mail/transport.js';
@@ -32,8 +32,9 @@ export async function mailLoginLinks(store: Store, links: readonly IssuedLink[],
     let error: string | null = null;
     try {
       if (link.email === null) throw new Error('the customer has no e-mail address');
-      await options.mailer.send({ from: options.from, to: link.email, ...message });
-      recordSend(store, link.id, { sentAt: options.now() });
+      const at = options.now();
+      await options.mailer.send({ from: options.from, to: link.email, ...message }, { id: link.id, at });
+      recordSend(store, link.id, { sentAt: at });
     } catch (failure) {
       error = describeSmtpError(failure);
       recordSend(store, link.id, { error });

@@ -1,7 +1,7 @@
 /** Store settings (`customers config`): a fixed set of keys, each checked before it is kept. */
 import type { Db, Store } from '../store/open.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
-import { checkSmtpUrl, redactSmtpUrl } from '../mail/transport.js';
+import { checkMailUrl, redactSmtpUrl } from '../mail/transport.js';
 import { beginOperation, checkKeep, DEFAULT_KEEP, recordIrreversible } from './history.js';
 import { normalizeEmail, normalizeText } from './values.js';
 
@@ -102,8 +102,8 @@ export const SETTINGS: readonly SettingDef[] = [
   },
   {
     key: 'mail.smtp_url',
-    description: 'SMTP server, smtp://user:pass@host:port or smtps://...',
-    check: checkSmtpUrl,
+    description: 'SMTP server, smtp://user:pass@host:port or smtps://...; or file:///DIR: write e-mails as .eml files there',
+    check: checkMailUrl,
     redact: redactSmtpUrl,
   },
 ];

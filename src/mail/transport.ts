@@ -1,10 +1,12 @@
-/** One pooled SMTP connection from an smtp:// or smtps:// URL (nodemailer), with errors a merchant can act on. */
+/**
+ * One pooled SMTP connection from an smtp:// or smtps:// URL (nodemailer), with errors a merchant can act
+ * on; or, from a file:///DIR URL, a folder the messages are written to as .eml files (mail-dir.ts).
+ */
+import { fileURLToPath } from 'node:url';
 import { MailError, ValidationError } from '../common/errors.js';
+import type { Mailer } from './mailer.js';
 
-export interface Mailer {
-  send(message: { from: string; to: string; subject: string; text: string; html: string }): Promise<void>;
-  close(): void;
-}
+export type { Mailer } from './mailer.js';
 
 /**
  * "smtp://user:secret@host:25" -> "smtp://user:***@host:25": the URL as it may be printed anywhere. A
@@ -12,6 +14,7 @@ export interface Mailer {
  */
 export function redactSmtpUrl(raw: string): string {
   const text = raw.trim();
+  if (/^file:/i.test(text)) return text; // a folder: no password in it
   const at = text.lastIndexOf('@');
   if (at < 0) return text;
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
@@ -20,10 +23,30 @@ export function redactSmtpUrl(raw: string): string {
   return colon < 0 ? text : `${scheme}${userinfo.slice(0, colon)}:***${text.slice(at)}`;
 }
 
+/**
+ * A server's reply in one line, its code once: a multi-line reply ("550-5.1.1 No such user\n550 5.1.1 See
+ * https://...") repeats the code (and enhanced code) on every line, and some servers repeat the code in the
+ * text itself ("550 550 5.1.1 ..."); what stays is "550 5.1.1 No such user See https://...".
+ */
+export function oneLineReply(response: string): string {
+  const lines = response.trim().split(/\r?\n/);
+  const code = /^(\d{3})[ -]?/.exec(lines[0])?.[1];
+  if (!code) return lines.map((l) => l.trim()).filter(Boolean).join(' ');
+  const prefix = new RegExp(`^(?:${code}(?:[ -]|$))+`);
+  const status = /^\d\.\d{1,3}\.\d{1,3}\b\s*/;
+  const first = lines[0].replace(prefix, '');
+  const enhanced = status.exec(first)?.[0].trim();
+  const texts = lines.map((line, i) => {
+    const text = line.trim().replace(prefix, '');
+    return (i === 0 || !enhanced ? text : text.replace(status, '')).trim();
+  });
+  return [code, ...texts.filter(Boolean)].join(' ');
+}
+
 /** Describes a nodemailer / socket error in one line: the server's reply when there is one. */
 export function describeSmtpError(error: unknown): string {
   const e = error as { code?: string; response?: string; responseCode?: number; message?: string };
-  if (e.response) return e.response.trim();
+  if (e.response) return oneLineReply(e.response);
   // nodemailer wraps socket errors (code ESOCKET); the system's code is in the message.
   const code = /\b(ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ECONNRESET)\b/.exec(e.message ?? '')?.[1] ?? e.code;
   if (code === 'ECONNRESET') return 'the server closed the connection';
@@ -61,6 +84,28 @@ export function checkSmtpUrl(raw: string): string {
     throw refuse('a "%" in the user name or password is not followed by two hexadecimal digits');
   }
   return url;
+}
+
+const FILE_URL_HELP = ['A folder of .eml files is file:///absolute/path/to/folder (three slashes, then the path; a space as %20).'];
+
+/** A mail URL: an SMTP one (checkSmtpUrl), or file:///DIR, a local folder where messages are written as .eml files. */
+export function checkMailUrl(raw: string): string {
+  if (!/^file:/i.test(raw.trim())) return checkSmtpUrl(raw);
+  mailDirOf(raw);
+  return raw.trim();
+}
+
+/** The folder of a file:///DIR URL; anything else is a ValidationError. */
+export function mailDirOf(raw: string): string {
+  const url = raw.trim();
+  let dir: string;
+  try {
+    dir = fileURLToPath(url);
+  } catch (error) {
+    throw new ValidationError(`"${url}" is not a usable folder URL: ${(error as Error).message}`, FILE_URL_HELP);
+  }
+  if (/[?#]/.test(url)) throw new ValidationError(`"${url}" is not a usable folder URL: options after "?" or "#" are not supported`, FILE_URL_HELP);
+  return dir;
 }
 
 /** 127.0.0.0/8, ::1 and localhost: this machine, where a password in clear does not cross a network. */
@@ -115,6 +160,10 @@ function describeOpenError(error: unknown, options: { requireTLS: boolean; auth?
 }
 
 export async function openMailer(raw: string): Promise<Mailer> {
+  if (/^file:/i.test(raw.trim())) {
+    const { openMailDir } = await import('./mail-dir.js');
+    return openMailDir(mailDirOf(raw));
+  }
   const url = checkSmtpUrl(raw);
   const options = transportOptions(url);
   const nodemailer = (await import('nodemailer')).default;

@@ -13,10 +13,10 @@ export interface TestSmtp {
 
 /**
  * Starts a server (without STARTTLS) on `host` (127.0.0.1 by default); recipients in `reject` get a 550
- * answer; `auth` is the one user and password it accepts (in clear: this server has no TLS). Closed when
+ * answer, with `rejectText` after the code (default "5.1.1 Mailbox unavailable"); `auth` is the one user and password it accepts (in clear: this server has no TLS). Closed when
  * the test finishes.
  */
-export async function startSmtp(options: { reject?: string[]; auth?: { user: string; pass: string }; host?: string } = {}): Promise<TestSmtp> {
+export async function startSmtp(options: { reject?: string[]; rejectText?: string; auth?: { user: string; pass: string }; host?: string } = {}): Promise<TestSmtp> {
   const messages: ParsedMail[] = [];
   const logins: string[] = [];
   const server = new SMTPServer({
@@ -31,7 +31,7 @@ export async function startSmtp(options: { reject?: string[]; auth?: { user: str
     },
     onRcptTo(address, _session, callback) {
       if (options.reject?.includes(address.address)) {
-        const error = new Error('5.1.1 Mailbox unavailable') as Error & { responseCode: number };
+        const error = new Error(options.rejectText ?? '5.1.1 Mailbox unavailable') as Error & { responseCode: number };
         error.responseCode = 550;
         callback(error);
         return;
