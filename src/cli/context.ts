@@ -37,12 +37,13 @@ export class Context {
    * and checks a missing store against an empty one that is thrown away; `dryRun` gives a store this user may
    * only read as a private copy to write and roll back.
    */
-  async store(options: { create: boolean | 'scratch'; dryRun?: boolean }): Promise<Store> {
+  async store(options: { create: boolean | 'scratch'; dryRun?: boolean; writerNote?: boolean }): Promise<Store> {
     if (this.opened) return this.opened;
     const { openStore } = await import('../store/open.js');
     this.opened = openStore(this.storePath, {
       create: options.create,
       dryRun: options.dryRun,
+      writerNote: options.writerNote,
       onCreate: (path) => this.say(`Created a new store at ${path}`),
       command: this.command,
       commandLine: this.commandLine,
@@ -54,7 +55,7 @@ export class Context {
   }
 
   /** The store as the library gives it (src/api): the operations the CLI shares with programs and `serve`. */
-  async api(options: { create: boolean | 'scratch'; dryRun?: boolean }): Promise<CustomerStore> {
+  async api(options: { create: boolean | 'scratch'; dryRun?: boolean; writerNote?: boolean }): Promise<CustomerStore> {
     const store = await this.store(options);
     const { CustomerStore } = await import('../api/store.js');
     return new CustomerStore(store, () => this.io.now());

@@ -174,19 +174,25 @@ export class Operation {
    */
   finish(customers?: number, options: { keep?: boolean; spare?: number } = {}): number | undefined {
     const db = this.db;
+    if (customers !== undefined) return this.keep(customers, options.spare);
     const rows = db.prepare('SELECT count(*) FROM history_customers WHERE op = ?').pluck().get(this.id) as number;
     const created = db.prepare('SELECT coalesce(sum(last_id - first_id + 1), 0) FROM history_created WHERE op = ?').pluck().get(this.id) as number;
     const others = db
       .prepare('SELECT (SELECT count(*) FROM history_groups WHERE op = $op) + (SELECT count(*) FROM history_settings WHERE op = $op) + (SELECT count(*) FROM history_orders WHERE op = $op)')
       .pluck()
       .get({ op: this.id }) as number;
-    const count = customers ?? rows + created;
-    if (count === 0 && others === 0 && customers === undefined && !options.keep) {
+    const count = rows + created;
+    if (count === 0 && others === 0 && !options.keep) {
       this.discard();
       return undefined;
     }
-    db.prepare('UPDATE history SET customers = ? WHERE id = ?').run(count, this.id);
-    pruneBefore(db, keepCutoff(db, this.now), [this.id, options.spare ?? 0]);
+    return this.keep(count, options.spare);
+  }
+
+  /** Keeps the operation with its count of customers, and prunes those older than history.keep. */
+  private keep(customers: number, spare = 0): number {
+    this.db.prepare('UPDATE history SET customers = ? WHERE id = ?').run(customers, this.id);
+    pruneBefore(this.db, keepCutoff(this.db, this.now), [this.id, spare]);
     return this.id;
   }
 }

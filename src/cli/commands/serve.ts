@@ -58,7 +58,7 @@ async function runServe(ctx: Context, flags: ServeFlags): Promise<void> {
   if (!isLoopback(flags.host) && authToken === undefined) {
     throw new UsageError(`--host ${flags.host} lets other machines in: pass --auth-token TOKEN (or set CUSTOMERS_SERVE_TOKEN) so that only your tests can use the store`);
   }
-  const api = await ctx.api({ create: true });
+  const api = await ctx.api({ create: true, writerNote: false });
   const { createApiServer, stopGracefully } = await import('../../serve/server.js');
   const server = createApiServer(api, { authToken, now: ctx.io.now, log: (line) => ctx.say(line) });
   const port = await listen(server, flags.host, flags.port);
