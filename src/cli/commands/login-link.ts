@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { MailError, UsageError, ValidationError } from '../../common/errors.js';
 import { escapeControls } from '../../common/shown.js';
-import { getCustomer } from '../../core/customers.js';
 import { CUSTOMER_FIELDS } from '../../core/fields.js';
 import type { IssuedLink, IssueResult, LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
 import { checkSetting, getSetting } from '../../core/settings.js';
@@ -284,13 +283,12 @@ function registerRedeemAndVerify(links: Command, ctx: Context): void {
       .argument('<token-or-url>', 'the token, or the whole login URL (after -- when it starts with "-")')
       .option('--json', 'print the customer (and the link) as JSON; on failure {"ok": false, "reason": ...}')
       .action(async (tokenOrUrl: string, flags: { json?: boolean }) => {
-        const { LoginLinkError, redeemLoginLink, verifyLoginLink } = await core();
-        const store = await ctx.store({ create: false });
+        const { LoginLinkError } = await core();
+        const api = await ctx.api({ create: false });
         try {
-          const link = name === 'redeem' ? redeemLoginLink(store, tokenOrUrl, ctx.io.now()) : verifyLoginLink(store.db, tokenOrUrl, ctx.io.now());
-          const customer = getCustomer(store.db, link.customerId);
+          const { link, customer } = name === 'redeem' ? api.loginLinks.redeem(tokenOrUrl) : api.loginLinks.verify(tokenOrUrl);
           if (flags.json) {
-            ctx.io.stdout.write(JSON.stringify({ ok: true, link: { id: link.linkId, expires_at: link.expiresAt }, customer }, null, 2) + '\n');
+            ctx.io.stdout.write(JSON.stringify({ ok: true, link, customer }, null, 2) + '\n');
           } else {
             await renderRecord(ctx, customer, CUSTOMER_FIELDS, false);
           }
@@ -311,13 +309,8 @@ function registerList(links: Command, ctx: Context): void {
       .addOption(new Option('--status <status>', 'only links in this state').choices([...STATUSES])),
     ['table', 'json', 'jsonl', 'csv', 'tsv', 'ids', 'count'],
   ).action(async (ref: string | undefined, flags: OutputFlags & { status?: LoginLinkStatus }) => {
-    const { listLoginLinks } = await core();
-    const store = await ctx.store({ create: false });
-    const rows: LinkListRow[] = listLoginLinks(store.db, {
-      customerId: ref === undefined ? undefined : resolveRefArg(store.db, ref),
-      status: flags.status,
-      now: ctx.io.now(),
-    });
+    const api = await ctx.api({ create: false });
+    const rows: LinkListRow[] = api.loginLinks.list({ customer: ref === undefined ? undefined : resolveRefArg(api.store.db, ref), status: flags.status });
     await renderItems(ctx, rows, { format: chooseFormat(ctx, flags), columns: chooseColumns(LINK_COLUMNS, flags.fields), limited: true, raw: flags.raw });
   });
 }
@@ -331,10 +324,9 @@ function registerRevokeAndPurge(links: Command, ctx: Context): void {
     .action(async (idOrEmail: string | undefined, flags: { customer?: string }) => {
       exclusive({ 'a link id or e-mail': idOrEmail !== undefined, '--customer REF': flags.customer !== undefined }, { required: true });
       const given = idOrEmail === undefined ? { customer: flags.customer! } : parseRevokeArg(idOrEmail);
-      const { revokeLoginLinks } = await core();
-      const store = await ctx.store({ create: false });
-      const target = 'linkId' in given ? given : { customerId: resolveRefArg(store.db, given.customer) };
-      ctx.say(`Revoked ${plural(revokeLoginLinks(store, target, ctx.io.now()), 'login link')}.`);
+      const api = await ctx.api({ create: false });
+      const revoked = api.loginLinks.revoke('linkId' in given ? given.linkId : { customer: resolveRefArg(api.store.db, given.customer) });
+      ctx.say(`Revoked ${plural(revoked, 'login link')}.`);
     });
 
   links
