@@ -74,7 +74,7 @@ clean();
 try {
   const store = openStore(db);
   await store.seed.generate({ count: LINKS, seed: 'bench' });
-  const issued = store.loginLinks.issueMany({}, { url: 'http://localhost:3000/login?key={token}', createAccount: true }).links;
+  const issued = store.loginLinks.issueMany({ all: true }, { url: 'http://localhost:3000/login?key={token}', createAccount: true }).links;
   const sample = JSON.stringify({ ok: true, ...store.loginLinks.verify(issued[0].token) });
   store.close();
   const bodies = issued.map((l) => JSON.stringify({ token: l.token }));

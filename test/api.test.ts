@@ -245,6 +245,54 @@ describe('opening', () => {
   });
 });
 
+describe('values of the wrong type', () => {
+  it('are INVALID errors naming the value, never coerced, and change nothing', async () => {
+    const { store, file } = open();
+    store.customers.add({ email: 'a@example.com', tags: ['vip', 'b2b'] });
+    store.loginLinks.issue(1, { url: LOGIN });
+    const before = JSON.stringify(store.customers.get(1));
+    const calls: [string, () => unknown][] = [
+      ['add_tags as a string', () => store.customers.update(1, { add_tags: 'newsletter' as unknown as string[] })],
+      ['remove_tags as a string', () => store.customers.update(1, { remove_tags: 'vip' as unknown as string[] })],
+      ['a number in tags', () => store.customers.add({ first_name: 'x', tags: [1 as unknown as string] })],
+      ['an object as a name', () => store.customers.add({ first_name: {} as unknown as string })],
+      ['a list as a name', () => store.customers.add({ first_name: ['a'] as unknown as string })],
+      ['a string as a boolean', () => store.customers.update(1, { tax_exempt: 'false' as unknown as boolean })],
+      ['null changes', () => store.customers.update(1, null as unknown as object)],
+      ['a list as a ref', () => store.customers.get([1] as unknown as number)],
+      ['null options of list', () => store.customers.list(null as unknown as object)],
+      ['an empty list of groups', () => store.customers.list({ groups: [] })],
+      ['a number as a group name', () => store.groups.create(5 as unknown as string)],
+      ['keepOthers as a string', () => store.loginLinks.issue(1, { url: LOGIN, keepOthers: 'false' as unknown as boolean })],
+      ['a number as a URL', () => store.loginLinks.issue(1, { url: 5 as unknown as string })],
+      ['a URL with a line break', () => store.loginLinks.issue(1, { url: 'http://localhost/\r\nX: y?k={token}' })],
+      ['everyone without all', () => store.loginLinks.issueMany({}, { url: LOGIN })],
+      ['an empty list of tags', () => store.loginLinks.issueMany({ tags: [] }, { url: LOGIN })],
+      ['a numeric string to revoke', () => store.loginLinks.revoke('1')],
+      ['null to revoke', () => store.loginLinks.revoke(null as unknown as number)],
+    ];
+    for (const [what, call] of calls) {
+      const error = thrown(call);
+      expect(error, what).toBeInstanceOf(ValidationError);
+      expect(error.code, what).toBe('INVALID');
+    }
+    await expect(store.csv.export({ columns: 'email' as unknown as string[] })).rejects.toMatchObject({ code: 'INVALID' });
+    await expect(store.csv.exportFile(tempDir())).rejects.toMatchObject({ code: 'INVALID' });
+    await expect(store.csv.import({ text: 'email\nb@example.com\n' }, { map: { email: 'colour' } })).rejects.toMatchObject({ code: 'INVALID' });
+    await expect(store.seed.fixture(null as unknown as object)).rejects.toMatchObject({ code: 'INVALID' });
+    await expect(store.seed.fixture(join(tempDir(), 'missing.json'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(thrown(() => store.loginLinks.issueMany({ ids: [999] }, { url: LOGIN })).code).toBe('NOT_FOUND');
+    expect(JSON.stringify(store.customers.get(1))).toBe(before);
+    expect(store.loginLinks.list({ status: 'active' })).toHaveLength(1);
+
+    expect(store.loginLinks.revoke('A@example.com')).toBe(1);
+    expect(store.loginLinks.issueMany({ all: true }, { url: LOGIN }).links).toHaveLength(1);
+    store.close();
+    expect(thrown(() => store.customers.get(1)).code).toBe('STORE');
+    expect(existsSync(file)).toBe(true);
+  });
+});
+
 describe("the README's storefront test", () => {
   it('signs in once through a login page that redeems with the library', async () => {
     const { createServer } = await import('node:http');

@@ -1,8 +1,9 @@
 /** CSV import and export, and seeding, for a program: the CLI's rules, without its terminal. */
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ValidationError } from '../common/errors.js';
+import { NotFoundError, ValidationError } from '../common/errors.js';
+import { MAP_TARGETS } from '../core/csv/columns.js';
 import type { ExportResult } from '../core/csv/export.js';
 import type { ImportMode, ImportSummary, Problem } from '../core/csv/import.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../core/csv/presets.js';
@@ -12,6 +13,7 @@ import type { SeedResult } from '../core/seed/fixture.js';
 import { checkSeedRequest, type SeedLocale } from '../core/seed/locales.js';
 import type { DateOrder } from '../core/values.js';
 import type { Store } from '../store/open.js';
+import { objectOf, optionalFlag, optionalText, textList, textOf } from './input.js';
 import { filterOf } from './query.js';
 import type { CustomerQuery } from './types.js';
 
@@ -64,18 +66,19 @@ export class CsvFiles {
    * Imports a CSV file (a path), or CSV text ({ text }), in one transaction: all or nothing unless
    * skipInvalid. `written` says whether anything was kept; rejected rows are in `rejections`.
    */
-  async import(source: string | { text: string }, options: ImportCsvOptions = {}): Promise<ImportResult> {
+  async import(source: string | { text: string }, given: ImportCsvOptions = {}): Promise<ImportResult> {
+    const options = objectOf(given, 'the import options');
     const [{ importCustomers }, { fileRecords, readRecords }] = await Promise.all([import('../core/csv/import.js'), import('../core/csv/read.js')]);
-    const read = { encoding: parseEncodingOption(options.encoding ?? 'auto'), delimiter: parseDelimiterOption(options.delimiter ?? 'auto', true) };
-    const batches = typeof source === 'string' ? fileRecords(source, read) : readRecords(Readable.from([Buffer.from(textOf(source))]), read);
+    const read = { encoding: parseEncodingOption(optionalText(options.encoding, 'encoding') ?? 'auto'), delimiter: parseDelimiterOption(optionalText(options.delimiter, 'delimiter') ?? 'auto', true) };
+    const batches = typeof source === 'string' ? fileRecords(source, read) : readRecords(Readable.from([Buffer.from(csvText(source))]), read);
     const rejections: ImportResult['rejections'] = [];
     const summary = await importCustomers(async () => this.store, batches, {
       preset: checkPreset(options.preset ?? 'auto', true),
-      maps: Object.entries(options.map ?? {}).map(([header, target]) => ({ header, target })),
-      mode: options.mode ?? 'upsert',
-      skipInvalid: Boolean(options.skipInvalid),
-      group: options.group,
-      dryRun: Boolean(options.dryRun),
+      maps: mapsOf(options.map),
+      mode: modeOf(options.mode),
+      skipInvalid: optionalFlag(options.skipInvalid, 'skipInvalid') ?? false,
+      group: optionalText(options.group, 'group'),
+      dryRun: optionalFlag(options.dryRun, 'dryRun') ?? false,
       dateOrder: options.dateOrder,
       now: this.now(),
       onRejected: (rejection) => {
@@ -96,28 +99,33 @@ export class CsvFiles {
 
   /** Writes the CSV to a file: beside it first, renamed at the end, so a failure never leaves half a file. */
   async exportFile(file: string, options: ExportCsvOptions = {}): Promise<ExportResult> {
+    if (existsSync(textOf(file, 'the file')) && statSync(file).isDirectory()) throw new ValidationError(`${file} is a folder: name the CSV file to write in it`);
     const partial = join(dirname(file), `.${basename(file)}.partial-${process.pid}`);
-    const fd = openSync(partial, 'wx', 0o600);
+    let fd: number | undefined = openSync(partial, 'wx', 0o600);
     try {
       const result = await this.exportTo(options, (chunk) => {
-        writeSync(fd, chunk);
+        writeSync(fd!, chunk);
       });
       closeSync(fd);
+      fd = undefined;
       renameSync(partial, file);
       return result;
     } catch (error) {
-      closeSync(fd);
+      if (fd !== undefined) closeSync(fd);
       rmSync(partial, { force: true });
       throw error;
     }
   }
 
-  private async exportTo(options: ExportCsvOptions, write: (chunk: string) => void): Promise<ExportResult> {
+  private async exportTo(given: ExportCsvOptions, write: (chunk: string) => void): Promise<ExportResult> {
     const { exportCustomers } = await import('../core/csv/export.js');
+    const options = objectOf(given, 'the export options');
+    if (options.columns !== undefined) textList(options.columns, 'columns');
     const preset = checkPreset(options.preset ?? 'native', false) as PresetName;
     const filter = filterOf(options, ['preset', 'columns', 'delimiter', 'bom', 'header']);
-    const delimiter = options.delimiter === undefined ? (PRESETS[preset].delimiter ?? ',') : parseDelimiterOption(options.delimiter, false);
-    return exportCustomers(this.store.db, filter, { preset, columns: options.columns, delimiter, bom: Boolean(options.bom), header: options.header !== false }, write);
+    const delimiter = options.delimiter === undefined ? (PRESETS[preset].delimiter ?? ',') : parseDelimiterOption(textOf(options.delimiter, 'delimiter'), false);
+    const header = optionalFlag(options.header, 'header') ?? true;
+    return exportCustomers(this.store.db, filter, { preset, columns: options.columns, delimiter, bom: optionalFlag(options.bom, 'bom') ?? false, header }, write);
   }
 }
 
@@ -148,7 +156,8 @@ export class Seeding {
    */
   async fixture(fixture: object | string | { file: string; text: string }): Promise<SeedResult> {
     const { applyFixture, parseFixture } = await import('../core/seed/fixture.js');
-    const { text, file } = typeof fixture === 'string' ? { file: fixture, text: readFileSync(fixture, 'utf8') } : isFileText(fixture) ? fixture : { file: 'the fixture', text: JSON.stringify(fixture) };
+    const given = typeof fixture === 'string' ? fixture : objectOf(fixture, 'a fixture');
+    const { text, file } = typeof given === 'string' ? { file: given, text: readFixture(given) } : isFileText(given) ? given : { file: 'the fixture', text: JSON.stringify(given) };
     const parsed = parseFixture(text, file);
     return applyFixture(this.store, parsed, this.now(), (url) => loginUrlTemplate(this.store.db, url));
   }
@@ -158,6 +167,33 @@ export class Seeding {
     const { emptyStore } = await import('../core/seed/count.js');
     return emptyStore(this.store);
   }
+}
+
+/** A fixture file's text; a missing one is NOT_FOUND (a string is a path: pass an object for JSON itself). */
+function readFixture(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') throw new NotFoundError(`no fixture file at ${path} (a string is a path: pass the fixture itself as an object)`);
+    throw new ValidationError(`cannot read the fixture ${path}: ${(error as Error).message}`);
+  }
+}
+
+const MODES: readonly ImportMode[] = ['upsert', 'create', 'update'];
+
+function modeOf(mode: unknown): ImportMode {
+  if (mode === undefined) return 'upsert';
+  if (!MODES.includes(mode as ImportMode)) throw new ValidationError(`mode is one of ${MODES.join(', ')}, not ${JSON.stringify(mode)}`);
+  return mode as ImportMode;
+}
+
+/** { 'E-mail address': 'email', 'Internal id': null }: a header read as a field, or ignored. */
+function mapsOf(map: unknown): { header: string; target: string | null }[] {
+  return Object.entries(objectOf(map as object | undefined, 'map')).map(([header, target]) => {
+    if (target !== null && typeof target !== 'string') throw new ValidationError(`map["${header}"] is a field name, or null to ignore the column`);
+    if (target !== null && !MAP_TARGETS.includes(target)) throw new ValidationError(`map["${header}"]: unknown field "${target}"`, [`Fields: ${MAP_TARGETS.join(', ')}.`]);
+    return { header, target };
+  });
 }
 
 function isFileText(value: object): value is { file: string; text: string } {
@@ -170,7 +206,7 @@ function checkPreset(preset: string, auto: boolean): PresetName | 'auto' {
   throw new ValidationError(`unknown preset "${preset}"`, [`Presets: ${auto ? 'auto, ' : ''}${PRESET_NAMES.join(', ')}.`]);
 }
 
-function textOf(source: { text: string }): string {
+function csvText(source: { text: string }): string {
   if (typeof source?.text !== 'string') throw new ValidationError('give a file path, or { text } with the CSV');
   return source.text;
 }

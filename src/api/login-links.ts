@@ -1,11 +1,13 @@
 /** Login links for a program: issue, verify, redeem (once, across processes), revoke, list. */
 import { ValidationError } from '../common/errors.js';
 import { getCustomer, resolveRef } from '../core/customers.js';
+import { hasFieldFilter } from '../core/filters.js';
 import {
   issueLoginLinks, listLoginLinks, loginUrlTemplate, redeemLoginLink, revokeLoginLinks, verifyLoginLink, type IssueResult,
 } from '../core/login-links.js';
 import { parseDuration } from '../core/values.js';
 import type { Store } from '../store/open.js';
+import { objectOf, optionalFlag, optionalText, refOf } from './input.js';
 import { filterOf } from './query.js';
 import type { Customer, CustomerQuery, CustomerRef, Duration, IssuedLoginLink, IssueLinkOptions, LoginLinkRow, LoginLinkState, UsableLoginLink } from './types.js';
 
@@ -29,18 +31,28 @@ export class LoginLinks {
 
   /** A new link for one customer (its older unused links revoked unless keepOthers). */
   issue(ref: CustomerRef, options: IssueLinkOptions = {}): IssuedLoginLink {
-    const id = resolveRef(this.store.db, String(ref));
+    const id = resolveRef(this.store.db, refOf(ref));
     const [link] = this.issueMany({ ids: [id] }, options).links;
     return link;
   }
 
-  /** A new link for each customer the query selects, in one transaction. */
-  issueMany(query: CustomerQuery, options: IssueLinkOptions = {}): { links: IssuedLoginLink[] } {
-    const result: IssueResult = issueLoginLinks(this.store, filterOf(query), {
-      template: loginUrlTemplate(this.store.db, options.url),
+  /**
+   * A new link for each customer the query selects, in one transaction. A query without filters selects
+   * everyone only with { all: true } (as the CLI's --all); ids must all be customers.
+   */
+  issueMany(query: CustomerQuery & { all?: boolean }, given: IssueLinkOptions = {}): { links: IssuedLoginLink[] } {
+    const { all, ...rest } = objectOf(query, 'the query');
+    const filter = filterOf(rest);
+    if (!hasFieldFilter(filter) && !filter.ids && optionalFlag(all, 'all') !== true) {
+      throw new ValidationError('the query selects every customer: pass { all: true } to issue a link to each, or give filters');
+    }
+    for (const id of filter.ids ?? []) resolveRef(this.store.db, String(id));
+    const options = objectOf(given, 'the options');
+    const result: IssueResult = issueLoginLinks(this.store, filter, {
+      template: loginUrlTemplate(this.store.db, optionalText(options.url, 'url')),
       ttlSeconds: durationSeconds(options.ttl),
-      keepOthers: Boolean(options.keepOthers),
-      createAccount: Boolean(options.createAccount),
+      keepOthers: optionalFlag(options.keepOthers, 'keepOthers') ?? false,
+      createAccount: optionalFlag(options.createAccount, 'createAccount') ?? false,
       now: this.now(),
     });
     return { links: result.links.map(({ lang: _lang, ...link }) => link) };
@@ -62,16 +74,27 @@ export class LoginLinks {
     return this.usable(redeemLoginLink(this.store, checkedToken(tokenOrUrl), this.now()));
   }
 
-  /** Revokes one link by id, or every active link of a customer; returns how many were revoked. */
-  revoke(target: number | { customer: CustomerRef }): number {
-    if (typeof target === 'number') return revokeLoginLinks(this.store, { linkId: target }, this.now());
-    return revokeLoginLinks(this.store, { customerId: resolveRef(this.store.db, String(target.customer)) }, this.now());
+  /**
+   * Revokes one link by its id (a number), or every active link of a customer (its e-mail, or
+   * { customer: id or e-mail }); returns how many were revoked.
+   */
+  revoke(target: number | string | { customer: CustomerRef }): number {
+    if (typeof target === 'number') {
+      if (!Number.isSafeInteger(target) || target <= 0) throw new ValidationError(`a login link id is a whole number above 0, not ${target}`);
+      return revokeLoginLinks(this.store, { linkId: target }, this.now());
+    }
+    if (typeof target === 'string' && !target.includes('@')) {
+      throw new ValidationError(`"${target}" is not an e-mail: give a link id as a number (revoke(12)), or a customer as revoke({ customer: 12 })`);
+    }
+    const ref = typeof target === 'string' ? target : refOf(objectOf(target, 'the link to revoke').customer);
+    return revokeLoginLinks(this.store, { customerId: resolveRef(this.store.db, ref) }, this.now());
   }
 
   /** Links (never their tokens), oldest first, optionally of one customer and in one state. */
-  list(options: { customer?: CustomerRef; status?: LoginLinkState } = {}): LoginLinkRow[] {
+  list(given: { customer?: CustomerRef; status?: LoginLinkState } = {}): LoginLinkRow[] {
+    const options = objectOf(given, 'the options');
     if (options.status !== undefined && !STATES.includes(options.status)) throw new ValidationError(`status is one of ${STATES.join(', ')}, not ${JSON.stringify(options.status)}`);
-    const customerId = options.customer === undefined ? undefined : resolveRef(this.store.db, String(options.customer));
+    const customerId = options.customer === undefined ? undefined : resolveRef(this.store.db, refOf(options.customer));
     return listLoginLinks(this.store.db, { customerId, status: options.status, now: this.now() });
   }
 

@@ -23,12 +23,15 @@ const text = (fn: (raw: string) => unknown): Check<unknown> => (raw, key) => {
   if (typeof raw !== 'string') throw new ValidationError(`${key} is text, not ${JSON.stringify(raw)}`);
   return fn(raw);
 };
-const list = (fn: (raw: string) => unknown): Check<unknown> => (raw, key) => {
-  if (!Array.isArray(raw)) throw new ValidationError(`${key} is a list, not ${JSON.stringify(raw)}`);
-  return raw.map((item) => text(fn)(item, key));
+/** An empty list would select everyone (no condition) or no one: neither is what a caller means by it. */
+const nonEmpty = (raw: unknown, key: string, what: string): unknown[] => {
+  if (!Array.isArray(raw)) throw new ValidationError(`${key} is a list of ${what}, not ${JSON.stringify(raw)}`);
+  if (raw.length === 0) throw new ValidationError(`${key} is an empty list: give at least one, or leave ${key} out`);
+  return raw;
 };
+const list = (fn: (raw: string) => unknown): Check<unknown> => (raw, key) => nonEmpty(raw, key, 'text').map((item) => text(fn)(item, key));
 const ids: Check<unknown> = (raw, key) => {
-  if (!Array.isArray(raw) || !raw.every((id) => Number.isSafeInteger(id) && id > 0)) throw new ValidationError(`${key} is a list of customer ids (whole numbers above 0)`);
+  if (!nonEmpty(raw, key, 'customer ids').every((id) => Number.isSafeInteger(id) && (id as number) > 0)) throw new ValidationError(`${key} is a list of customer ids (whole numbers above 0)`);
   return raw;
 };
 
@@ -63,6 +66,7 @@ const CHECKS: Record<keyof CustomerQuery, Check<unknown>> = {
 
 /** The query's filter keys checked; other keys (sort, limit, offset) are the caller's; unknown ones fail. */
 export function filterOf(query: object, others: readonly string[] = []): CustomerFilter {
+  if (typeof query !== 'object' || query === null || Array.isArray(query)) throw new ValidationError(`a query is an object of filters, such as { country: 'FR' }, not ${JSON.stringify(query)}`);
   const filter: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || others.includes(key)) continue;

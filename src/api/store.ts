@@ -12,6 +12,7 @@ import { openStore as openCoreStore, type Store } from '../store/open.js';
 import { resolveStorePath } from '../store/path.js';
 import { normalizeGroupName } from '../core/values.js';
 import { LoginLinks } from './login-links.js';
+import { fieldsOf, objectOf, optionalFlag, optionalText, refOf, textOf } from './input.js';
 import { filterOf } from './query.js';
 import { CsvFiles, Seeding } from './csv.js';
 import type { Customer, CustomerChangesInput, CustomerFields, CustomerQuery, CustomerRef, ListOptions } from './types.js';
@@ -88,7 +89,7 @@ export class Customers {
 
   /** The customer's id; NOT_FOUND when none has this id or e-mail, INVALID when ref is neither. */
   idOf(ref: CustomerRef): number {
-    return resolveRef(this.store.db, String(ref));
+    return resolveRef(this.store.db, refOf(ref));
   }
 
   get(ref: CustomerRef): Customer {
@@ -97,12 +98,12 @@ export class Customers {
 
   /** Creates a customer (CONFLICT: the e-mail is taken; INVALID: a value cannot be stored). */
   add(fields: CustomerFields): Customer {
-    return createCustomer(this.store, fields as CustomerChanges, this.now()) as unknown as Customer;
+    return createCustomer(this.store, fieldsOf(fields) as CustomerChanges, this.now()) as unknown as Customer;
   }
 
   /** Changes only the given fields; `changed` names those whose value changed (none: nothing was written). */
   update(ref: CustomerRef, changes: CustomerChangesInput): { customer: Customer; changed: string[] } {
-    const { customer, changed } = editCustomer(this.store, this.idOf(ref), changes as CustomerChanges, this.now());
+    const { customer, changed } = editCustomer(this.store, this.idOf(ref), fieldsOf(changes, 'the changes') as CustomerChanges, this.now());
     return { customer: customer as unknown as Customer, changed };
   }
 
@@ -119,8 +120,10 @@ export class Customers {
   }
 
   /** The same, one at a time: for stores too large to hold in memory at once. */
-  *iterate(options: ListOptions = {}): Generator<Customer> {
-    const { sort, limit, offset } = options;
+  *iterate(given: ListOptions = {}): Generator<Customer> {
+    const options = objectOf(given, 'the list options');
+    const { limit, offset } = options;
+    const sort = optionalText(options.sort, 'sort');
     for (const name of ['limit', 'offset'] as const) {
       const value = options[name];
       if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throw new ValidationError(`${name} is a whole number, not ${JSON.stringify(value)}`);
@@ -130,7 +133,7 @@ export class Customers {
   }
 
   count(query: CustomerQuery = {}): number {
-    return countCustomers(this.store.db, filterOf(query));
+    return countCustomers(this.store.db, filterOf(objectOf(query, 'the query')));
   }
 }
 
@@ -144,16 +147,17 @@ export class Groups {
 
   /** Creates a group; CONFLICT when it exists, unless ifMissing (then nothing is written). Returns its name. */
   create(name: string, options: { ifMissing?: boolean } = {}): { name: string; created: boolean } {
-    if (options.ifMissing && groupIdByName(this.store.db, normalizeGroupName(name)) !== undefined) return { name: normalizeGroupName(name), created: false };
+    textOf(name, 'a group name');
+    if (optionalFlag(objectOf(options, 'the options').ifMissing, 'ifMissing') && groupIdByName(this.store.db, normalizeGroupName(name)) !== undefined) return { name: normalizeGroupName(name), created: false };
     return { name: createGroup(this.store, name, this.now()), created: true };
   }
 
   rename(from: string, to: string): { from: string; to: string } {
-    return renameGroup(this.store, from, to, this.now());
+    return renameGroup(this.store, textOf(from, 'a group name'), textOf(to, 'a group name'), this.now());
   }
 
   /** Deletes a group; its members stay, in no group. */
   delete(name: string): { name: string; members: number } {
-    return deleteGroup(this.store, name, this.now());
+    return deleteGroup(this.store, textOf(name, 'a group name'), this.now());
   }
 }

@@ -24,7 +24,12 @@ const LOGIN_URL_EXAMPLE = 'Example: https://shop.example.com/account/login?key={
 
 /** A login-link template: must hold {token}, and use https unless it points at a test host. */
 export function checkLoginUrlTemplate(value: string): string {
+  if (typeof value !== 'string') throw new ValidationError(`the login URL template is text with {token}, not ${JSON.stringify(value)}`, [LOGIN_URL_EXAMPLE]);
   const template = value.trim();
+  // A URL parser drops tabs and line breaks, but the template is pasted as it is into e-mails and scripts.
+  if (/[\u0000-\u0020\u007f-\u009f]/.test(template)) {
+    throw new ValidationError(`the login URL ${JSON.stringify(template)} has a space or a control character: percent-encode it (%20)`, [LOGIN_URL_EXAMPLE]);
+  }
   if (!template.includes('{token}')) {
     throw new ValidationError(`the login URL "${template}" has no {token} placeholder`, [LOGIN_URL_EXAMPLE]);
   }

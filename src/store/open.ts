@@ -215,6 +215,7 @@ function keepStatements(db: Db): void {
   const kept = new Map<string, Database.Statement>();
   const prepare = db.prepare.bind(db);
   db.prepare = ((sql: string) => {
+    if (!db.open) throw new StoreError('the store is closed: open it again to use it');
     const statement = kept.get(sql);
     if (statement && !statement.busy) {
       kept.delete(sql); // most recent last
