@@ -119,6 +119,10 @@ describe('serve', () => {
       expect((await res.json()).error.code).toBe(code);
     }
     expect((await fetch(`${served.base}/login-links`, { method: 'DELETE' })).headers.get('allow')).toBe('POST');
+    const huge = await fetch(`${served.base}/healthz`, { headers: { 'x-big': 'a'.repeat(20_000) } });
+    expect(huge.status).toBe(431);
+    expect((await huge.json()).error.message).toMatch(/16 KiB/);
+    expect(await post(served, '/login-links', { customer: 1, url: 'http://localhost/\r\nX: y?k={token}' })).toMatchObject({ status: 400, body: { error: { code: 'INVALID' } } });
     expect((await fetch(`${served.base}/healthz`)).status).toBe(200);
     const { stderr } = await served.stop();
     expect(stderr).toMatch(/GET \/login-links\/redeem 405/); // the query string is not logged
@@ -164,6 +168,9 @@ describe('serve', () => {
     expect(open.code).toBe(2);
     expect(open.stderr).toMatch(/--auth-token/);
     expect((await spawnCli(['--db', db, 'serve', '--auth-token', 'short'])).code).toBe(2);
+    const spaced = await spawnCli(['--db', db, 'serve', '--auth-token', 'a token with spaces in it']);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toMatch(/space or a line break/);
 
     const secret = 'k3y-0f-the-test-suite-1234';
     const served = await serve(db, ['--host', '0.0.0.0', '--auth-token', secret]);

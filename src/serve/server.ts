@@ -4,7 +4,7 @@
  * { "error": { "code", "message" } } with a 4xx status; nothing a client sends crashes the server.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { CustomerStore } from '../api/store.js';
 import { CustomersError } from '../common/errors.js';
 import { LoginLinkError } from '../core/login-links.js';
@@ -103,7 +103,7 @@ const STATUS_OF: Record<string, number> = { NOT_FOUND: 404, CONFLICT: 409, INVAL
 /** The server; the caller listens, and closes it (see stopGracefully). */
 export function createApiServer(store: CustomerStore, options: ServeOptions): Server {
   const expected = options.authToken === undefined ? undefined : digest(options.authToken);
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? '/').split('?')[0];
     res.on('finish', () => {
@@ -114,7 +114,23 @@ export function createApiServer(store: CustomerStore, options: ServeOptions): Se
       .catch((error: unknown) => errorReply(error))
       .then((reply) => send(res, reply));
   });
+  // A client that sends nothing, or trickles a request out, does not hold a connection for Node's 5 minutes.
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  // What Node refuses before a request exists (headers over 16 KiB, a malformed request line): a JSON answer too.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    options.log(`${options.now().toISOString()} - - ${status} (${error.code ?? 'bad request'})`);
+    if (!socket.writable) return socket.destroy();
+    const text = JSON.stringify({ error: { code: 'INVALID', message: status === 431 ? 'the request headers are over 16 KiB' : status === 408 ? 'the request took too long to arrive' : 'not an HTTP request this server can read' } });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+  });
+  return server;
 }
+
+/** How long a client may take to send its headers, and its whole request. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 async function answer(store: CustomerStore, req: IncomingMessage, path: string, expected: Buffer | undefined): Promise<Reply & { headers?: Record<string, string> }> {
   if (expected && !authorized(req.headers.authorization, expected)) {

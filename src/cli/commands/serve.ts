@@ -55,15 +55,19 @@ async function runServe(ctx: Context, flags: ServeFlags): Promise<void> {
   if (authToken !== undefined && authToken.length < MIN_TOKEN_LENGTH) {
     throw new UsageError(`the auth token is ${authToken.length} characters: give one of at least ${MIN_TOKEN_LENGTH}`, ['openssl rand -hex 16 makes one.']);
   }
+  if (authToken !== undefined && /\s/.test(authToken)) {
+    throw new UsageError('the auth token has a space or a line break, which an Authorization header cannot carry: give one without', ['openssl rand -hex 16 makes one.']);
+  }
   if (!isLoopback(flags.host) && authToken === undefined) {
     throw new UsageError(`--host ${flags.host} lets other machines in: pass --auth-token TOKEN (or set CUSTOMERS_SERVE_TOKEN) so that only your tests can use the store`);
   }
   const api = await ctx.api({ create: true, writerNote: false });
   const { createApiServer, stopGracefully } = await import('../../serve/server.js');
   const server = createApiServer(api, { authToken, now: ctx.io.now, log: (line) => ctx.say(line) });
-  const port = await listen(server, flags.host, flags.port);
+  const host = flags.host.trim().replace(/^\[(.*)\]$/, '$1'); // [::1] as URLs write it
+  const port = await listen(server, host, flags.port);
   ctx.io.stdout.write(`${port}\n`);
-  const shown = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
+  const shown = host.includes(':') ? `[${host}]` : host;
   ctx.say(`Serving ${api.path} at http://${shown}:${port}/${authToken ? ' (bearer token required)' : ''}; Ctrl-C stops.`);
   const signal = await new Promise<string>((resolve) => {
     for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve(name));
