@@ -1,7 +1,8 @@
 /** Login links for a program: issue, verify, redeem (once, across processes), revoke, list. */
 import { ValidationError } from '../common/errors.js';
 import { getCustomer, resolveRef } from '../core/customers.js';
-import { hasFieldFilter } from '../core/filters.js';
+import { type CustomerFilter, hasFieldFilter } from '../core/filters.js';
+import { DEFAULT_LINK_TTL_SECONDS, LINK_STATUSES } from '../core/link-statuses.js';
 import {
   issueLoginLinks, listLoginLinks, loginUrlTemplate, redeemLoginLink, revokeLoginLinks, verifyLoginLink, type IssueResult,
 } from '../core/login-links.js';
@@ -11,12 +12,10 @@ import { objectOf, optionalFlag, optionalText, refOf } from './input.js';
 import { filterOf } from './query.js';
 import type { Customer, CustomerQuery, CustomerRef, Duration, IssuedLoginLink, IssueLinkOptions, LoginLinkRow, LoginLinkState, UsableLoginLink } from './types.js';
 
-const DEFAULT_TTL_SECONDS = 14 * 86400;
-const STATES: readonly LoginLinkState[] = ['active', 'used', 'expired', 'revoked'];
 
 /** Seconds, from a number of seconds or a duration as the CLI takes it ("15m"). */
 export function durationSeconds(ttl: Duration | undefined, what = 'ttl'): number {
-  if (ttl === undefined) return DEFAULT_TTL_SECONDS;
+  if (ttl === undefined) return DEFAULT_LINK_TTL_SECONDS;
   if (typeof ttl === 'number') {
     if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new ValidationError(`${what} ${ttl} is not a number of seconds above 0`);
     return ttl;
@@ -31,8 +30,7 @@ export class LoginLinks {
 
   /** A new link for one customer (its older unused links revoked unless keepOthers). */
   issue(ref: CustomerRef, options: IssueLinkOptions = {}): IssuedLoginLink {
-    const id = resolveRef(this.store.db, refOf(ref));
-    const [link] = this.issueMany({ ids: [id] }, options).links;
+    const [link] = this.issueTo({ ids: [resolveRef(this.store.db, refOf(ref))] }, options);
     return link;
   }
 
@@ -47,6 +45,10 @@ export class LoginLinks {
       throw new ValidationError('the query selects every customer: pass { all: true } to issue a link to each, or give filters');
     }
     for (const id of filter.ids ?? []) resolveRef(this.store.db, String(id));
+    return { links: this.issueTo(filter, given) };
+  }
+
+  private issueTo(filter: CustomerFilter, given: IssueLinkOptions): IssuedLoginLink[] {
     const options = objectOf(given, 'the options');
     const result: IssueResult = issueLoginLinks(this.store, filter, {
       template: loginUrlTemplate(this.store.db, optionalText(options.url, 'url')),
@@ -55,7 +57,7 @@ export class LoginLinks {
       createAccount: optionalFlag(options.createAccount, 'createAccount') ?? false,
       now: this.now(),
     });
-    return { links: result.links.map(({ lang: _lang, ...link }) => link) };
+    return result.links.map(({ lang: _lang, ...link }) => link);
   }
 
   /**
@@ -93,7 +95,7 @@ export class LoginLinks {
   /** Links (never their tokens), oldest first, optionally of one customer and in one state. */
   list(given: { customer?: CustomerRef; status?: LoginLinkState } = {}): LoginLinkRow[] {
     const options = objectOf(given, 'the options');
-    if (options.status !== undefined && !STATES.includes(options.status)) throw new ValidationError(`status is one of ${STATES.join(', ')}, not ${JSON.stringify(options.status)}`);
+    if (options.status !== undefined && !LINK_STATUSES.includes(options.status)) throw new ValidationError(`status is one of ${LINK_STATUSES.join(', ')}, not ${JSON.stringify(options.status)}`);
     const customerId = options.customer === undefined ? undefined : resolveRef(this.store.db, refOf(options.customer));
     return listLoginLinks(this.store.db, { customerId, status: options.status, now: this.now() });
   }

@@ -5,6 +5,7 @@
 import { ValidationError } from '../common/errors.js';
 import type { CustomerFilter } from '../core/filters.js';
 import { normalizeCountry, normalizeGroupName, normalizeLang, normalizeTag, parseAmount, parseCount, parseTimestamp } from '../core/values.js';
+import { optionalFlag, textOf } from './input.js';
 import type { CustomerQuery } from './types.js';
 
 type Check<T> = (raw: T, key: string) => unknown;
@@ -15,14 +16,8 @@ const count: Check<unknown> = (raw, key) => {
 };
 const amount: Check<unknown> = (raw) => parseAmount(String(raw));
 const date: Check<unknown> = (raw) => parseTimestamp(String(raw));
-const flag: Check<unknown> = (raw, key) => {
-  if (typeof raw !== 'boolean') throw new ValidationError(`${key} is true or false, not ${JSON.stringify(raw)}`);
-  return raw;
-};
-const text = (fn: (raw: string) => unknown): Check<unknown> => (raw, key) => {
-  if (typeof raw !== 'string') throw new ValidationError(`${key} is text, not ${JSON.stringify(raw)}`);
-  return fn(raw);
-};
+const flag: Check<unknown> = (raw, key) => optionalFlag(raw, key);
+const text = (fn: (raw: string) => unknown): Check<unknown> => (raw, key) => fn(textOf(raw, key));
 /** An empty list would select everyone (no condition) or no one: neither is what a caller means by it. */
 const nonEmpty = (raw: unknown, key: string, what: string): unknown[] => {
   if (!Array.isArray(raw)) throw new ValidationError(`${key} is a list of ${what}, not ${JSON.stringify(raw)}`);

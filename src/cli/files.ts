@@ -5,6 +5,7 @@
 import { accessSync, constants, createWriteStream, existsSync, fchmodSync, fstatSync, lstatSync, openSync, realpathSync, rmSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CustomersError, UsageError } from '../common/errors.js';
+import { describeFsError } from '../common/fs-errors.js';
 
 /** Checks that an input file can be read; returns its size. */
 export function checkInputFile(path: string): { size: number } {
@@ -139,15 +140,6 @@ export function finishWriting(out: OutputStream): Promise<void> {
       });
     });
   });
-}
-
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a folder';
-  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full (free some space and run the command again)';
-  return (error as Error).message;
 }
 
 /** Why a file cannot be written: a missing path means a missing folder. */

@@ -8,11 +8,12 @@ import { type Db, Rollback, type Store } from '../store/open.js';
 import { type ErrorCode, NotFoundError, ValidationError } from '../common/errors.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
 import { recordIrreversible } from './history.js';
+import type { LoginLinkStatus } from './link-statuses.js';
 import { accountsPolicy } from './orders.js';
 import { checkLoginUrlTemplate, getSetting } from './settings.js';
 import { checkDuration, formatTimestamp } from './values.js';
 
-export type LoginLinkStatus = 'active' | 'used' | 'expired' | 'revoked';
+export type { LoginLinkStatus } from './link-statuses.js';
 export type LoginLinkFailure = 'unknown' | 'expired' | 'used' | 'revoked';
 
 /** A link as printed once at issue: the only time its URL (and token) is known. */

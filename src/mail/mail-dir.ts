@@ -8,17 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MailError, ValidationError } from '../common/errors.js';
+import { describeFsError } from '../common/fs-errors.js';
 import type { Mailer } from './mailer.js';
-
-/** Why a file-system call failed, in words. */
-function describeFsFailure(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EROFS') return 'the file system is read-only';
-  if (code === 'ENOSPC') return 'no space left on the device';
-  if (code === 'ENOTDIR') return 'a part of the path is a file, not a folder';
-  return (error as Error).message ?? String(error);
-}
 
 const HELP = 'No login link was issued. Give --mail-dir (or file:///DIR) a folder this user can write to; it is created if missing.';
 
@@ -30,13 +21,13 @@ function prepareDir(dir: string): { created: boolean } {
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') {
       if (error instanceof ValidationError) throw error;
-      throw new MailError(`cannot write e-mails to ${dir}: ${describeFsFailure(error)}`, [HELP]);
+      throw new MailError(`cannot write e-mails to ${dir}: ${describeFsError(error)}`, [HELP]);
     }
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       created = true;
     } catch (mkdirError) {
-      throw new MailError(`cannot create the folder ${dir} for e-mails: ${describeFsFailure(mkdirError)}`, [HELP]);
+      throw new MailError(`cannot create the folder ${dir} for e-mails: ${describeFsError(mkdirError)}`, [HELP]);
     }
   }
   // Write access is tried for real: permission bits say nothing of a read-only mount or of root.
@@ -45,7 +36,7 @@ function prepareDir(dir: string): { created: boolean } {
     writeFileSync(probe, '', { mode: 0o600 });
     unlinkSync(probe);
   } catch (error) {
-    throw new MailError(`cannot write e-mails to ${dir}: ${describeFsFailure(error)}`, [HELP]);
+    throw new MailError(`cannot write e-mails to ${dir}: ${describeFsError(error)}`, [HELP]);
   }
   return { created };
 }
@@ -103,7 +94,7 @@ export async function openMailDir(rawDir: string): Promise<Mailer> {
         placeFile(dir, temp, name);
       } catch (error) {
         if (existsSync(temp)) unlinkSync(temp);
-        throw new Error(`cannot write ${join(dir, name)}: ${describeFsFailure(error)}`);
+        throw new Error(`cannot write ${join(dir, name)}: ${describeFsError(error)}`);
       }
     },
     close: () => transport.close(),

@@ -7,6 +7,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { CustomerStore } from '../api/store.js';
 import { CustomersError } from '../common/errors.js';
+import { shown } from '../common/shown.js';
 import { LoginLinkError } from '../core/login-links.js';
 import { openApiDocument } from './openapi.js';
 
@@ -108,7 +109,7 @@ export function createApiServer(store: CustomerStore, options: ServeOptions): Se
     const path = (req.url ?? '/').split('?')[0];
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      options.log(`${options.now().toISOString()} ${req.method} ${printable(path)} ${res.statusCode} ${ms.toFixed(1)}ms`);
+      options.log(`${options.now().toISOString()} ${req.method} ${shown(path)} ${res.statusCode} ${ms.toFixed(1)}ms`);
     });
     answer(store, req, path, expected)
       .catch((error: unknown) => errorReply(error))
@@ -137,8 +138,11 @@ async function answer(store: CustomerStore, req: IncomingMessage, path: string, 
     throw new HttpError(401, 'UNAUTHORIZED', 'this server needs Authorization: Bearer TOKEN (the token serve was started with)', { 'www-authenticate': 'Bearer' });
   }
   const { route, ref } = findRoute(req.method ?? 'GET', path);
-  const body = route.method === 'POST' ? await readJson(req, path) : (await drain(req), {});
-  return route.handle(store, { ref, body });
+  if (route.method === 'GET') {
+    await drain(req);
+    return route.handle(store, { ref, body: {} });
+  }
+  return route.handle(store, { ref, body: await readJson(req, path) });
 }
 
 function findRoute(method: string, path: string): { route: Route; ref?: string } {
@@ -146,9 +150,9 @@ function findRoute(method: string, path: string): { route: Route; ref?: string }
     const ref = matchPath(route.path, path);
     return ref === false ? [] : [{ route, ref }];
   });
-  if (!matches.length) throw new HttpError(404, 'NOT_FOUND', `no such route: ${printable(path)} (GET /openapi.json lists them)`);
+  if (!matches.length) throw new HttpError(404, 'NOT_FOUND', `no such route: ${shown(path)} (GET /openapi.json lists them)`);
   const match = matches.find((m) => m.route.method === method);
-  if (!match) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${printable(path)} takes ${matches.map((m) => m.route.method).join(', ')}, not ${method}`, { allow: matches.map((m) => m.route.method).join(', ') });
+  if (!match) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${shown(path)} takes ${matches.map((m) => m.route.method).join(', ')}, not ${method}`, { allow: matches.map((m) => m.route.method).join(', ') });
   return { route: match.route, ref: match.ref };
 }
 
@@ -162,7 +166,7 @@ function matchPath(pattern: string, path: string): string | undefined | false {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new HttpError(400, 'INVALID', `"${printable(segment)}" is not a percent-encoded customer id or e-mail`);
+    throw new HttpError(400, 'INVALID', `"${shown(segment)}" is not a percent-encoded customer id or e-mail`);
   }
 }
 
@@ -185,7 +189,7 @@ async function readJson(req: IncomingMessage, path: string): Promise<Json> {
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'INVALID', 'the body is a JSON object, such as {"token": "..."}');
   const unknown = Object.keys(body).filter((key) => !KNOWN_KEYS[path]?.includes(key));
-  if (unknown.length) throw new HttpError(400, 'INVALID', `unknown field "${printable(unknown[0])}"; ${path} takes ${KNOWN_KEYS[path].join(', ')}`);
+  if (unknown.length) throw new HttpError(400, 'INVALID', `unknown field "${shown(unknown[0])}"; ${path} takes ${KNOWN_KEYS[path].join(', ')}`);
   return body as Json;
 }
 
@@ -223,12 +227,6 @@ function digest(text: string): Buffer {
 function authorized(header: string | undefined, expected: Buffer): boolean {
   const m = /^Bearer +(\S+) *$/i.exec(header ?? '');
   return m !== null && timingSafeEqual(digest(m[1]), expected);
-}
-
-/** A path as logged and quoted: no control characters, no more than 200 characters. */
-function printable(text: string): string {
-  const shown = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
 }
 
 /** How long a stop waits for requests in flight before closing their connections. */

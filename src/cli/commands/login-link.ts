@@ -4,7 +4,8 @@ import { Option } from 'commander';
 import { MailError, UsageError, ValidationError } from '../../common/errors.js';
 import { escapeControls } from '../../common/shown.js';
 import { CUSTOMER_FIELDS } from '../../core/fields.js';
-import type { IssuedLink, IssueResult, LinkListRow, LoginLinkStatus } from '../../core/login-links.js';
+import { DEFAULT_LINK_TTL_SECONDS, LINK_STATUSES, type LoginLinkStatus } from '../../core/link-statuses.js';
+import type { IssuedLink, IssueResult, LinkListRow } from '../../core/login-links.js';
 import { checkSetting, getSetting } from '../../core/settings.js';
 import { parseDuration } from '../../core/values.js';
 import type { Mailer } from '../../mail/transport.js';
@@ -32,7 +33,6 @@ const LINK_COLUMNS: readonly Column[] = [
 ];
 
 const parseDurationArg = parser(parseDuration);
-const STATUSES: readonly LoginLinkStatus[] = ['active', 'used', 'expired', 'revoked'];
 
 /** The login-link logic, loaded by the commands that use it (it brings node:crypto, a few ms at start-up). */
 const core = () => import('../../core/login-links.js');
@@ -84,7 +84,7 @@ function registerIssue(links: Command, ctx: Context): void {
     .argument('[refs...]', 'customer ids or e-mails');
   addFilterOptions(issue)
     .option('--all', 'every customer (when no REF or filter is given)')
-    .option('--ttl <duration>', 'how long the link works: 30s, 15m, 2h, 14d', parseDurationArg, 14 * 86400)
+    .option('--ttl <duration>', 'how long the link works: 30s, 15m, 2h, 14d', parseDurationArg, DEFAULT_LINK_TTL_SECONDS)
     .option('--url <template>', 'URL with {token} (and {email}, {id}); default: the store.login_url setting')
     .option('--keep-others', "keep the customer's older unused links (by default they are revoked)")
     .option('--create-account', 'give a store account to selected customers who have none (else they are refused)')
@@ -306,7 +306,7 @@ function registerList(links: Command, ctx: Context): void {
       .command('list')
       .description('list login links (never their tokens)')
       .argument('[ref]', 'only the links of this customer')
-      .addOption(new Option('--status <status>', 'only links in this state').choices([...STATUSES])),
+      .addOption(new Option('--status <status>', 'only links in this state').choices([...LINK_STATUSES])),
     ['table', 'json', 'jsonl', 'csv', 'tsv', 'ids', 'count'],
   ).action(async (ref: string | undefined, flags: OutputFlags & { status?: LoginLinkStatus }) => {
     const api = await ctx.api({ create: false });

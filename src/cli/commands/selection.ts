@@ -11,7 +11,7 @@ import { CUSTOMER_FIELDS, type Item } from '../../core/fields.js';
 import { type CustomerFilter, hasFieldFilter } from '../../core/filters.js';
 import type { Db, Store } from '../../store/open.js';
 import type { Context } from '../context.js';
-import { describeFsError } from '../files.js';
+import { describeFsError } from '../../common/fs-errors.js';
 import type { Format } from '../options.js';
 import { confirmOrCancel } from '../prompts.js';
 import type { Column } from '../render/columns.js';

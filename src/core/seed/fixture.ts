@@ -11,13 +11,15 @@ import { assertIdentified, changeCustomer, insertCustomer } from '../customers.j
 import { EDITABLE_FIELDS, type FieldDef, fieldNamed, type InputValue, normalizeValue } from '../fields.js';
 import { ensureGroup } from '../groups.js';
 import { beginOperation, type Operation, recordIrreversible } from '../history.js';
+import { DEFAULT_LINK_TTL_SECONDS, LINK_STATUSES, type LoginLinkStatus } from '../link-statuses.js';
 import { newLinkRow } from '../login-links.js';
 import { insertOrder, normalizeOrderNumber, orderCurrency, parseOrderTotal, refreshLedger } from '../orders.js';
 import { checkSetting, settingDef, writeSetting } from '../settings.js';
 import { formatTimestamp, normalizeEmail, normalizeGroupName, parseDuration, parseTimestamp } from '../values.js';
 
-export const LINK_STATES = ['active', 'used', 'expired', 'revoked'] as const;
-export type LinkState = (typeof LINK_STATES)[number];
+/** The states a fixture may leave a link in: every state a link has. */
+export const LINK_STATES = LINK_STATUSES;
+export type LinkState = LoginLinkStatus;
 
 /** A fixture customer: the editable fields, normalised; fields it does not declare take their defaults. */
 interface FixtureCustomer {
@@ -230,7 +232,7 @@ function readLink(raw: unknown, where: string, refs: ReadonlyMap<string, number>
   return {
     where,
     ref: refOf(entry.customer, where, refs),
-    ttlSeconds: entry.ttl === undefined ? 14 * 86400 : at(where, 'ttl', () => parseDuration(text_(entry.ttl, 'the ttl'))),
+    ttlSeconds: entry.ttl === undefined ? DEFAULT_LINK_TTL_SECONDS : at(where, 'ttl', () => parseDuration(text_(entry.ttl, 'the ttl'))),
     url: entry.url === undefined ? undefined : text_(entry.url, `${where}, field "url"`),
     state: state as LinkState,
   };
