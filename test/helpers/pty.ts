@@ -15,11 +15,12 @@ export interface PtySession {
 
 export const KEY = { enter: '\r', down: '\u001b[B', ctrlC: '\u0003', backspace: '\u007f' };
 
-export function startPty(args: string[], env: Record<string, string> = {}): PtySession {
+/** A session on a terminal `cols` wide (default 120), as at a person's keyboard. */
+export function startPty(args: string[], env: Record<string, string> = {}, cols = 120): PtySession {
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== 'CI')) as Record<string, string>;
   const child = pty.spawn(process.execPath, [BIN, ...args], {
     name: 'xterm',
-    cols: 120,
+    cols,
     rows: 40,
     env: { ...baseEnv, NO_COLOR: '1', ...env },
   });
