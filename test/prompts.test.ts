@@ -23,7 +23,7 @@ describe('on a terminal', () => {
     await s.waitFor('Last name');
     s.type('Åberg' + KEY.enter);
     expect(await s.exit).toBe(0);
-    expect(s.output()).toMatch(/email\s+│ zoë@example\.com/);
+    expect(s.output()).toMatch(/\nemail +zoë@example\.com\r?\n/);
     expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: 'zoë@example.com', first_name: 'Zoë', last_name: 'Åberg' });
   });
 
@@ -95,13 +95,5 @@ describe('on a terminal', () => {
     const s = startPty(['--db', db, '--no-input', 'add']);
     expect(await s.exit).toBe(2);
     expect(s.output()).toContain('pass --email (or --phone, --first-name, --last-name or --company) (--no-input was given)');
-  });
-
-  it('a table on a terminal is drawn with borders', async () => {
-    const { db, cli } = store();
-    await cli('add', '--email', 'a@example.com', '--first-name', 'Ann');
-    const s = startPty(['--db', db, 'list'], { NO_COLOR: '', FORCE_COLOR: '' });
-    expect(await s.exit).toBe(0);
-    expect(s.output()).toMatch(/│\s+1 │ Ann\s*│ a@example\.com/);
   });
 });

@@ -192,12 +192,18 @@ export interface OutputFlags {
   raw?: boolean;
 }
 
-export function addOutputOptions(cmd: Command, formats: readonly Format[] = FORMATS): Command {
-  cmd.addOption(new Option('--format <format>', 'output format (default: table on a terminal, else tsv)').choices(formats));
+export function addOutputOptions(cmd: Command, formats: readonly Format[] = FORMATS, formatHelp = 'output format (default: table on a terminal, else tsv)'): Command {
+  cmd.addOption(new Option('--format <format>', formatHelp).choices(formats));
   cmd.option('--json', 'same as --format json');
   cmd.option('--fields <list>', 'comma-separated fields to show');
   cmd.option('--raw', "csv/tsv: values exactly as stored, without the ' that stops a spreadsheet running =, +, -, @ as a formula");
   return cmd;
+}
+
+/** The output options of a command that prints one record (show): a listing's, with --all-fields. */
+export function addRecordOutputOptions(cmd: Command): Command {
+  addOutputOptions(cmd, ['table', 'json', 'jsonl', 'csv', 'tsv'], 'output format (default: a record on a terminal, else field<TAB>value lines)');
+  return cmd.option('--all-fields', 'table: show empty fields too (they are left out)');
 }
 
 export interface PagingFlags {

@@ -39,6 +39,8 @@ export interface FieldDef {
   /** What the field is, for fields without a flag (README's table of fields uses both). */
   doc?: string;
   label?: string;
+  /** A table's column heading, where the name is long for a narrow column. */
+  heading?: string;
   /** The note keeps line breaks; other text fields are one line. */
   multiline?: boolean;
   /** Digits a spreadsheet may have turned into a number (4.41E+11): such a cell is refused on import. */
@@ -156,8 +158,8 @@ export const FIELDS: readonly FieldDef[] = [
   }),
   imported('source', 'text', { normalize: (raw) => normalizeText(raw, 'the source'), doc: 'the platform source_id belongs to (shopify, woocommerce, ...), set by the import that read it' }),
   // The statistics are what an import brought (the column) and the orders ledger's figures together (orders.ts).
-  imported('order_count', 'int', { sql: ORDER_COUNT_SQL, doc: 'number of orders: the orders ledger\'s and those an import brought from another platform' }),
-  imported('total_spent', 'money', { column: 'total_spent_minor', sql: TOTAL_SPENT_SQL, doc: 'amount spent in the store currency, exact to the cent ("59.90"), ledger and imported together' }),
+  imported('order_count', 'int', { sql: ORDER_COUNT_SQL, heading: 'orders', doc: 'number of orders: the orders ledger\'s and those an import brought from another platform' }),
+  imported('total_spent', 'money', { column: 'total_spent_minor', sql: TOTAL_SPENT_SQL, heading: 'spent', doc: 'amount spent in the store currency, exact to the cent ("59.90"), ledger and imported together' }),
   imported('first_order_at', 'timestamp', { sql: FIRST_ORDER_SQL, doc: 'when the first order was placed (ledger or imported)' }),
   imported('last_order_at', 'timestamp', { sql: LAST_ORDER_SQL, doc: 'when the last order was placed (ledger or imported)' }),
   column('has_account', 'bool', {
@@ -206,8 +208,12 @@ export const ADDRESS_COLUMNS: readonly string[] = FIELDS.filter((f) => f.address
 /** Names of the fields the search index holds. */
 export const SEARCHED_FIELDS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.searched).map((f) => f.name));
 
-/** What a table shows when --fields is not given; other formats show every field. */
-export const TABLE_FIELDS: readonly string[] = ['id', 'name', 'email', 'phone', 'group', 'country', 'order_count', 'total_spent', 'tags'];
+/**
+ * What a table shows when --fields is not given (other formats show every field): id, name, email, group,
+ * country, orders and spent always, cut to fit the terminal; TABLE_OPTIONAL_FIELDS too where it is wide enough.
+ */
+export const TABLE_FIELDS: readonly string[] = ['id', 'name', 'email', 'phone', 'company', 'group', 'country', 'order_count', 'total_spent', 'tags'];
+export const TABLE_OPTIONAL_FIELDS: ReadonlySet<string> = new Set(['phone', 'company', 'tags']);
 
 export function fieldNamed(name: string): FieldDef | undefined {
   return FIELDS.find((f) => f.name === name);

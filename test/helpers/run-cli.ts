@@ -13,6 +13,8 @@ export interface RunOptions {
   tty?: boolean;
   env?: Record<string, string | undefined>;
   now?: Date;
+  /** The terminal's width (default 120). */
+  columns?: number;
 }
 
 export interface RunResult {
@@ -21,12 +23,12 @@ export interface RunResult {
   stderr: string;
 }
 
-function sink(isTTY: boolean): PassThrough & { isTTY: boolean; text: () => string } {
+function sink(isTTY: boolean, columns = 120): PassThrough & { isTTY: boolean; text: () => string } {
   const stream = new PassThrough() as PassThrough & { isTTY: boolean; text: () => string; columns: number };
   const chunks: string[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
   stream.isTTY = isTTY;
-  stream.columns = 120;
+  stream.columns = columns;
   stream.text = () => chunks.join('');
   return stream;
 }
@@ -34,7 +36,7 @@ function sink(isTTY: boolean): PassThrough & { isTTY: boolean; text: () => strin
 export async function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const stdin = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]) as Readable & { isTTY?: boolean };
   stdin.isTTY = Boolean(options.tty);
-  const stdout = sink(Boolean(options.tty));
+  const stdout = sink(Boolean(options.tty), options.columns);
   const stderr = sink(Boolean(options.tty));
   const io: Io = {
     stdin,

@@ -6,9 +6,9 @@ import type { CustomerChanges } from '../../core/customers.js';
 import { CUSTOMER_FIELDS, type FieldDef, FORM_FIELDS, IDENTITY_FIELDS, type Item, normalizeValue } from '../../core/fields.js';
 import { isValidEmail } from '../../core/values.js';
 import type { Context } from '../context.js';
-import { addCustomerFieldOptions, type CustomerFieldFlags, customerInputFromFlags } from '../options.js';
+import { addCustomerFieldOptions, addRecordOutputOptions, type CustomerFieldFlags, customerInputFromFlags } from '../options.js';
 import { askChoice, askText, askYesNo } from '../prompts.js';
-import { renderRecord } from '../render/render.js';
+import { type RecordOptions, renderRecord } from '../render/render.js';
 import { resolveRefArg } from './refs.js';
 
 type RecordFlags = CustomerFieldFlags & { json?: boolean };
@@ -24,15 +24,14 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
     .option('--json', 'print the new customer as JSON')
     .action((flags: RecordFlags) => runAdd(ctx, customerInputFromFlags(flags), Boolean(flags.json)));
 
-  program
+  const show = program
     .command('show')
     .description('print one customer')
-    .argument('<ref>', 'customer id or e-mail')
-    .option('--json', 'print as JSON')
-    .action(async (ref: string, flags: { json?: boolean }) => {
-      const api = await ctx.api({ create: false });
-      await renderRecord(ctx, api.customers.get(resolveRefArg(api.store.db, ref)), CUSTOMER_FIELDS, Boolean(flags.json));
-    });
+    .argument('<ref>', 'customer id or e-mail');
+  addRecordOutputOptions(show).action(async (ref: string, flags: RecordOptions) => {
+    const api = await ctx.api({ create: false });
+    await renderRecord(ctx, api.customers.get(resolveRefArg(api.store.db, ref)), CUSTOMER_FIELDS, flags);
+  });
 
   addCustomerFieldOptions(
     program
@@ -49,7 +48,7 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
 async function runAdd(ctx: Context, input: CustomerChanges, json: boolean): Promise<void> {
   if (!IDENTITY_FIELDS.some((f) => input[f.name])) await askNewCustomer(ctx, input);
   const api = await ctx.api({ create: true });
-  await renderRecord(ctx, api.customers.add(input as CustomerFields), CUSTOMER_FIELDS, json);
+  await renderRecord(ctx, api.customers.add(input as CustomerFields), CUSTOMER_FIELDS, { json });
 }
 
 async function runEdit(ctx: Context, ref: string, given: CustomerChanges, json: boolean): Promise<void> {
@@ -64,7 +63,7 @@ async function runEdit(ctx: Context, ref: string, given: CustomerChanges, json: 
   }
   const { customer, changed } = api.customers.update(id, changes as CustomerFields);
   ctx.say(changed.length ? `Changed ${changed.join(', ')}.` : 'Nothing changed.');
-  await renderRecord(ctx, customer, CUSTOMER_FIELDS, json);
+  await renderRecord(ctx, customer, CUSTOMER_FIELDS, { json });
 }
 
 const INSTEAD_EMAIL = 'say who the customer is: pass --email (or --phone, --first-name, --last-name or --company)';

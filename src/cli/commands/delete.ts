@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { crashPointFrom } from '../../common/crash.js';
 import { deleteCustomers } from '../../core/bulk.js';
 import { listCustomers } from '../../core/customers.js';
-import { CUSTOMER_FIELDS, TABLE_FIELDS } from '../../core/fields.js';
+import { CUSTOMER_FIELDS, TABLE_FIELDS, TABLE_OPTIONAL_FIELDS } from '../../core/fields.js';
 import type { Context } from '../context.js';
 import { addFilterOptions, type FilterFlags, filterFromFlags, FORMATS, type Format } from '../options.js';
 import { chooseColumns } from '../render/render.js';
@@ -40,7 +40,7 @@ export function registerDeleteCommand(program: Command, ctx: Context): void {
         apply: (store, filter, dryRun) => deleteCustomers(store, filter, { dryRun, now: ctx.io.now(), crashAfterRows: crashPointFrom(ctx.io.env) }),
         listing: (store, filter, _result, format) => {
           const columns = chooseColumns(CUSTOMER_FIELDS, flags.fields, format === 'table' ? TABLE_FIELDS : undefined);
-          return { rows: listCustomers(store.db, { filter, fields: columns }), columns, key: 'customers' };
+          return { rows: listCustomers(store.db, { filter, fields: columns }), columns, optional: flags.fields === undefined ? TABLE_OPTIONAL_FIELDS : undefined, key: 'customers' };
         },
         jsonKeys: { done: 'deleted', would: 'would_delete' },
         none: 'No customers match; nothing was deleted.',

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { countCustomers, listCustomers } from '../../core/customers.js';
-import { CUSTOMER_FIELDS, SORT_SQL, TABLE_FIELDS } from '../../core/fields.js';
+import { CUSTOMER_FIELDS, SORT_SQL, TABLE_FIELDS, TABLE_OPTIONAL_FIELDS } from '../../core/fields.js';
 import type { CustomerFilter } from '../../core/filters.js';
 import type { Context } from '../context.js';
 import {
@@ -85,5 +85,6 @@ async function runListing(ctx: Context, options: ListOptions): Promise<void> {
     limit,
     offset,
   });
-  await renderItems(ctx, items, { format, columns, limited, raw: options.raw, total: () => countCustomers(store.db, filter) - offset });
+  const optional = options.fields === undefined ? TABLE_OPTIONAL_FIELDS : undefined;
+  await renderItems(ctx, items, { format, columns, limited, optional, raw: options.raw, total: () => countCustomers(store.db, filter) - offset });
 }

@@ -129,7 +129,7 @@ const ISSUED_COLUMNS: readonly Column[] = [
   { name: 'id', type: 'int' },
   { name: 'customer_id', type: 'int' },
   { name: 'email', type: 'text' },
-  { name: 'url', type: 'text' },
+  { name: 'url', type: 'text', whole: true },
   { name: 'expires_at', type: 'timestamp' },
   { name: 'sent', type: 'bool' },
   { name: 'send_error', type: 'text' },
@@ -290,7 +290,7 @@ function registerRedeemAndVerify(links: Command, ctx: Context): void {
           if (flags.json) {
             ctx.io.stdout.write(JSON.stringify({ ok: true, link, customer }, null, 2) + '\n');
           } else {
-            await renderRecord(ctx, customer, CUSTOMER_FIELDS, false);
+            await renderRecord(ctx, customer, CUSTOMER_FIELDS);
           }
         } catch (error) {
           if (flags.json && error instanceof LoginLinkError) ctx.io.stdout.write(JSON.stringify({ ok: false, reason: error.reason }) + '\n');

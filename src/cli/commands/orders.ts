@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { insertCustomer } from '../../core/customers.js';
 import { addOrder, deleteOrder, getOrder, listOrders, normalizeOrderNumber, ORDER_FIELDS, parseOrderTotal } from '../../core/orders.js';
 import type { Context } from '../context.js';
-import { addFilterOptions, addOutputOptions, type FilterFlags, filterFromFlags, type OutputFlags, parseDateArg } from '../options.js';
+import { addFilterOptions, addOutputOptions, addRecordOutputOptions, type FilterFlags, filterFromFlags, type OutputFlags, parseDateArg } from '../options.js';
 import { confirmOrCancel } from '../prompts.js';
-import { chooseColumns, chooseFormat, renderItems, renderRecord } from '../render/render.js';
+import { chooseColumns, chooseFormat, type RecordOptions, renderItems, renderRecord } from '../render/render.js';
 import { asUsageError, parser } from '../usage.js';
 import { registerOrderFiles } from './orders-files.js';
 import { resolveRefArg } from './refs.js';
@@ -35,16 +35,15 @@ export function registerOrderCommands(program: Command, ctx: Context): void {
   registerOrderReading(orders, ctx);
   registerOrderFiles(orders, ctx);
 
-  orders
+  const show = orders
     .command('show')
     .description('print one order')
-    .argument('<number>', 'order number (#1001 or 1001)')
-    .option('--json', 'print as JSON')
-    .action(async (number: string, flags: { json?: boolean }) => {
-      asUsageError(() => normalizeOrderNumber(number));
-      const store = await ctx.store({ create: false });
-      await renderRecord(ctx, getOrder(store.db, number), ORDER_FIELDS, Boolean(flags.json));
-    });
+    .argument('<number>', 'order number (#1001 or 1001)');
+  addRecordOutputOptions(show).action(async (number: string, flags: RecordOptions) => {
+    asUsageError(() => normalizeOrderNumber(number));
+    const store = await ctx.store({ create: false });
+    await renderRecord(ctx, getOrder(store.db, number), ORDER_FIELDS, flags);
+  });
 
   orders
     .command('delete')
@@ -81,7 +80,7 @@ function registerOrderAdd(orders: Command, ctx: Context): void {
       });
       if (result.customer?.created) ctx.say(`Created customer ${result.customer.id} (${flags.email.trim()}), ${result.customer.account ? 'with an account' : 'a contact without an account'}.`);
       else if (!result.customer) ctx.say('Recorded as a guest order: no customer has this e-mail (it links to one created with it later).');
-      await renderRecord(ctx, result.order, ORDER_FIELDS, Boolean(flags.json));
+      await renderRecord(ctx, result.order, ORDER_FIELDS, { json: flags.json });
     });
 }
 

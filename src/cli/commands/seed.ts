@@ -27,7 +27,7 @@ const LINK_COLUMNS: readonly Column[] = [
   { name: 'email', type: 'text' },
   { name: 'state', type: 'text' },
   { name: 'expires_at', type: 'timestamp' },
-  { name: 'url', type: 'text' },
+  { name: 'url', type: 'text', whole: true },
 ];
 
 export function registerSeedCommand(program: Command, ctx: Context): void {

@@ -111,6 +111,8 @@ export interface SelectionOptions {
 export interface DryRunListing {
   rows: Iterable<Item>;
   columns: readonly Column[];
+  /** Columns a table shows only where the terminal is wide enough. */
+  optional?: ReadonlySet<string>;
   key: string;
 }
 
@@ -166,7 +168,7 @@ export async function runBulk(ctx: Context, options: SelectionOptions, action: B
   } else if (format === 'count') {
     ctx.io.stdout.write(`${result.changed}\n`);
   } else {
-    await renderItems(ctx, listing.rows, { format, columns: listing.columns, limited: true, raw: options.raw });
+    await renderItems(ctx, listing.rows, { format, columns: listing.columns, optional: listing.optional, limited: true, raw: options.raw });
   }
   ctx.say(result.selected === 0 ? action.none : result.changed === 0 ? unchanged(result.selected) : action.would(result));
   return result;

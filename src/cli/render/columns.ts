@@ -5,6 +5,10 @@ import type { Format } from '../options.js';
 export interface Column {
   name: string;
   type: FieldType;
+  /** A table's heading when shorter than the name (order_count: orders). */
+  heading?: string;
+  /** Never cut in a table, however narrow the terminal: a URL to copy. */
+  whole?: boolean;
 }
 
 /** A table on a terminal shows this many rows unless --limit says otherwise, and says how many more there are. */
@@ -17,6 +21,8 @@ export interface RenderOptions {
   total?: () => number;
   /** True when the user gave --limit: then a table shows every row it got. */
   limited?: boolean;
+  /** Columns a table shows only when the terminal is wide enough for them (left out last first). */
+  optional?: ReadonlySet<string>;
   /** csv and tsv values as stored, without the apostrophe that keeps a spreadsheet from running a formula (--raw). */
   raw?: boolean;
 }

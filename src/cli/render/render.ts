@@ -17,7 +17,10 @@ class Writer {
   private buffer = '';
   constructor(private readonly out: { write(chunk: string): unknown }) {}
   line(text: string): void {
-    this.buffer += text + '\n';
+    this.text(text + '\n');
+  }
+  text(text: string): void {
+    this.buffer += text;
     if (this.buffer.length > 65536) this.flush();
   }
   flush(): void {
@@ -60,12 +63,13 @@ export async function renderItems(ctx: Context, items: Iterable<Item>, options: 
       for (const item of items) out.line(String(item.id));
       break;
     case 'json': {
+      // Standard pretty JSON (2-space indent), written an item at a time.
       let first = true;
       for (const item of items) {
-        out.line((first ? '[\n' : ',\n') + indent(JSON.stringify(pick(item, columns), null, 2)));
+        out.text((first ? '[\n' : ',\n') + indent(JSON.stringify(pick(item, columns), null, 2)));
         first = false;
       }
-      out.line(first ? '[]' : ']');
+      out.line(first ? '[]' : '\n]');
       break;
     }
     case 'jsonl':
@@ -107,18 +111,34 @@ function indent(text: string): string {
   return text.replace(/^/gm, '  ');
 }
 
-/** One record (show, add, edit): --json prints one object; else a two-column table on a terminal, `field<TAB>value` lines elsewhere. */
-export async function renderRecord(ctx: Context, item: Item, columns: readonly Column[], json: boolean): Promise<void> {
-  if (json) {
+/** How one record is printed: --json, --format, --fields and --all-fields of show. */
+export interface RecordOptions {
+  json?: boolean;
+  format?: Format;
+  fields?: string;
+  /** Empty fields too, in the record a terminal gets. */
+  allFields?: boolean;
+  raw?: boolean;
+}
+
+/**
+ * One record (show, add, edit): as JSON one object; on a terminal (or --format table) `label  value` lines
+ * with the empty fields left out; elsewhere `field<TAB>value` lines of every field; csv, tsv and jsonl as a
+ * listing of one.
+ */
+export async function renderRecord(ctx: Context, item: Item, all: readonly Column[], options: RecordOptions = {}): Promise<void> {
+  const columns = chooseColumns(all, options.fields);
+  const format = options.json || options.format ? chooseFormat(ctx, options) : undefined;
+  if (format === 'json') {
     ctx.io.stdout.write(JSON.stringify(pick(item, columns), null, 2) + '\n');
-    return;
+  } else if (format === 'table' || (format === undefined && ctx.io.stdout.isTTY)) {
+    const { renderRecordLines } = await import('./table.js');
+    await renderRecordLines(ctx, item, columns, Boolean(options.allFields || options.fields));
+  } else if (format !== undefined) {
+    await renderItems(ctx, [item], { format, columns, limited: true, raw: options.raw });
+  } else {
+    const out = new Writer(ctx.io.stdout);
+    for (const c of columns) out.line(`${c.name}\t${tsvCell(textOf(item[c.name]))}`);
+    out.flush();
   }
-  if (ctx.io.stdout.isTTY) {
-    const { renderRecordTable } = await import('./table.js');
-    await renderRecordTable(ctx, item, columns);
-    return;
-  }
-  const out = new Writer(ctx.io.stdout);
-  for (const c of columns) out.line(`${c.name}\t${tsvCell(textOf(item[c.name]))}`);
-  out.flush();
 }
