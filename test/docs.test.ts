@@ -40,6 +40,15 @@ function section(help: string, title: string): Entry[] {
   return entries;
 }
 
+/** The commands a help lists: under "Commands:", or under the program's headings ("Customers:", "Store:", ...). */
+function commandEntries(help: string): Entry[] {
+  const headings = help.split('\n').filter((line) => /^[A-Z][a-z ]*:$/.test(line) && !OPTION_HEADINGS.has(line));
+  return headings.flatMap((heading) => section(help, heading.slice(0, -1)));
+}
+
+/** The headings of options and other entries that are not commands. */
+const OPTION_HEADINGS = new Set(['Options:', 'Arguments:', 'Filters:', 'Output:', 'Customer fields:', 'Global Options:', 'Settings:', 'Examples:', 'Usage:']);
+
 /** The names of a "Commands:" entry: "add [options]" -> ["add"], "list|ls [options]" -> ["list", "ls"]. */
 function commandNames(entry: Entry): string[] {
   return entry.term.split(' ')[0].split('|');
@@ -58,7 +67,7 @@ async function walk(path: string[]): Promise<void> {
   const name = ['customers', ...path].join(' ');
   if (result.code !== 0 || result.stderr !== '') throw new Error(`${name} --help: exit ${result.code}\n${result.stderr}`);
   helps.set(name, result.stdout);
-  for (const entry of section(result.stdout, 'Commands')) {
+  for (const entry of commandEntries(result.stdout)) {
     const [command] = commandNames(entry);
     if (command !== 'help') await walk([...path, command]); // commander's own, in every list
   }
@@ -76,7 +85,7 @@ describe('docs', () => {
   });
 
   it('finds every command through the help', () => {
-    const top = section(helps.get('customers') ?? '', 'Commands');
+    const top = commandEntries(helps.get('customers') ?? '');
     expect(top.length).toBeGreaterThan(5);
     // Each command's own help was read, and every help has an "Options:" section (at least --help).
     for (const entry of top) {
@@ -93,7 +102,7 @@ describe('docs', () => {
   it('describes every command, argument, option and setting the help shows', () => {
     const undescribed: string[] = [];
     for (const [name, help] of helps) {
-      for (const title of ['Commands', 'Arguments', 'Options', 'Settings']) {
+      for (const title of ['Commands', 'Arguments', 'Options', 'Settings', 'Filters', 'Output', 'Customer fields', 'Global Options', 'Customers', 'Store']) {
         for (const entry of section(help, title)) {
           if (ownWords(entry.description) === '') undescribed.push(`${name} --help, ${title}: ${entry.term}`);
         }

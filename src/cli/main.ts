@@ -10,6 +10,9 @@ import { Context } from './context.js';
 import { colorLevel, type Io, processIo } from './io.js';
 import { createProgram } from './program.js';
 
+/** For scripts/docs.mjs (npm run docs), which reads it from the built dist/main.cjs. */
+export { cliReference } from './reference.js';
+
 export const EXIT = { ok: 0, error: 1, usage: 2, cancelled: 130 } as const;
 
 /** Longest error message printed whole (it may quote a value from a file). */
@@ -30,8 +33,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
 function report(ctx: Context, error: unknown): number {
   if (error instanceof CommanderError) {
-    // commander has already printed its message (or the help, or the version).
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+    // commander has already printed its message (or the help, or the version). Help asked for, and the help of
+    // a command run without its subcommand (as gh does), end with 0.
+    if (error.exitCode === 0) return EXIT.ok;
     return EXIT.usage;
   }
   const plain = colorLevel(ctx.io.stderr, ctx.io.env, ctx.global.color) === 0;

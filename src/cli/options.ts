@@ -10,6 +10,7 @@ import { UsageError, ValidationError } from '../common/errors.js';
 import { type FieldDef, flagOf, FORM_FIELDS, type InputValue } from '../core/fields.js';
 import type { CustomerFilter } from '../core/filters.js';
 import { formatAmount, normalizeCountry, normalizeGroupName, normalizeLang, normalizeTag, parseAmount, parseCount, parseTimestamp } from '../core/values.js';
+import { inHelpGroup } from './help.js';
 import { parser, repeatable } from './usage.js';
 
 export const parseCountArg = (what: string) => parser((raw) => parseCount(raw, what));
@@ -23,6 +24,10 @@ export const existingTag = (raw: string) => normalizeTag(raw, { existing: true }
 
 /** Adds the flags of the editable fields to add (and edit, which also gets --no-* and tag-editing flags). */
 export function addCustomerFieldOptions(cmd: Command, mode: 'add' | 'edit'): Command {
+  return inHelpGroup(cmd, 'Customer fields:', () => addFieldFlags(cmd, mode));
+}
+
+function addFieldFlags(cmd: Command, mode: 'add' | 'edit'): void {
   for (const field of FORM_FIELDS) {
     const flag = flagOf(field);
     const { arg = '', help = '', negated } = field.flag ?? {};
@@ -43,7 +48,6 @@ export function addCustomerFieldOptions(cmd: Command, mode: 'add' | 'edit'): Com
     else cmd.option(`${flag} ${arg}`, help + clears, parser(flagValue(field, mode)));
     if (mode === 'edit' && negated) cmd.option(`--no-${flag.slice(2)}`, negated);
   }
-  return cmd;
 }
 
 /** How a field's flag value is read: normalised; empty clears it on edit, and on add only for free text. */
@@ -103,6 +107,21 @@ const OPPOSITES: readonly (readonly [string, string])[] = [
 ];
 
 export function addFilterOptions(cmd: Command): Command {
+  inHelpGroup(cmd, 'Filters:', () => addFilterFlags(cmd));
+  // commander keeps the last of --x and --no-x (one attribute): the first must not be dropped in silence.
+  const seen = new Set<string>();
+  for (const pair of OPPOSITES) {
+    for (const [flag, other] of [pair, [pair[1], pair[0]]]) {
+      cmd.on(`option:${flag}`, () => {
+        if (seen.has(other)) throw new UsageError(`--${other} and --${flag} contradict each other; give one of them`);
+        seen.add(flag);
+      });
+    }
+  }
+  return cmd;
+}
+
+function addFilterFlags(cmd: Command): void {
   cmd.option('--group <name>', 'in this group (repeatable: any of)', repeatable(normalizeGroupName));
   cmd.option('--no-group', 'in no group');
   cmd.option('--tax-exempt', 'tax-exempt customers');
@@ -129,17 +148,6 @@ export function addFilterOptions(cmd: Command): Command {
   cmd.option('--no-has-account', 'contacts and guest buyers, without one');
   cmd.option('--logged-in-after <date>', 'last signed in (login link redeemed) on or after this date', parseDateArg);
   cmd.option('--logged-in-before <date>', 'last signed in before this date', parseDateArg);
-  // commander keeps the last of --x and --no-x (one attribute): the first must not be dropped in silence.
-  const seen = new Set<string>();
-  for (const pair of OPPOSITES) {
-    for (const [flag, other] of [pair, [pair[1], pair[0]]]) {
-      cmd.on(`option:${flag}`, () => {
-        if (seen.has(other)) throw new UsageError(`--${other} and --${flag} contradict each other; give one of them`);
-        seen.add(flag);
-      });
-    }
-  }
-  return cmd;
 }
 
 export function filterFromFlags(flags: FilterFlags): CustomerFilter {
@@ -193,17 +201,18 @@ export interface OutputFlags {
 }
 
 export function addOutputOptions(cmd: Command, formats: readonly Format[] = FORMATS, formatHelp = 'output format (default: table on a terminal, else tsv)'): Command {
-  cmd.addOption(new Option('--format <format>', formatHelp).choices(formats));
-  cmd.option('--json', 'same as --format json');
-  cmd.option('--fields <list>', 'comma-separated fields to show');
-  cmd.option('--raw', "csv/tsv: values exactly as stored, without the ' that stops a spreadsheet running =, +, -, @ as a formula");
-  return cmd;
+  return inHelpGroup(cmd, 'Output:', () => {
+    cmd.addOption(new Option('--format <format>', formatHelp).choices(formats));
+    cmd.option('--json', 'same as --format json');
+    cmd.option('--fields <list>', 'comma-separated fields to show');
+    cmd.option('--raw', "csv/tsv: values exactly as stored, without the ' that stops a spreadsheet running =, +, -, @ as a formula");
+  });
 }
 
 /** The output options of a command that prints one record (show): a listing's, with --all-fields. */
 export function addRecordOutputOptions(cmd: Command): Command {
   addOutputOptions(cmd, ['table', 'json', 'jsonl', 'csv', 'tsv'], 'output format (default: a record on a terminal, else field<TAB>value lines)');
-  return cmd.option('--all-fields', 'table: show empty fields too (they are left out)');
+  return inHelpGroup(cmd, 'Output:', () => cmd.option('--all-fields', 'table: show empty fields too (they are left out)'));
 }
 
 export interface PagingFlags {
@@ -213,8 +222,9 @@ export interface PagingFlags {
 }
 
 export function addPagingOptions(cmd: Command, sortFields: readonly string[]): Command {
-  cmd.option('--sort <field[:desc]>', `sort by ${sortFields.join(', ')} (default: id)`);
-  cmd.option('--limit <n>', 'at most N customers', parseCountArg('--limit'));
-  cmd.option('--offset <n>', 'skip the first N customers', parseCountArg('--offset'));
-  return cmd;
+  return inHelpGroup(cmd, 'Output:', () => {
+    cmd.option('--sort <field[:desc]>', `sort by ${sortFields.join(', ')} (default: id)`);
+    cmd.option('--limit <n>', 'at most N customers', parseCountArg('--limit'));
+    cmd.option('--offset <n>', 'skip the first N customers', parseCountArg('--offset'));
+  });
 }

@@ -1,7 +1,9 @@
 /** A fresh commander program per run: no state survives between runs of main() (or tests). */
 import { escapeInvisible } from '../common/shown.js';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { addHelpCommand, CliCommand, HELP_CONFIG } from './help.js';
 import { type Context, describeCommand, historyCommandLine } from './context.js';
+import { COMPLETE_COMMAND, registerCompletionCommands } from './commands/completion.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerCustomerCommands } from './commands/customer.js';
 import { registerDbCommands } from './commands/db.js';
@@ -20,23 +22,30 @@ import { registerUpdateCommand } from './commands/update.js';
 /** package.json's version, put in by the build (scripts/build.mjs) and by vitest.config.ts. */
 declare const __CUSTOMERS_VERSION__: string;
 
-/** Each family of commands, by the top-level names it registers, in the order the help lists them. */
-const FAMILIES: readonly [readonly string[], (program: Command, ctx: Context) => void][] = [
-  [['add', 'show', 'edit'], registerCustomerCommands],
-  [['list', 'search'], registerListCommands],
-  [['update'], registerUpdateCommand],
-  [['delete'], registerDeleteCommand],
-  [['import'], registerImportCommand],
-  [['export'], registerExportCommand],
-  [['groups'], registerGroupCommands],
-  [['orders'], registerOrderCommands],
-  [['login-link'], registerLoginLinkCommands],
-  [['seed'], registerSeedCommand],
-  [['serve'], registerServeCommand],
-  [['config'], registerConfigCommands],
-  [['history', 'undo'], registerHistoryCommands],
-  [['db'], registerDbCommands],
+/**
+ * Each family of commands, by the top-level names it registers, with the heading the help lists it under, in
+ * the order the help lists them.
+ */
+const FAMILIES: readonly [readonly string[], string, (program: Command, ctx: Context) => void][] = [
+  [['add', 'show', 'edit'], 'Customers:', registerCustomerCommands],
+  [['list', 'search'], 'Customers:', registerListCommands],
+  [['update'], 'Bulk changes:', registerUpdateCommand],
+  [['delete'], 'Bulk changes:', registerDeleteCommand],
+  [['import'], 'CSV files:', registerImportCommand],
+  [['export'], 'CSV files:', registerExportCommand],
+  [['orders'], 'Orders:', registerOrderCommands],
+  [['login-link'], 'Login links:', registerLoginLinkCommands],
+  [['serve'], 'Login links:', registerServeCommand],
+  [['groups'], 'Store:', registerGroupCommands],
+  [['config'], 'Store:', registerConfigCommands],
+  [['history', 'undo'], 'Store:', registerHistoryCommands],
+  [['db'], 'Store:', registerDbCommands],
+  [['seed'], 'Store:', registerSeedCommand],
+  [['completion', COMPLETE_COMMAND], 'Help and completion:', registerCompletionCommands],
 ];
+
+/** How to start, from README.md's first lines: ends the program's help. */
+export const QUICK_START = 'customers import fixtures/shopify-customers.csv && customers list';
 
 /** The first argument that is not a global option: the command's name, when there is one. */
 export function commandName(argv: readonly string[]): string | undefined {
@@ -52,7 +61,7 @@ export function commandName(argv: readonly string[]): string | undefined {
  * of every start, see bench/); help, --version and unknown commands get what they need.
  */
 export function createProgram(ctx: Context, argv: readonly string[] = []): Command {
-  const program = new Command('customers');
+  const program = new CliCommand('customers');
   // Output and exit settings first: commander copies them into each subcommand when it is created.
   program
     .exitOverride()
@@ -62,7 +71,11 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
       // commander's own errors quote the arguments: no raw control characters from them, and the invisible ones a
       // message may be about shown (the trailing newline stays).
       outputError: (s, write) => write(s.replace(/[^\n]+/g, (line) => escapeInvisible(line))),
+      // The help's width: the terminal's, read from the run's own stdout (80 in a pipe, and in docs/cli.md).
+      getOutHelpWidth: () => terminalColumns(ctx.io.stdout),
+      getErrHelpWidth: () => terminalColumns(ctx.io.stderr),
     })
+    .configureHelp(HELP_CONFIG)
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
     .description("Manage a store's customers in a local SQLite file.")
@@ -75,7 +88,14 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
       'after',
       `
 Exit codes: 0 success, 1 error (not found, conflict, invalid data, rejected rows, invalid login link,\ne-mails not sent), 2 usage error, 130 cancelled.
-Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, CUSTOMERS_SMTP_URL, CUSTOMERS_MAIL_FROM, NO_COLOR, FORCE_COLOR.`,
+Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, CUSTOMERS_SMTP_URL, CUSTOMERS_MAIL_FROM, NO_COLOR, FORCE_COLOR.
+
+Examples:
+  customers add --email alice@example.com --first-name Alice --group VIP
+  customers list --country BE --min-orders 5 --sort total_spent:desc
+  customers export --preset shopify shopify-import.csv
+
+Quick start (see README.md): ${QUICK_START}`,
     )
     .hook('preAction', (_program, action) => {
       ctx.global = action.optsWithGlobals() as Context['global'];
@@ -86,10 +106,21 @@ Environment: CUSTOMERS_DB (store path), XDG_DATA_HOME, CUSTOMERS_SMTP_URL, CUSTO
     });
 
   const name = commandName(argv);
-  const family = FAMILIES.find(([names]) => name !== undefined && names.includes(name));
-  if (family) family[1](program, ctx);
+  // completion writes scripts for every command: like help and unknown commands, it needs them all defined.
+  const family = FAMILIES.find(([names]) => name !== undefined && name !== 'completion' && names.includes(name));
+  if (family) family[2](program, ctx);
   else if (name !== undefined || !(argv.includes('--version') || argv.includes('-V'))) {
-    for (const [, register] of FAMILIES) register(program, ctx); // help, `help CMD`, or an unknown command
+    for (const [, heading, register] of FAMILIES) {
+      program.commandsGroup(heading);
+      register(program, ctx);
+    }
+    addHelpCommand(program);
   }
   return program;
+}
+
+/** A terminal's width; commander's default (80) elsewhere. */
+function terminalColumns(stream: NodeJS.WritableStream): number {
+  const tty = stream as { isTTY?: boolean; columns?: number };
+  return (tty.isTTY && tty.columns) || 80;
 }

@@ -1,6 +1,7 @@
 /** config list | get | set | unset: store settings kept in the store. */
 import type { Command } from 'commander';
 import { checkSetting, displaySetting, listSettings, requireSetting, setSetting, settingDef, settingHasSecret, SETTINGS, unsetSetting } from '../../core/settings.js';
+import { examples } from '../help.js';
 import type { Context } from '../context.js';
 import { addOutputOptions, type OutputFlags } from '../options.js';
 import { chooseColumns, chooseFormat, type Column, renderItems } from '../render/render.js';
@@ -21,9 +22,11 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
   const config = program
     .command('config')
     .description('store settings: list, get, set, unset')
-    .addHelpText('after', `\nSettings:\n${keys}\n\nExample:\n  customers config set store.login_url 'https://shop.example.com/account/login?key={token}'`);
+    .addHelpText('after', `\nSettings:\n${keys}`)
+    .addHelpText('after', examples("customers config set store.login_url 'https://shop.example.com/account/login?key={token}'", 'customers config get store.currency', 'customers config list --json'));
 
-  addOutputOptions(config.command('list').description('list every setting and its value'), ['table', 'json', 'jsonl', 'csv', 'tsv']).action(
+  addOutputOptions(config.command('list').description('list every setting and its value')
+    .addHelpText('after', examples('customers config list', 'customers config list --json')), ['table', 'json', 'jsonl', 'csv', 'tsv']).action(
     async (flags: OutputFlags) => {
       const store = await ctx.store({ create: false });
       await renderItems(ctx, listSettings(store.db), { format: chooseFormat(ctx, flags), columns: chooseColumns(SETTING_COLUMNS, flags.fields), limited: true, raw: flags.raw });
@@ -33,6 +36,7 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
   config
     .command('get')
     .description('print the value of a setting (exit 1 when it is not set); a password in it shows as ***')
+    .addHelpText('after', examples('customers config get store.login_url', 'customers config get mail.smtp_url'))
     .argument('<key>', 'setting name')
     .option('--reveal', 'print a password in the value (mail.smtp_url) as it is, instead of ***')
     .action(async (key: string, flags: { reveal?: boolean }) => {
@@ -45,6 +49,7 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
   config
     .command('set')
     .description('set a setting')
+    .addHelpText('after', examples('customers config set store.name "Atelier Dupont"', 'customers config set store.currency EUR'))
     .argument('<key>', 'setting name')
     .argument('<value>', 'value')
     .action(async (key: string, value: string) => {
@@ -58,6 +63,7 @@ export function registerConfigCommands(program: Command, ctx: Context): void {
   config
     .command('unset')
     .description('remove a setting')
+    .addHelpText('after', examples('customers config unset mail.smtp_url', 'customers config unset store.login_url'))
     .argument('<key>', 'setting name')
     .action(async (key: string) => {
       knownKey(key);

@@ -5,6 +5,7 @@ import type { CustomerFields } from '../../api/types.js';
 import type { CustomerChanges } from '../../core/customers.js';
 import { CUSTOMER_FIELDS, type FieldDef, FORM_FIELDS, IDENTITY_FIELDS, type Item, normalizeValue } from '../../core/fields.js';
 import { isValidEmail } from '../../core/values.js';
+import { examples } from '../help.js';
 import type { Context } from '../context.js';
 import { addCustomerFieldOptions, addRecordOutputOptions, type CustomerFieldFlags, customerInputFromFlags } from '../options.js';
 import { askChoice, askText, askYesNo } from '../prompts.js';
@@ -18,7 +19,7 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
     program
       .command('add')
       .description('add a customer and print it')
-      .addHelpText('after', '\nExample:\n  customers add --email alice@example.com --first-name Alice --group VIP --tag b2b'),
+      .addHelpText('after', examples('customers add --email alice@example.com --first-name Alice --group VIP --tag b2b', 'customers add --phone "+34 612 000 002" --first-name Lucía --no-account')),
     'add',
   )
     .option('--json', 'print the new customer as JSON')
@@ -27,6 +28,7 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
   const show = program
     .command('show')
     .description('print one customer')
+    .addHelpText('after', examples('customers show alice@example.com', 'customers show 42 --json', 'customers show 42 --all-fields'))
     .argument('<ref>', 'customer id or e-mail');
   addRecordOutputOptions(show).action(async (ref: string, flags: RecordOptions) => {
     const api = await ctx.api({ create: false });

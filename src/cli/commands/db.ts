@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { CustomersError } from '../../common/errors.js';
 import { backupStore, checkStore, reindexStore } from '../../core/maintenance.js';
 import { RESTORE_ADVICE } from '../../store/integrity.js';
+import { examples } from '../help.js';
 import type { Context } from '../context.js';
 import { removeIfInterrupted } from '../files.js';
 import { plural } from './selection.js';
@@ -12,16 +13,19 @@ export function registerDbCommands(program: Command, ctx: Context): void {
   const db = program
     .command('db')
     .description('the store file: path, check, reindex, backup')
-    .addHelpText('after', '\nThe store is --db PATH, else $CUSTOMERS_DB, else $XDG_DATA_HOME/customers/customers.db\n(~/.local/share/customers/customers.db by default).');
+    .addHelpText('after', '\nThe store is --db PATH, else $CUSTOMERS_DB, else $XDG_DATA_HOME/customers/customers.db\n(~/.local/share/customers/customers.db by default).')
+    .addHelpText('after', examples('customers db path', 'customers db check', 'customers db backup store-2026-03-01.db'));
 
   db.command('path')
     .description('print where the store is (whether or not it exists yet)')
+    .addHelpText('after', examples('customers db path', 'customers --db shop.db db path'))
     .action(() => {
       ctx.io.stdout.write(ctx.storePath + '\n');
     });
 
   db.command('check')
     .description("run SQLite's integrity check and the store's own invariants (exit 1 on a problem)")
+    .addHelpText('after', examples('customers db check', 'customers --db shop.db db check'))
     .action(async () => {
       const store = await ctx.store({ create: false });
       const { problems, customers, damaged } = checkStore(store.db);
@@ -32,6 +36,7 @@ export function registerDbCommands(program: Command, ctx: Context): void {
 
   db.command('reindex')
     .description('rebuild the search index from the customers (after another program changed the file)')
+    .addHelpText('after', examples('customers db reindex', 'customers --db shop.db db reindex'))
     .action(async () => {
       const store = await ctx.store({ create: false });
       ctx.say(`Rebuilt the search index of ${plural(reindexStore(store, ctx.io.now()), 'customer')}.`);
@@ -39,6 +44,7 @@ export function registerDbCommands(program: Command, ctx: Context): void {
 
   db.command('backup')
     .description('write a consistent copy of the store, even while other commands write to it')
+    .addHelpText('after', examples('customers db backup store-2026-03-01.db', 'customers --db shop.db db backup /backups/shop.db'))
     .argument('<file>', 'where to write the copy (must not exist)')
     .action(async (file: string) => {
       const target = resolve(file);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { groupMemberCount } from '../../core/groups.js';
 import { normalizeGroupName } from '../../core/values.js';
+import { examples } from '../help.js';
 import type { Context } from '../context.js';
 import { addOutputOptions, type OutputFlags } from '../options.js';
 import { confirmOrCancel } from '../prompts.js';
@@ -21,7 +22,8 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     .description('customer groups: list, create, rename, delete')
     .addHelpText('after', '\nExamples:\n  customers groups create Wholesale\n  customers groups rename Wholesale B2B\n  customers groups list --json');
 
-  addOutputOptions(groups.command('list').description('list groups with their member counts'), ['table', 'json', 'jsonl', 'csv', 'tsv', 'count']).action(
+  addOutputOptions(groups.command('list').description('list groups with their member counts')
+    .addHelpText('after', examples('customers groups list', 'customers groups list --json')), ['table', 'json', 'jsonl', 'csv', 'tsv', 'count']).action(
     async (flags: OutputFlags) => {
       const api = await ctx.api({ create: false });
       const format = chooseFormat(ctx, flags);
@@ -32,6 +34,7 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
   groups
     .command('create')
     .description('create a group')
+    .addHelpText('after', examples('customers groups create Wholesale', 'customers groups create "VIP customers"'))
     .argument('<name>', 'group name (unique, ignoring case)')
     .action(async (name: string) => {
       asUsageError(() => normalizeGroupName(name)); // a bad name must not create a store
@@ -42,6 +45,7 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
   groups
     .command('rename')
     .description('rename a group; its members stay in it')
+    .addHelpText('after', examples('customers groups rename Wholesale B2B', 'customers groups rename vip VIP'))
     .argument('<old>', 'current name')
     .argument('<new>', 'new name')
     .action(async (oldName: string, newName: string) => {
@@ -54,6 +58,7 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
   groups
     .command('delete')
     .description('delete a group; its members stay, without a group')
+    .addHelpText('after', examples('customers groups delete Wholesale', 'customers groups delete Test --yes'))
     .argument('<name>', 'group name')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (name: string, flags: { yes?: boolean }) => {

@@ -6,6 +6,7 @@ import {
 } from '../../core/history.js';
 import type { UndoResult } from '../../core/undo.js';
 import { parseDuration } from '../../core/values.js';
+import { examples } from '../help.js';
 import type { Context } from '../context.js';
 import { addOutputOptions, type OutputFlags, parseCountArg } from '../options.js';
 import { chooseColumns, chooseFormat, type Column, renderItems } from '../render/render.js';
@@ -72,12 +73,12 @@ older than history.keep (default 90d) are pruned.
 Examples:
   customers history --limit 10
   customers history show 12
-  customers undo            # reverses the latest operation
-  customers undo 12`);
+  customers undo            # reverses the latest operation`);
   // The listing is the default subcommand: "history --json" and "history show 12 --json" each get their own flags.
   const list = history
     .command('list', { isDefault: true })
     .description('list the operations, latest first (the default: customers history)')
+    .addHelpText('after', examples('customers history list --limit 5', 'customers history list --json'))
     .option('--limit <n>', 'only the latest N operations', parseCountArg('--limit'));
   addOutputOptions(list, ['table', 'json', 'jsonl', 'csv', 'tsv', 'count']).action(async (flags: OutputFlags & { limit?: number }) => {
     const store = await ctx.store({ create: false });
@@ -90,7 +91,7 @@ Examples:
   });
 
   addOutputOptions(
-    history.command('show').description('list the customers an operation touched: created, changed, deleted or restored').argument('<op>', 'operation number (see customers history)', parseOperationArg),
+    history.command('show').description('list the customers an operation touched: created, changed, deleted or restored').addHelpText('after', examples('customers history show 12', 'customers history show 12 --json')).argument('<op>', 'operation number (see customers history)', parseOperationArg),
     ['table', 'json', 'jsonl', 'csv', 'tsv', 'ids', 'count'],
   ).action(async (op: number, flags: OutputFlags) => {
     const store = await ctx.store({ create: false });
@@ -111,6 +112,7 @@ function registerPrune(history: Command, ctx: Context): void {
   history
     .command('prune')
     .description('remove operations older than a duration from the history (they can no longer be undone)')
+    .addHelpText('after', examples('customers history prune --older-than 90d', 'customers history prune --older-than 30d'))
     .requiredOption('--older-than <duration>', 'age of the operations to remove: 12h, 30d, 90d', parser(parseDuration))
     .action(async (flags: { olderThan: number }) => {
       const store = await ctx.store({ create: false });

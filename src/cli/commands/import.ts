@@ -66,8 +66,7 @@ Passwords are stored hashed (scrypt).
 Examples:
   customers import shopify-export.csv
   customers import excel.csv --preset woocommerce --delimiter ';' --encoding windows-1252
-  customers import list.csv --map 'E-mail address=email' --map 'Internal id=' --group Imported --dry-run
-  customers export | customers --db other.db import -`,
+  customers import list.csv --map 'E-mail address=email' --map 'Internal id=' --group Imported --dry-run`,
     )
     .action((file: string, flags: ImportFlags) => runImport(ctx, file, flags));
 }

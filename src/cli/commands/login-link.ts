@@ -10,6 +10,7 @@ import { checkSetting, getSetting } from '../../core/settings.js';
 import { parseDuration } from '../../core/values.js';
 import type { Mailer } from '../../mail/transport.js';
 import type { Db, Store } from '../../store/open.js';
+import { examples } from '../help.js';
 import type { Context } from '../context.js';
 import { addFilterOptions, addOutputOptions, type FilterFlags, filterFromFlags, type Format, type OutputFlags } from '../options.js';
 import { confirmOrCancel } from '../prompts.js';
@@ -68,8 +69,7 @@ A link carries a random 256-bit token; only its SHA-256 hash is stored. It works
 Examples:
   customers config set store.login_url 'https://shop.example.com/account/login?key={token}'
   customers login-link issue alice@example.com
-  customers login-link issue --tag migrated --send --smtp smtp://mail.example.com:587 --from shop@example.com
-  customers login-link redeem 'https://shop.example.com/account/login?key=...' --json`,
+  customers login-link issue --tag migrated --send --smtp smtp://mail.example.com:587 --from shop@example.com`,
     );
   registerIssue(links, ctx);
   registerRedeemAndVerify(links, ctx);
@@ -280,6 +280,7 @@ function registerRedeemAndVerify(links: Command, ctx: Context): void {
     links
       .command(name)
       .description(description)
+      .addHelpText('after', examples(`customers login-link ${name} 'https://shop.example.com/account/login?key=3q2-7Xb...'`, `customers login-link ${name} 3q2-7Xb... --json`))
       .argument('<token-or-url>', 'the token, or the whole login URL (after -- when it starts with "-")')
       .option('--json', 'print the customer (and the link) as JSON; on failure {"ok": false, "reason": ...}')
       .action(async (tokenOrUrl: string, flags: { json?: boolean }) => {
@@ -305,6 +306,7 @@ function registerList(links: Command, ctx: Context): void {
     links
       .command('list')
       .description('list login links (never their tokens)')
+    .addHelpText('after', examples('customers login-link list alice@example.com', 'customers login-link list --status active --json'))
       .argument('[ref]', 'only the links of this customer')
       .addOption(new Option('--status <status>', 'only links in this state').choices([...LINK_STATUSES])),
     ['table', 'json', 'jsonl', 'csv', 'tsv', 'ids', 'count'],
@@ -319,6 +321,7 @@ function registerRevokeAndPurge(links: Command, ctx: Context): void {
   links
     .command('revoke')
     .description("revoke a login link by id, or every active link of a customer (by e-mail, or --customer REF)")
+    .addHelpText('after', examples('customers login-link revoke 7', 'customers login-link revoke alice@example.com'))
     .argument('[id-or-email]', "a link id (see login-link list), or a customer's e-mail: all of that customer's active links")
     .option('--customer <ref>', "revoke all of this customer's active links (REF: its id or e-mail)")
     .action(async (idOrEmail: string | undefined, flags: { customer?: string }) => {
@@ -332,6 +335,7 @@ function registerRevokeAndPurge(links: Command, ctx: Context): void {
   links
     .command('purge')
     .description('delete used, expired and revoked links (confirms on a terminal; --yes elsewhere)')
+    .addHelpText('after', examples('customers login-link purge --yes', 'customers login-link purge --older-than 30d --yes'))
     .option('--older-than <duration>', 'only those that ended longer ago than this: 30s, 15m, 2h, 30d', parseDurationArg, 0)
     .option('--dry-run', 'list the links that would be deleted; delete nothing')
     .option('-y, --yes', 'do not ask for confirmation')

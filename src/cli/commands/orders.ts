@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { insertCustomer } from '../../core/customers.js';
 import { addOrder, deleteOrder, getOrder, listOrders, normalizeOrderNumber, ORDER_FIELDS, parseOrderTotal } from '../../core/orders.js';
+import { examples } from '../help.js';
 import type { Context } from '../context.js';
 import { addFilterOptions, addOutputOptions, addRecordOutputOptions, type FilterFlags, filterFromFlags, type OutputFlags, parseDateArg } from '../options.js';
 import { confirmOrCancel } from '../prompts.js';
@@ -38,6 +39,7 @@ export function registerOrderCommands(program: Command, ctx: Context): void {
   const show = orders
     .command('show')
     .description('print one order')
+    .addHelpText('after', examples('customers orders show 12', 'customers orders show 12 --json'))
     .argument('<number>', 'order number (#1001 or 1001)');
   addRecordOutputOptions(show).action(async (number: string, flags: RecordOptions) => {
     asUsageError(() => normalizeOrderNumber(number));
@@ -48,6 +50,7 @@ export function registerOrderCommands(program: Command, ctx: Context): void {
   orders
     .command('delete')
     .description("delete an order; its customer's statistics follow")
+    .addHelpText('after', examples('customers orders delete 12', 'customers orders delete 12 --json'))
     .argument('<number>', 'order number')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (number: string, flags: { yes?: boolean }) => {
@@ -64,6 +67,7 @@ function registerOrderAdd(orders: Command, ctx: Context): void {
   orders
     .command('add')
     .description('record an order; an unknown e-mail becomes a customer, as at a checkout (store.accounts says whether with an account)')
+    .addHelpText('after', examples('customers orders add --email alice@example.com --total 59.90', 'customers orders add --email bob@example.com --total 120 --number 1042 --placed-at 2026-02-14 --guest'))
     .requiredOption('--email <email>', "the buyer's e-mail")
     .requiredOption('--total <amount>', 'the amount paid, such as 59.90, in the store currency', parser((raw) => (parseOrderTotal(raw), raw)))
     .option('--number <n>', 'the order number (unique; default: one more than the highest, from 1001)', parser((raw) => normalizeOrderNumber(raw)))
@@ -88,6 +92,7 @@ function registerOrderReading(orders: Command, ctx: Context): void {
   const list = orders
     .command('list')
     .description("list orders, oldest first: a customer's, or those of the customers the filters select")
+    .addHelpText('after', examples('customers orders list alice@example.com', 'customers orders list --country BE --format csv'))
     .argument('[ref]', 'customer id or e-mail')
     .option('--placed-after <date>', 'placed on or after this date', parseDateArg)
     .option('--placed-before <date>', 'placed before this date', parseDateArg);

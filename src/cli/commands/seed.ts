@@ -49,7 +49,6 @@ Examples:
   customers seed --count 1000 --seed ci --locale fr
   customers seed fixtures/seed-login.json --json      # prints each login link: ref, customer, e-mail, URL, state, expiry
   customers seed fixtures/seed-login.json --reset --yes
-  customers seed --schema > seed.schema.json
 
 A fixture run twice changes nothing the second time, except that its login links are issued anew (the
 earlier run's unused ones are revoked).`,

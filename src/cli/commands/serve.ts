@@ -44,7 +44,6 @@ stops it once the requests in flight are answered.
 
 Examples:
   customers serve --port 0 > port.txt &
-  curl -s localhost:8787/login-links -d '{"customer": "alice@example.com"}'
   CUSTOMERS_SERVE_TOKEN=$(openssl rand -hex 16) customers serve --host 0.0.0.0`,
     )
     .action((flags: ServeFlags) => runServe(ctx, flags));

@@ -56,8 +56,7 @@ REFs alone do not. --dry-run lists each change (id, email, field, before, after)
 Examples:
   customers update --country BE --min-orders 5 --set group=Wholesale --dry-run
   customers update alice@example.com bob@example.com --set tax_exempt=yes --set tax_id=BE0123456789
-  customers update --group Retail --no-accepts-marketing --add-tag no-consent --yes
-  customers list --lang fr --format ids | customers update --from-file - --add-tag francophone --yes`,
+  customers update --group Retail --no-accepts-marketing --add-tag no-consent --yes`,
     );
   addFilterOptions(cmd)
     .option('--from-file <file>', 'also select the REFs in FILE, one a line (- for standard input)')

@@ -1,0 +1,72 @@
+/** customers completion bash|zsh|fish, and the hidden `__complete groups` the scripts call. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, storeCli, tempDir } from './helpers/run-cli.js';
+import { BIN } from './helpers/spawn-cli.js';
+
+const has = (shell: string) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
+
+/** COMPREPLY of the bash script for these words (the last one is the word being completed). */
+function bashComplete(script: string, words: string[]): string[] {
+  const dir = tempDir();
+  const file = join(dir, 'customers.bash');
+  writeFileSync(file, script);
+  const program = `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _customers; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const out = execFileSync('bash', ['-c', program, 'bash', file, ...words], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+describe('customers completion bash', () => {
+  it('completes commands, flags, sort fields and group names from the store', async () => {
+    const script = (await runCli(['completion', 'bash'])).stdout;
+    expect(bashComplete(script, ['customers', 'li'])).toEqual(['list']);
+    expect(bashComplete(script, ['customers', 'list', '--so'])).toEqual(['--source-id', '--sort']);
+    const sorts = bashComplete(script, ['customers', 'list', '--sort', '']);
+    expect(sorts).toContain('total_spent:desc');
+    expect(sorts).toContain('email');
+    expect(bashComplete(script, ['customers', 'list', '--format', 'js'])).toEqual(['json', 'jsonl']);
+    expect(bashComplete(script, ['customers', 'groups', ''])).toEqual(['list', 'create', 'rename', 'delete']);
+    expect(bashComplete(script, ['customers', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
+    const { cli, db } = storeCli();
+    expect((await cli('groups', 'create', 'VIP')).code).toBe(0);
+    expect((await cli('groups', 'create', 'Wholesale EU')).code).toBe(0);
+    // The script runs the command as typed (here the built bin), with the --db given on the line.
+    expect(bashComplete(script, [BIN, '--db', db, 'list', '--group', ''])).toEqual(['VIP', 'Wholesale\\ EU']);
+    expect(bashComplete(script, [BIN, '--db', db, 'groups', 'rename', 'V'])).toEqual(['VIP']);
+  });
+});
+
+describe('customers __complete groups', () => {
+  it('prints one group a line, and nothing (exit 0) when there is no store', async () => {
+    const { cli } = storeCli();
+    expect(await cli('__complete', 'groups')).toEqual({ code: 0, stdout: '', stderr: '' });
+    await cli('groups', 'create', 'VIP');
+    await cli('groups', 'create', 'B2B');
+    expect(await cli('__complete', 'groups')).toMatchObject({ code: 0, stdout: 'B2B\nVIP\n' });
+  });
+});
+
+describe('customers completion zsh and fish', () => {
+  it('writes scripts with every command, flag and value table', async () => {
+    const zsh = (await runCli(['completion', 'zsh'])).stdout;
+    const fish = (await runCli(['completion', 'fish'])).stdout;
+    expect(zsh.split('\n')[0]).toBe('#compdef customers');
+    for (const script of [zsh, fish]) {
+      expect(script).toMatch(/login-link.*serve/);
+      expect(script).toContain('total_spent:desc');
+      expect(script).toContain('__complete groups');
+    }
+    expect(zsh).toContain(`['customers groups']='list create rename delete'`);
+    expect(fish).toContain("complete -c customers -f -a '(__customers_complete)'");
+    if (has('zsh')) expect(spawnSync('zsh', ['-n'], { input: zsh }).status).toBe(0);
+    if (has('fish')) expect(spawnSync('fish', ['-n'], { input: fish }).status).toBe(0);
+  });
+
+  it('refuses another shell (exit 2), naming bash, zsh and fish', async () => {
+    const result = await runCli(['completion', 'tcsh']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('bash, zsh, fish');
+  });
+});
