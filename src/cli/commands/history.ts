@@ -111,7 +111,7 @@ function registerPrune(history: Command, ctx: Context): void {
   history
     .command('prune')
     .description('remove operations older than a duration from the history (they can no longer be undone)')
-    .requiredOption('--older-than <duration>', 'age of the operations to remove: 12h, 30d, 90d', parser(parseDuration))
+    .requiredOption('--older-than <duration>', 'age of the operations to remove: 12h, 30d, 2w, 1d12h', parser(parseDuration))
     .action(async (flags: { olderThan: number }) => {
       const store = await ctx.store({ create: false });
       ctx.say(`Pruned ${plural(pruneHistory(store, flags.olderThan, ctx.io.now()), 'operation')} from the history.`);
