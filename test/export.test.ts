@@ -33,8 +33,8 @@ describe('export', () => {
     expect(r.stdout).toBe('\ufeff1250.40;helene.dupont@example.fr;VIP, wholesale\r\n4999.99;juergen.mueller@example.de;b2b, VIP, wholesale\r\n');
     const bad = await cli('export', '--columns', 'email,mobile');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('unknown column "mobile" for the native preset');
-    expect(bad.stderr).toContain('Valid columns: id, email, first_name');
+    expect(bad.stderr).toContain('unknown field "mobile" for the native preset');
+    expect(bad.stderr).toContain('Valid fields: id, email, first_name');
   });
 
   it("--preset writes the other platform's headers and conventions, and it imports back", async () => {

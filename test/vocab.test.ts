@@ -3,6 +3,8 @@
  * name, durations with weeks and several units, groups create --json/--if-missing, --force for files that
  * exist, and the words of a few errors.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../src/core/values.js';
 import { json, runCli, storeCli } from './helpers/run-cli.js';
@@ -51,5 +53,64 @@ describe('durations', () => {
     expect(prune.code).toBe(2);
     expect(prune.stderr).toContain('"90" has no unit');
     expect((await cli('history', 'prune', '--older-than', '1w1d')).code).toBe(0);
+  });
+});
+
+describe('delimiters by name', () => {
+  it('import and export take comma, semicolon, tab and pipe (any case) beside the symbols, and say them', async () => {
+    const { cli, dir } = storeCli();
+    const file = join(dir, 'in.csv');
+    writeFileSync(file, 'email;first_name\na@example.com;Ann\n');
+    const imported = await cli('import', file, '--delimiter', 'Semicolon');
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toContain('delimiter semicolon');
+    expect((await cli('export', '--fields', 'email,first_name', '--delimiter', 'pipe')).stdout).toBe('email|first_name\r\na@example.com|Ann\r\n');
+    expect((await cli('export', '--fields', 'email,first_name', '--delimiter', 'TAB')).stdout).toBe('email\tfirst_name\r\na@example.com\tAnn\r\n');
+    expect((await cli('export', '--fields', 'email,first_name', '--delimiter', ';')).stdout).toBe('email;first_name\r\na@example.com;Ann\r\n');
+    const out = join(dir, 'out.csv');
+    expect((await cli('export', out, '--delimiter', 'comma')).stderr).toContain('(native, delimiter comma)');
+    const bad = await cli('export', '--delimiter', 'colon');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown delimiter "colon" (expected comma, semicolon, tab or pipe, or ",", ";", "|")');
+  });
+
+  it('orders import takes them too', async () => {
+    const { cli, dir } = storeCli();
+    const file = join(dir, 'orders.csv');
+    writeFileSync(file, 'number|email|total|currency|placed_at\n1001|a@example.com|10.00|EUR|2026-01-01T00:00:00Z\n');
+    const r = await cli('orders', 'import', file, '--delimiter', 'pipe');
+    expect(r.stderr).toContain('delimiter pipe');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('--fields, the one name for picking columns', () => {
+  it('export takes --fields with every field list takes (name too), in the order given; --columns still works', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@example.com', '--first-name', 'Ann', '--last-name', 'Lee');
+    expect((await cli('export', '--fields', 'name,email,id')).stdout).toBe('name,email,id\r\nAnn Lee,a@example.com,1\r\n');
+    expect((await cli('list', '--fields', 'name,email,id', '--format', 'csv')).stdout).toBe('name,email,id\nAnn Lee,a@example.com,1\n');
+    expect((await cli('export', '--columns', 'email,name')).stdout).toBe('email,name\r\na@example.com,Ann Lee\r\n');
+    // Without --fields, the native file stays what imports back: no name column.
+    expect((await cli('export')).stdout.split('\r\n')[0]).not.toMatch(/(^|,)name(,|$)/);
+    const both = await cli('export', '--fields', 'email', '--columns', 'email');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--columns is another name for --fields; give one of them');
+    const bad = await cli('export', '--fields', 'email,mobile');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown field "mobile" for the native preset');
+    expect(bad.stderr).toMatch(/Valid fields: id, .*, name\./);
+  });
+
+  it("a platform preset takes its own headers in --fields, ignoring case; help says so and hides --columns", async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@example.com', '--first-name', 'Ann');
+    expect((await cli('export', '--preset', 'shopify', '--fields', 'email,first name')).stdout).toBe('Email,First Name\r\na@example.com,Ann\r\n');
+    const bad = await cli('export', '--preset', 'shopify', '--fields', 'name');
+    expect(bad.stderr).toContain('unknown column "name" for the shopify preset');
+    const help = (await runCli(['export', '--help'])).stdout;
+    expect(help).toContain('--fields <list>');
+    expect(help.replace(/\s+/g, ' ')).toContain("with another, that platform's headers");
+    expect(help).not.toContain('--columns');
   });
 });

@@ -2,6 +2,7 @@
 import { renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { UsageError } from '../../common/errors.js';
 import { splitList } from '../../common/pick.js';
 import type { ExportResult } from '../../core/csv/export.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../../core/csv/presets.js';
@@ -14,6 +15,7 @@ import { plural } from './selection.js';
 
 interface ExportFlags extends FilterFlags {
   preset: PresetName;
+  fields?: string;
   columns?: string;
   delimiter?: string;
   bom?: boolean;
@@ -27,8 +29,9 @@ export function registerExportCommand(program: Command, ctx: Context): void {
     .argument('[file]', 'where to write (default: standard output)', '-');
   addFilterOptions(cmd)
     .addOption(new Option('--preset <name>', "write this platform's headers and conventions").choices([...PRESET_NAMES]).default('native'))
-    .option('--columns <list>', 'comma-separated columns to write, in this order')
-    .option('--delimiter <d>', '",", ";", tab or "|" (default: the platform\'s own, else ",")', parser((raw) => parseDelimiterOption(raw, false)))
+    .option('--fields <list>', "comma-separated columns to write, in this order: with the native preset any field list --fields takes (name too); with another, that platform's headers")
+    .addOption(new Option('--columns <list>').hideHelp()) // the former name of --fields
+    .option('--delimiter <d>', 'comma, semicolon, tab or pipe (or ",", ";", "|"); default: the platform\'s own, else comma', parser((raw) => parseDelimiterOption(raw, false)))
     .option('--bom', 'start with a UTF-8 byte-order mark (for Excel)')
     .option('--no-header', 'leave out the header line')
     .addHelpText(
@@ -39,15 +42,17 @@ Text that a spreadsheet would run as a formula gets a leading apostrophe; an imp
 Examples:
   customers export customers.csv
   customers export --preset shopify --country BE shopify-import.csv
-  customers export --columns email,first_name,accepts_marketing --accepts-marketing --bom newsletter.csv`,
+  customers export --fields email,first_name,accepts_marketing --accepts-marketing --bom newsletter.csv`,
     )
     .action((file: string, flags: ExportFlags) => runExport(ctx, file, flags));
 }
 
 async function runExport(ctx: Context, file: string, flags: ExportFlags): Promise<void> {
   const { exportColumns, exportCustomers } = await import('../../core/csv/export.js');
-  const columns = flags.columns === undefined ? undefined : splitList(flags.columns);
-  asUsageError(() => exportColumns(flags.preset, columns)); // a bad --columns fails before anything is opened or written
+  if (flags.fields !== undefined && flags.columns !== undefined) throw new UsageError('--columns is another name for --fields; give one of them');
+  const fields = flags.fields ?? flags.columns;
+  const columns = fields === undefined ? undefined : splitList(fields);
+  asUsageError(() => exportColumns(flags.preset, columns)); // a bad --fields fails before anything is opened or written
   if (file !== '-') checkNotClobbering(file, [{ path: ctx.storePath, what: 'the store' }]);
   const store = await ctx.store({ create: false });
   const filter = filterFromFlags(flags);

@@ -46,7 +46,7 @@ export function registerImportCommand(program: Command, ctx: Context): void {
     .description('import customers from a CSV file of another platform (see --preset), a spreadsheet, or this tool')
     .argument('<file>', 'the CSV file, or - for standard input')
     .addOption(new Option('--preset <name>', "the file's layout").choices(['auto', ...PRESET_NAMES]).default('auto'))
-    .option('--delimiter <d>', 'auto, ",", ";", tab or "|"', parser((raw) => parseDelimiterOption(raw, true)), 'auto')
+    .option('--delimiter <d>', 'auto, comma, semicolon, tab or pipe (or ",", ";", "|")', parser((raw) => parseDelimiterOption(raw, true)), 'auto')
     .option('--encoding <e>', `${ENCODINGS.join(', ')}`, parser(parseEncodingOption), 'auto')
     .option('--map <header=field>', 'read a column as a field (repeatable); Header= ignores it', repeatable(parseMap))
     .addOption(new Option('--mode <mode>', 'upsert: create and update; create: new e-mails only; update: existing only').choices(['upsert', 'create', 'update']).default('upsert'))

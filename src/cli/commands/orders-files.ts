@@ -58,7 +58,7 @@ function registerOrderImport(orders: Command, ctx: Context): void {
     .description("import orders from this tool's export, Shopify's orders export or WooCommerce's (WebToffee)")
     .argument('<file>', 'the CSV file, or - for standard input')
     .addOption(new Option('--preset <name>', "the file's layout").choices(['auto', ...ORDER_PRESET_NAMES]).default('auto'))
-    .option('--delimiter <d>', 'auto, ",", ";", tab or "|"', parser((raw) => parseDelimiterOption(raw, true)), 'auto')
+    .option('--delimiter <d>', 'auto, comma, semicolon, tab or pipe (or ",", ";", "|")', parser((raw) => parseDelimiterOption(raw, true)), 'auto')
     .option('--encoding <e>', `${ENCODINGS.join(', ')}`, parser(parseEncodingOption), 'auto')
     .option('--currency <code>', "the currency of orders whose row gives none (default: the store's)", parser((raw) => checkSetting('store.currency', raw)))
     .option('--utc-offset <offset>', 'the time zone of dates written without one, such as +02:00 (WooCommerce writes site time); default UTC', parser(parseUtcOffset))
