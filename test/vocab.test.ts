@@ -114,3 +114,18 @@ describe('--fields, the one name for picking columns', () => {
     expect(help).not.toContain('--columns');
   });
 });
+
+describe('--sort', () => {
+  it('takes the field and direction in any case, on list and search; a bad one still lists the fields', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@example.com', '--first-name', 'Ann');
+    await cli('add', '--email', 'b@example.com', '--first-name', 'Bob');
+    expect((await cli('list', '--sort', 'First_Name:DESC', '--format', 'ids')).stdout).toBe('2\n1\n');
+    expect((await cli('list', '--sort', 'EMAIL:Asc', '--format', 'ids')).stdout).toBe('1\n2\n');
+    expect((await cli('search', 'example', '--sort', 'first_name:Desc', '--format', 'ids')).stdout).toBe('2\n1\n');
+    const bad = await cli('list', '--sort', 'Total_Spent:down');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('cannot sort by "Total_Spent:down"');
+    expect(bad.stderr).toContain('Sort by one of id, email, first_name');
+  });
+});
