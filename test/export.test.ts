@@ -87,7 +87,7 @@ describe('export', () => {
     expect(failed.code).toBe(1);
     expect(existsSync(join(dir, 'out2.csv'))).toBe(false);
     const nowhere = await cli('export', '/nonexistent/dir/out.csv');
-    expect(nowhere).toMatchObject({ code: 2, stderr: 'error: cannot write /nonexistent/dir/out.csv: its folder does not exist\n' });
+    expect(nowhere).toMatchObject({ code: 2, stderr: 'error: cannot write /nonexistent/dir/out.csv: the folder /nonexistent/dir does not exist; create it first, or name a file in a folder that exists\n' });
   });
 });
 

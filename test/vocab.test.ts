@@ -3,7 +3,7 @@
  * name, durations with weeks and several units, groups create --json/--if-missing, --force for files that
  * exist, and the words of a few errors.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../src/core/values.js';
@@ -127,5 +127,64 @@ describe('--sort', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('cannot sort by "Total_Spent:down"');
     expect(bad.stderr).toContain('Sort by one of id, email, first_name');
+  });
+});
+
+describe('files that exist are replaced only with --force', () => {
+  it('export and orders export refuse an existing file, naming it; --force replaces it; /dev/null is written to', async () => {
+    const { cli, dir } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    await cli('orders', 'add', '--email', 'a@example.com', '--total', '10', '--currency', 'EUR');
+    for (const command of [['export'], ['orders', 'export']]) {
+      const file = join(dir, `${command.join('-')}.csv`);
+      writeFileSync(file, 'old\n');
+      const refused = await cli(...command, file);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(`error: ${file} already exists\n  Pass --force to replace it, or name another file.\n`);
+      expect(readFileSync(file, 'utf8')).toBe('old\n');
+      expect((await cli(...command, file, '--force')).code).toBe(0);
+      expect(readFileSync(file, 'utf8')).toContain('a@example.com');
+      expect((await cli(...command, '/dev/null')).code).toBe(0);
+    }
+    expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
+  it('an import refuses to replace its --errors file unless --force, and writes it whole', async () => {
+    const { cli, dir } = storeCli();
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, 'email,country\na@example.com,ZZ\n');
+    const errors = join(dir, 'errors.csv');
+    writeFileSync(errors, 'old\n');
+    const refused = await cli('import', input, '--errors', errors);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${errors} already exists`);
+    expect(readFileSync(errors, 'utf8')).toBe('old\n');
+    const forced = await cli('import', input, '--errors', errors, '--force');
+    expect(forced.code).toBe(1); // the row is rejected
+    expect(readFileSync(errors, 'utf8')).toContain('a@example.com,ZZ,2,country');
+    expect((await cli('orders', 'import', input, '--errors', errors)).stderr).toContain('Pass --force to replace it');
+    expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
+  it('db backup takes --force to replace a backup, refuses a device, and names a missing folder', async () => {
+    const { cli, db, dir } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    const copy = join(dir, 'copy.db');
+    writeFileSync(copy, 'old');
+    const refused = await cli('db', 'backup', copy);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`error: ${copy} already exists\n  Pass --force to replace it, or name another file.\n`);
+    expect((await cli('db', 'backup', copy, '--force')).code).toBe(0);
+    expect((await runCli(['--db', copy, 'list', '--format', 'ids'])).stdout).toBe('1\n');
+    const device = await cli('db', 'backup', '/dev/null', '--force');
+    expect(device.code).toBe(2);
+    expect(device.stderr).toContain('cannot write /dev/null: it is not a regular file');
+    const self = await cli('db', 'backup', db, '--force');
+    expect(self.code).toBe(2);
+    expect(self.stderr).toContain('it is the store');
+    const missing = await cli('db', 'backup', join(dir, 'no', 'such', 'bk.db'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`error: cannot write ${join(dir, 'no', 'such', 'bk.db')}: the folder ${join(dir, 'no', 'such')} does not exist; create it first, or name a file in a folder that exists\n`);
+    expect(existsSync(join(dir, 'no'))).toBe(false);
   });
 });

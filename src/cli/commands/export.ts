@@ -8,7 +8,7 @@ import type { ExportResult } from '../../core/csv/export.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../../core/csv/presets.js';
 import { describeDelimiter, parseDelimiterOption } from '../../core/csv/text.js';
 import type { Context } from '../context.js';
-import { checkNotClobbering, finishWriting, isSpecialFile, openForWriting, removeIfInterrupted, replacedFile, writeWithBackpressure } from '../files.js';
+import { checkNotClobbering, checkReplacing, finishWriting, isSpecialFile, openForWriting, removeIfInterrupted, replacedFile, writeWithBackpressure } from '../files.js';
 import { addFilterOptions, type FilterFlags, filterFromFlags } from '../options.js';
 import { asUsageError, parser } from '../usage.js';
 import { plural } from './selection.js';
@@ -20,6 +20,7 @@ interface ExportFlags extends FilterFlags {
   delimiter?: string;
   bom?: boolean;
   header: boolean;
+  force?: boolean;
 }
 
 export function registerExportCommand(program: Command, ctx: Context): void {
@@ -34,6 +35,7 @@ export function registerExportCommand(program: Command, ctx: Context): void {
     .option('--delimiter <d>', 'comma, semicolon, tab or pipe (or ",", ";", "|"); default: the platform\'s own, else comma', parser((raw) => parseDelimiterOption(raw, false)))
     .option('--bom', 'start with a UTF-8 byte-order mark (for Excel)')
     .option('--no-header', 'leave out the header line')
+    .option('--force', 'replace FILE if it exists')
     .addHelpText(
       'after',
       `
@@ -54,6 +56,7 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
   const columns = fields === undefined ? undefined : splitList(fields);
   asUsageError(() => exportColumns(flags.preset, columns)); // a bad --fields fails before anything is opened or written
   if (file !== '-') checkNotClobbering(file, [{ path: ctx.storePath, what: 'the store' }]);
+  checkReplacing(file, flags.force);
   const store = await ctx.store({ create: false });
   const filter = filterFromFlags(flags);
   const options = { preset: flags.preset, columns, delimiter: flags.delimiter ?? PRESETS[flags.preset].delimiter ?? ',', bom: Boolean(flags.bom), header: flags.header !== false };

@@ -7,7 +7,7 @@ import { ORDER_PRESET_NAMES, type OrderPresetName, parseUtcOffset } from '../../
 import { ENCODINGS, type Encoding, parseDelimiterOption, parseEncodingOption } from '../../core/csv/text.js';
 import { checkSetting } from '../../core/settings.js';
 import type { Context } from '../context.js';
-import { checkNotClobbering } from '../files.js';
+import { checkNotClobbering, checkReplacing } from '../files.js';
 import { addFilterOptions, type FilterFlags, filterFromFlags, parseDateArg } from '../options.js';
 import { parser } from '../usage.js';
 import { writeCsvOutput } from './export.js';
@@ -22,11 +22,12 @@ interface OrderImportFlags {
   utcOffset?: string;
   skipInvalid?: boolean;
   errors?: string;
+  force?: boolean;
   dryRun?: boolean;
   json?: boolean;
 }
 
-type OrderExportFlags = FilterFlags & { preset: OrderPresetName; placedAfter?: string; placedBefore?: string };
+type OrderExportFlags = FilterFlags & { preset: OrderPresetName; placedAfter?: string; placedBefore?: string; force?: boolean };
 
 export function registerOrderFiles(orders: Command, ctx: Context): void {
   registerOrderImport(orders, ctx);
@@ -36,7 +37,8 @@ export function registerOrderFiles(orders: Command, ctx: Context): void {
     .argument('[file]', 'where to write (default: standard output)', '-')
     .addOption(new Option('--preset <name>', "write this platform's headers").choices([...ORDER_PRESET_NAMES]).default('native'))
     .option('--placed-after <date>', 'placed on or after this date', parseDateArg)
-    .option('--placed-before <date>', 'placed before this date', parseDateArg);
+    .option('--placed-before <date>', 'placed before this date', parseDateArg)
+    .option('--force', 'replace FILE if it exists');
   addFilterOptions(cmd)
     .addHelpText(
       'after',
@@ -64,6 +66,7 @@ function registerOrderImport(orders: Command, ctx: Context): void {
     .option('--utc-offset <offset>', 'the time zone of dates written without one, such as +02:00 (WooCommerce writes site time); default UTC', parser(parseUtcOffset))
     .option('--skip-invalid', 'write the valid orders even if some are rejected')
     .option('--errors <file>', 'write rejected rows with line, column and reason to this CSV file')
+    .option('--force', 'replace the --errors file if it exists')
     .option('--dry-run', 'read and check everything, write nothing')
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText(
@@ -89,7 +92,7 @@ Examples:
 
 async function runOrderImport(ctx: Context, file: string, flags: OrderImportFlags): Promise<void> {
   const dryRun = Boolean(flags.dryRun);
-  const { rejections, encoders, progress } = await startImport(ctx, file, flags.errors, 'orders import');
+  const { rejections, encoders, progress } = await startImport(ctx, file, flags, 'orders import');
   const { importOrders } = await import('../../core/csv/order-import.js');
   try {
     const openStore = () => ctx.store({ create: dryRun ? 'scratch' : true, dryRun });
@@ -110,6 +113,7 @@ async function runOrderImport(ctx: Context, file: string, flags: OrderImportFlag
     if (summary.rejected && (!flags.skipInvalid || dryRun)) throw new RejectedRows();
   } finally {
     progress.done();
+    rejections.abandon();
   }
 }
 
@@ -129,6 +133,7 @@ function orderSummaryText(s: OrderImportSummary, dryRun: boolean, skipInvalid: b
 async function runOrderExport(ctx: Context, file: string, flags: OrderExportFlags): Promise<void> {
   const { exportOrders } = await import('../../core/csv/order-export.js');
   if (file !== '-') checkNotClobbering(file, [{ path: ctx.storePath, what: 'the store' }]);
+  checkReplacing(file, flags.force);
   const store = await ctx.store({ create: false });
   const query = { filter: filterFromFlags(flags), placedAfter: flags.placedAfter, placedBefore: flags.placedBefore };
   const options = { preset: flags.preset, delimiter: ',', bom: false };
