@@ -188,3 +188,28 @@ describe('files that exist are replaced only with --force', () => {
     expect(existsSync(join(dir, 'no'))).toBe(false);
   });
 });
+
+describe('groups create', () => {
+  it('--json prints the group as groups list --json does', async () => {
+    const { cli } = storeCli();
+    const r = await cli('groups', 'create', 'VIP', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ name: 'VIP', customers: 0, created_at: '2026-03-01T10:00:00Z' });
+    expect(JSON.parse(r.stdout)).toEqual(json<object[]>(await cli('groups', 'list', '--json'))[0]);
+    expect(r.stderr).toContain('Created group "VIP".\n');
+  });
+
+  it('--if-missing: an existing group is exit 0 and a note, and --json prints it as stored', async () => {
+    const { cli } = storeCli();
+    await cli('groups', 'create', 'VIP');
+    await cli('add', '--email', 'a@example.com', '--group', 'VIP');
+    const again = await cli('groups', 'create', 'vip', '--if-missing', '--json', { now: new Date('2026-04-01T00:00:00Z') });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('Group "VIP" exists already; nothing changed.\n');
+    expect(JSON.parse(again.stdout)).toEqual({ name: 'VIP', customers: 1, created_at: '2026-03-01T10:00:00Z' });
+    const plain = await cli('groups', 'create', 'VIP', '--if-missing');
+    expect(plain).toMatchObject({ code: 0, stdout: '' });
+    expect((await cli('groups', 'create', 'New', '--if-missing')).stderr).toBe('Created group "New".\n');
+    expect((await cli('groups', 'create', 'VIP')).code).toBe(1);
+  });
+});
