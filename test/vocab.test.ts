@@ -3,11 +3,13 @@
  * name, durations with weeks and several units, groups create --json/--if-missing, --force for files that
  * exist, and the words of a few errors.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../src/core/values.js';
 import { json, runCli, storeCli } from './helpers/run-cli.js';
+import { BIN } from './helpers/spawn-cli.js';
 
 describe('durations', () => {
   it('take weeks and several units, ignoring case and spaces between them', () => {
@@ -212,4 +214,59 @@ describe('groups create', () => {
     expect((await cli('groups', 'create', 'New', '--if-missing')).stderr).toBe('Created group "New".\n');
     expect((await cli('groups', 'create', 'VIP')).code).toBe(1);
   });
+});
+
+/**
+ * Starts `customers ARGS` and sends it SIGINT once its writer's note (written when the import's transaction
+ * begins) is there: a signal that the import is under way, whatever the machine's speed.
+ */
+function interruptOnceWriting(db: string, args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; sawNote: boolean }> {
+  const child = spawn(process.execPath, [BIN, '--db', db, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let running = true;
+  let sawNote = false;
+  const watch = async () => {
+    while (running && !existsSync(`${db}-writer`)) await new Promise((r) => setTimeout(r, 2));
+    if (!running) return;
+    sawNote = true;
+    child.kill('SIGINT');
+  };
+  void watch();
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      running = false;
+      resolve({ code, signal, stderr, sawNote });
+    });
+  });
+}
+
+describe('Ctrl-C during an import', () => {
+  const rows = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i)).join('\n') + '\n';
+
+  it('says nothing was imported, exits 130 and leaves the store as it was', async () => {
+    const { cli, db, dir } = storeCli();
+    await cli('add', '--email', 'kept@example.com');
+    const file = join(dir, 'big.csv');
+    writeFileSync(file, 'email,first_name,last_name,city\n' + rows(60_000, (i) => `user${i}@example.com,First${i},Last${i},City ${i % 97}`));
+    const r = await interruptOnceWriting(db, ['import', file, '--errors', join(dir, 'errors.csv')]);
+    expect(r.sawNote).toBe(true);
+    expect(r.stderr).toBe('cancelled; nothing was imported\n');
+    expect(r.code).toBe(130);
+    expect((await cli('list', '--format', 'csv', '--fields', 'email')).stdout).toBe('email\nkept@example.com\n');
+    expect(existsSync(`${db}-writer`)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('errors.csv'))).toEqual([]);
+  }, 60_000);
+
+  it('orders import too', async () => {
+    const { cli, db, dir } = storeCli();
+    await cli('orders', 'add', '--email', 'kept@example.com', '--total', '1', '--currency', 'EUR', '--number', '1');
+    const file = join(dir, 'orders.csv');
+    writeFileSync(file, 'number,email,total,currency,placed_at\n' + rows(60_000, (i) => `${i + 10},u${i % 500}@example.com,10.00,EUR,2026-01-01T00:00:00Z`));
+    const r = await interruptOnceWriting(db, ['orders', 'import', file]);
+    expect(r.sawNote).toBe(true);
+    expect(r.stderr).toBe('cancelled; nothing was imported\n');
+    expect(r.code).toBe(130);
+    expect((await cli('orders', 'list', '--format', 'count')).stdout).toBe('1\n');
+  }, 60_000);
 });

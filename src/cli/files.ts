@@ -187,18 +187,43 @@ let listening = false;
  * as it would have); the returned function says it is complete.
  */
 export function removeIfInterrupted(path: string): () => void {
-  if (!listening) {
-    listening = true;
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
+  listen();
   halfWritten.add(path);
   return () => {
     halfWritten.delete(path);
   };
 }
 
+/** What a first SIGINT does instead of ending the process, while a command can wind down by itself. */
+let cancel: (() => void) | undefined;
+
+/**
+ * Until the returned function is called, a first SIGINT (Ctrl-C) calls `onCancel`, and the command winds
+ * down by itself (an import rolls back, removes what it half wrote and says so); a second one ends the
+ * process as before.
+ */
+export function cancelOnInterrupt(onCancel: () => void): () => void {
+  listen();
+  cancel = onCancel;
+  return () => {
+    if (cancel === onCancel) cancel = undefined;
+  };
+}
+
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
 function onSignal(signal: NodeJS.Signals): void {
+  if (signal === 'SIGINT' && cancel) {
+    const onCancel = cancel;
+    cancel = undefined;
+    onCancel();
+    return;
+  }
   for (const path of halfWritten) rmSync(path, { force: true });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

@@ -3,7 +3,7 @@ import { renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { crashPointFrom } from '../../common/crash.js';
-import { CustomersError, UsageError } from '../../common/errors.js';
+import { CancelledError, CustomersError, UsageError } from '../../common/errors.js';
 import { escapeControls, SHOWN_MAX, shown } from '../../common/shown.js';
 import { MAP_TARGETS } from '../../core/csv/columns.js';
 import type { HeaderInfo, ImportMode, ImportSummary, Rejection } from '../../core/csv/import.js';
@@ -15,7 +15,7 @@ import {
 } from '../../core/csv/text.js';
 import { type DateOrder, normalizeGroupName } from '../../core/values.js';
 import type { Context } from '../context.js';
-import { checkInputFile, checkNotClobbering, checkOutputFile, checkReplacing, finishWriting, isSpecialFile, openForWriting, type OutputStream, removeIfInterrupted, replacedFile } from '../files.js';
+import { cancelOnInterrupt, checkInputFile, checkNotClobbering, checkOutputFile, checkReplacing, finishWriting, isSpecialFile, openForWriting, type OutputStream, removeIfInterrupted, replacedFile } from '../files.js';
 import { Progress } from '../render/progress.js';
 import { parser, repeatable } from '../usage.js';
 import { plural } from './selection.js';
@@ -103,12 +103,25 @@ export async function startImport(ctx: Context, file: string, flags: { errors?: 
   }
   const rejections = new Rejections(ctx, errors);
   const encoders = new Map(await Promise.all(FILE_ENCODINGS.map(async (e) => [e, await encoderFor(e)] as const)));
-  return { rejections, encoders, progress: new Progress(ctx, size, 'rows') };
+  return { rejections, encoders, progress: new Progress(ctx, size, 'rows'), interrupt: new Interrupt() };
+}
+
+/**
+ * Ctrl-C during an import: noted when it comes, and acted on at the next header, batch or password hashed,
+ * by throwing: the transaction rolls back, the parse worker stops, and the store is left as it was.
+ */
+export class Interrupt {
+  private interrupted = false;
+  readonly stop = cancelOnInterrupt(() => (this.interrupted = true));
+
+  check(): void {
+    if (this.interrupted) throw new CancelledError('cancelled; nothing was imported');
+  }
 }
 
 async function runImport(ctx: Context, file: string, flags: ImportFlags): Promise<void> {
   const dryRun = Boolean(flags.dryRun);
-  const { rejections, encoders, progress } = await startImport(ctx, file, flags);
+  const { rejections, encoders, progress, interrupt } = await startImport(ctx, file, flags);
   const { importCustomers } = await import('../../core/csv/import.js');
   try {
     // Opened once the header is known to be usable. A dry run writes nothing, not even a new store:
@@ -119,13 +132,22 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
       dateOrder: flags.dateFormat,
       now: ctx.io.now(),
       crashAfterRows: crashPointFrom(ctx.io.env),
-      onHeader: (h) => rejections.start(h, encoders.get(h.encoding)!),
+      onHeader: (h) => {
+        interrupt.check();
+        rejections.start(h, encoders.get(h.encoding)!);
+      },
       onRejected: (r, record) => {
         progress.done();
         rejections.add(r, record);
       },
-      onHashing: (done, total) => progress.count('hashing passwords', done, total),
-      onProgress: (rows, bytes) => progress.update(rows, bytes),
+      onHashing: (done, total) => {
+        interrupt.check();
+        progress.count('hashing passwords', done, total);
+      },
+      onProgress: (rows, bytes) => {
+        interrupt.check();
+        progress.update(rows, bytes);
+      },
     });
     progress.done();
     await rejections.finish();
@@ -136,6 +158,7 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
   } finally {
     progress.done();
     rejections.abandon();
+    interrupt.stop();
   }
 }
 

@@ -92,19 +92,25 @@ Examples:
 
 async function runOrderImport(ctx: Context, file: string, flags: OrderImportFlags): Promise<void> {
   const dryRun = Boolean(flags.dryRun);
-  const { rejections, encoders, progress } = await startImport(ctx, file, flags, 'orders import');
+  const { rejections, encoders, progress, interrupt } = await startImport(ctx, file, flags, 'orders import');
   const { importOrders } = await import('../../core/csv/order-import.js');
   try {
     const openStore = () => ctx.store({ create: dryRun ? 'scratch' : true, dryRun });
     const summary = await importOrders(openStore, await recordsOf(ctx, file, { encoding: flags.encoding, delimiter: flags.delimiter }), {
       preset: flags.preset, skipInvalid: Boolean(flags.skipInvalid), dryRun, now: ctx.io.now(), currency: flags.currency, utcOffset: flags.utcOffset,
       crashAfterRows: crashPointFrom(ctx.io.env),
-      onHeader: (h) => rejections.start(h, encoders.get(h.encoding)!),
+      onHeader: (h) => {
+        interrupt.check();
+        rejections.start(h, encoders.get(h.encoding)!);
+      },
       onRejected: (r, record) => {
         progress.done();
         rejections.add(r, record);
       },
-      onProgress: (rows, bytes) => progress.update(rows, bytes),
+      onProgress: (rows, bytes) => {
+        interrupt.check();
+        progress.update(rows, bytes);
+      },
     });
     progress.done();
     await rejections.finish();
@@ -114,6 +120,7 @@ async function runOrderImport(ctx: Context, file: string, flags: OrderImportFlag
   } finally {
     progress.done();
     rejections.abandon();
+    interrupt.stop();
   }
 }
 
