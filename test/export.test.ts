@@ -33,8 +33,8 @@ describe('export', () => {
     expect(r.stdout).toBe('\ufeff1250.40;helene.dupont@example.fr;VIP, wholesale\r\n4999.99;juergen.mueller@example.de;b2b, VIP, wholesale\r\n');
     const bad = await cli('export', '--columns', 'email,mobile');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('unknown column "mobile" for the native preset');
-    expect(bad.stderr).toContain('Valid columns: id, email, first_name');
+    expect(bad.stderr).toContain('unknown field "mobile" for the native preset');
+    expect(bad.stderr).toContain('Valid fields: id, email, first_name');
   });
 
   it("--preset writes the other platform's headers and conventions, and it imports back", async () => {
@@ -87,7 +87,7 @@ describe('export', () => {
     expect(failed.code).toBe(1);
     expect(existsSync(join(dir, 'out2.csv'))).toBe(false);
     const nowhere = await cli('export', '/nonexistent/dir/out.csv');
-    expect(nowhere).toMatchObject({ code: 2, stderr: 'error: cannot write /nonexistent/dir/out.csv: its folder does not exist\n' });
+    expect(nowhere).toMatchObject({ code: 2, stderr: 'error: cannot write /nonexistent/dir/out.csv: the folder /nonexistent/dir does not exist; create it first, or name a file in a folder that exists\n' });
   });
 });
 

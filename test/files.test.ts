@@ -43,7 +43,7 @@ describe('files written', () => {
     writeFileSync(real, 'old\n');
     const link = join(s.dir, 'link.csv');
     symlinkSync(real, link);
-    expect((await s.cli('export', link)).code).toBe(0);
+    expect((await s.cli('export', link, '--force')).code).toBe(0);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(real, 'utf8')).toContain('a@example.com');
     expect(mode(real)).toBe(0o600);
@@ -57,7 +57,7 @@ describe('files written', () => {
     chmodSync(errors, 0o644);
     const input = join(s.dir, 'in.csv');
     writeFileSync(input, 'email\nnot-an-email\n');
-    await s.cli('import', input, '--errors', errors);
+    await s.cli('import', input, '--errors', errors, '--force');
     expect(mode(errors)).toBe(0o600);
   });
 

@@ -314,7 +314,7 @@ describe('rejected rows', () => {
 
     const utf16 = join(s.dir, 'utf16.csv');
     writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email\tfirst_name\nnot-an-email\t雪\n', 'utf16le')]));
-    expect((await s.cli('import', utf16, '--errors', errors)).code).toBe(1);
+    expect((await s.cli('import', utf16, '--errors', errors, '--force')).code).toBe(1);
     const wide = readFileSync(errors);
     expect(wide.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfe]));
     expect(wide.subarray(2).toString('utf16le').split('\r\n')[1]).toMatch(/^not-an-email\t雪\t2\temail\t/);
@@ -401,7 +401,7 @@ describe('rejected rows', () => {
     // Without a password column, the extra cells stay, in the last column, and line/column/reason in theirs.
     const plain = join(s.dir, 'plain.csv');
     writeFileSync(plain, 'email,first_name\na@example.com,Ann,Extra\n');
-    await s.cli('import', plain, '--errors', errors);
+    await s.cli('import', plain, '--errors', errors, '--force');
     expect(readFileSync(errors, 'utf8').replace(/^\uFEFF/, '').split('\r\n')[1]).toBe('a@example.com,"Ann,Extra",2,(column 3),the row has 3 fields but the header has 2; a delimiter inside a value needs quotes');
   });
 
@@ -734,7 +734,7 @@ describe('modes, duplicates, groups, mapping', () => {
     const s = storeCli();
     const r = await s.cli('import', fixture('invalid-rows.csv'), '--errors', '/nonexistent/dir/errors.csv');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('error: cannot write /nonexistent/dir/errors.csv: its folder does not exist\n');
+    expect(r.stderr).toBe('error: cannot write /nonexistent/dir/errors.csv: the folder /nonexistent/dir does not exist; create it first, or name a file in a folder that exists\n');
   });
 
   it('a missing file is a usage error naming it, as for every input file', async () => {

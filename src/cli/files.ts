@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, createWriteStream, existsSync, fchmodSync, fstatSync, lstatSync, openSync, realpathSync, rmSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CustomersError, UsageError } from '../common/errors.js';
+import { ConflictError, CustomersError, UsageError } from '../common/errors.js';
 import { describeFsError } from '../common/fs-errors.js';
 
 /** Checks that an input file can be read; returns its size. */
@@ -29,9 +29,24 @@ export function checkOutputFile(path: string): void {
     if (existsSync(path) && statSync(path).isDirectory()) why = 'it is a folder';
     else accessSync(existsSync(path) ? path : dirname(resolve(path)), constants.W_OK);
   } catch (error) {
-    why = describeWriteError(error);
+    why = describeWriteError(error, path);
   }
   if (why) throw new UsageError(`cannot write ${path}: ${why}`);
+}
+
+/**
+ * Refuses to replace a file that exists unless --force was given (export, orders export, db backup, an
+ * import's --errors): standard output, a FIFO or a device is written into as before, with nothing replaced.
+ */
+export function checkReplacing(path: string, force: boolean | undefined): void {
+  if (force || path === '-') return;
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch {
+    return;
+  }
+  if (stat.isFile()) throw new ConflictError(`${path} already exists`, ['Pass --force to replace it, or name another file.']);
 }
 
 /** A path as the file system resolves it (symlinks followed), also for a file not created yet. */
@@ -120,7 +135,7 @@ export function openForWriting(path: string, shownAs: string = path, options: { 
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new UsageError(`cannot write ${shownAs}: ${path} is already there (the file it is first written to, then renamed); remove it`);
     }
-    throw new UsageError(`cannot write ${shownAs}: ${describeWriteError(error)}`);
+    throw new UsageError(`cannot write ${shownAs}: ${describeWriteError(error, path)}`);
   }
   const stream: OutputStream = createWriteStream('', { fd });
   stream.on('error', (error) => (stream.failure ??= new CustomersError(`cannot write ${shownAs}: ${describeFsError(error)}`)));
@@ -142,9 +157,10 @@ export function finishWriting(out: OutputStream): Promise<void> {
   });
 }
 
-/** Why a file cannot be written: a missing path means a missing folder. */
-function describeWriteError(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : describeFsError(error);
+/** Why a file cannot be written: a missing path means a missing folder, which is named. */
+function describeWriteError(error: unknown, path: string): string {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return describeFsError(error);
+  return `the folder ${dirname(resolve(path))} does not exist; create it first, or name a file in a folder that exists`;
 }
 
 export async function writeWithBackpressure(out: NodeJS.WritableStream & { failure?: Error }, chunk: string): Promise<void> {
@@ -171,18 +187,43 @@ let listening = false;
  * as it would have); the returned function says it is complete.
  */
 export function removeIfInterrupted(path: string): () => void {
-  if (!listening) {
-    listening = true;
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
+  listen();
   halfWritten.add(path);
   return () => {
     halfWritten.delete(path);
   };
 }
 
+/** What a first SIGINT does instead of ending the process, while a command can wind down by itself. */
+let cancel: (() => void) | undefined;
+
+/**
+ * Until the returned function is called, a first SIGINT (Ctrl-C) calls `onCancel`, and the command winds
+ * down by itself (an import rolls back, removes what it half wrote and says so); a second one ends the
+ * process as before.
+ */
+export function cancelOnInterrupt(onCancel: () => void): () => void {
+  listen();
+  cancel = onCancel;
+  return () => {
+    if (cancel === onCancel) cancel = undefined;
+  };
+}
+
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
 function onSignal(signal: NodeJS.Signals): void {
+  if (signal === 'SIGINT' && cancel) {
+    const onCancel = cancel;
+    cancel = undefined;
+    onCancel();
+    return;
+  }
   for (const path of halfWritten) rmSync(path, { force: true });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

@@ -100,9 +100,15 @@ export function reindexStore(store: Store, now: Date): number {
  * Copies the store into a new file, readable only by its owner from the first byte. The copy is made beside
  * the target and renamed at the end, so a failed or killed backup never leaves a file that looks complete;
  * `track` is told of the partial file (the CLI removes it if interrupted) and returns the way to untrack it.
+ * An existing target is refused unless `replace` (then the rename replaces it whole).
  */
-export async function backupStore(store: Store, target: string, track: (path: string) => () => void = () => () => {}): Promise<void> {
-  if (existsSync(target)) throw new ConflictError(`${target} already exists`, ['Choose a new file name, or remove the old one first.']);
+export async function backupStore(
+  store: Store,
+  target: string,
+  track: (path: string) => () => void = () => () => {},
+  options: { replace?: boolean } = {},
+): Promise<void> {
+  if (!options.replace && existsSync(target)) throw new ConflictError(`${target} already exists`, ['Choose a new file name, or remove the old one first.']);
   const partial = `${target}.partial-${process.pid}`;
   // A copy of a damaged file is no backup (SQLite copies pages without reading them as tables).
   assertSound(store.db, store.path, 'the backup');

@@ -173,18 +173,42 @@ export function formatTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 7 * 86400 };
+const DURATION_EXAMPLES = '30s, 15m, 2h, 14d, 2w, 1h30m';
 
 /** The longest duration accepted, in seconds (10 years): a login link's lifetime, a purge's age. */
 export const MAX_DURATION_SECONDS = 3650 * 86400;
 
-/** A duration as a number with a unit: 30s, 15m, 2h, 14d, at most 10 years (3650d). Returns seconds. */
+/**
+ * A duration as numbers with units (s, m, h, d, w, ignoring case), one or several: 30s, 15m, 2h, 14d, 2w,
+ * 1h30m, 1w2d; at most 10 years (3650d). Returns seconds. A bare number is refused with a hint: seconds or
+ * days, the reader could not tell.
+ */
 export function parseDuration(raw: string): number {
-  const m = /^(\d+)\s*([smhd])$/.exec(raw.trim());
-  if (!m || Number(m[1]) === 0) throw new ValidationError(`"${raw}" is not a duration (expected a number with a unit: 30s, 15m, 2h, 14d)`);
-  const seconds = Number(m[1]) * DURATION_UNITS[m[2]];
+  const text = raw.trim().toLowerCase();
+  if (/^\d+$/.test(text)) {
+    const hint = Number(text) > 0 ? `${text}s, or ${formatDuration(Number(text))}, if it is seconds` : '14d';
+    throw new ValidationError(`"${raw}" has no unit; add one, such as ${hint} (units: s, m, h, d, w)`);
+  }
+  const parts = [...text.matchAll(/(\d+)\s*([smhdw])\s*/g)];
+  const seconds = parts.reduce((sum, [, n, unit]) => sum + Number(n) * DURATION_UNITS[unit], 0);
+  if (!parts.length || parts.map((p) => p[0]).join('') !== text || seconds === 0) {
+    throw new ValidationError(`"${raw}" is not a duration (expected a number with a unit: ${DURATION_EXAMPLES})`);
+  }
   checkDuration(seconds, `"${raw}"`);
   return seconds;
+}
+
+/** A duration in seconds as parseDuration reads it back: 1209600 -> 14d, 5400 -> 1h30m (no weeks: days read better). */
+export function formatDuration(seconds: number): string {
+  let left = Math.round(seconds);
+  let out = '';
+  for (const unit of ['d', 'h', 'm', 's']) {
+    const n = Math.floor(left / DURATION_UNITS[unit]);
+    if (n) out += `${n}${unit}`;
+    left -= n * DURATION_UNITS[unit];
+  }
+  return out || '0s';
 }
 
 /** Refuses a duration (seconds) beyond 10 years: times past it leave the years dates may have. */

@@ -1,12 +1,12 @@
 /** db path | check | reindex | backup: where the store is, whether it is sound, a consistent copy of it. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CustomersError } from '../../common/errors.js';
+import { CustomersError, UsageError } from '../../common/errors.js';
 import { backupStore, checkStore, reindexStore } from '../../core/maintenance.js';
 import { RESTORE_ADVICE } from '../../store/integrity.js';
 import { examples } from '../help.js';
 import type { Context } from '../context.js';
-import { removeIfInterrupted } from '../files.js';
+import { checkNotClobbering, checkOutputFile, checkReplacing, isSpecialFile, removeIfInterrupted } from '../files.js';
 import { plural } from './selection.js';
 
 export function registerDbCommands(program: Command, ctx: Context): void {
@@ -45,11 +45,17 @@ export function registerDbCommands(program: Command, ctx: Context): void {
   db.command('backup')
     .description('write a consistent copy of the store, even while other commands write to it')
     .addHelpText('after', examples('customers db backup store-2026-03-01.db', 'customers --db shop.db db backup /backups/shop.db'))
-    .argument('<file>', 'where to write the copy (must not exist)')
-    .action(async (file: string) => {
+    .argument('<file>', 'where to write the copy (a new file, unless --force)')
+    .option('--force', 'replace FILE if it exists')
+    .action(async (file: string, flags: { force?: boolean }) => {
       const target = resolve(file);
+      checkOutputFile(file);
+      // The copy is renamed into place: never over a FIFO or a device, nor over the store itself.
+      if (isSpecialFile(file)) throw new UsageError(`cannot write ${file}: it is not a regular file, and a backup is renamed into place; name a file`);
+      checkNotClobbering(file, [{ path: ctx.storePath, what: 'the store' }]);
+      checkReplacing(file, flags.force);
       const store = await ctx.store({ create: false });
-      await backupStore(store, target, removeIfInterrupted);
+      await backupStore(store, target, removeIfInterrupted, { replace: flags.force });
       ctx.say(`Backed up ${store.path} to ${target}.`);
     });
 }

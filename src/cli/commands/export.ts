@@ -2,22 +2,25 @@
 import { renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { UsageError } from '../../common/errors.js';
 import { splitList } from '../../common/pick.js';
 import type { ExportResult } from '../../core/csv/export.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../../core/csv/presets.js';
 import { describeDelimiter, parseDelimiterOption } from '../../core/csv/text.js';
 import type { Context } from '../context.js';
-import { checkNotClobbering, finishWriting, isSpecialFile, openForWriting, removeIfInterrupted, replacedFile, writeWithBackpressure } from '../files.js';
+import { checkNotClobbering, checkReplacing, finishWriting, isSpecialFile, openForWriting, removeIfInterrupted, replacedFile, writeWithBackpressure } from '../files.js';
 import { addFilterOptions, type FilterFlags, filterFromFlags } from '../options.js';
 import { asUsageError, parser } from '../usage.js';
 import { plural } from './selection.js';
 
 interface ExportFlags extends FilterFlags {
   preset: PresetName;
+  fields?: string;
   columns?: string;
   delimiter?: string;
   bom?: boolean;
   header: boolean;
+  force?: boolean;
 }
 
 export function registerExportCommand(program: Command, ctx: Context): void {
@@ -27,10 +30,12 @@ export function registerExportCommand(program: Command, ctx: Context): void {
     .argument('[file]', 'where to write (default: standard output)', '-');
   addFilterOptions(cmd)
     .addOption(new Option('--preset <name>', "write this platform's headers and conventions").choices([...PRESET_NAMES]).default('native'))
-    .option('--columns <list>', 'comma-separated columns to write, in this order')
-    .option('--delimiter <d>', '",", ";", tab or "|" (default: the platform\'s own, else ",")', parser((raw) => parseDelimiterOption(raw, false)))
+    .option('--fields <list>', "comma-separated columns to write, in this order: with the native preset any field list --fields takes (name too); with another, that platform's headers")
+    .addOption(new Option('--columns <list>').hideHelp()) // the former name of --fields
+    .option('--delimiter <d>', 'comma, semicolon, tab or pipe (or ",", ";", "|"); default: the platform\'s own, else comma', parser((raw) => parseDelimiterOption(raw, false)))
     .option('--bom', 'start with a UTF-8 byte-order mark (for Excel)')
     .option('--no-header', 'leave out the header line')
+    .option('--force', 'replace FILE if it exists')
     .addHelpText(
       'after',
       `
@@ -39,16 +44,19 @@ Text that a spreadsheet would run as a formula gets a leading apostrophe; an imp
 Examples:
   customers export customers.csv
   customers export --preset shopify --country BE shopify-import.csv
-  customers export --columns email,first_name,accepts_marketing --accepts-marketing --bom newsletter.csv`,
+  customers export --fields email,first_name,accepts_marketing --accepts-marketing --bom newsletter.csv`,
     )
     .action((file: string, flags: ExportFlags) => runExport(ctx, file, flags));
 }
 
 async function runExport(ctx: Context, file: string, flags: ExportFlags): Promise<void> {
   const { exportColumns, exportCustomers } = await import('../../core/csv/export.js');
-  const columns = flags.columns === undefined ? undefined : splitList(flags.columns);
-  asUsageError(() => exportColumns(flags.preset, columns)); // a bad --columns fails before anything is opened or written
+  if (flags.fields !== undefined && flags.columns !== undefined) throw new UsageError('--columns is another name for --fields; give one of them');
+  const fields = flags.fields ?? flags.columns;
+  const columns = fields === undefined ? undefined : splitList(fields);
+  asUsageError(() => exportColumns(flags.preset, columns)); // a bad --fields fails before anything is opened or written
   if (file !== '-') checkNotClobbering(file, [{ path: ctx.storePath, what: 'the store' }]);
+  checkReplacing(file, flags.force);
   const store = await ctx.store({ create: false });
   const filter = filterFromFlags(flags);
   const options = { preset: flags.preset, columns, delimiter: flags.delimiter ?? PRESETS[flags.preset].delimiter ?? ',', bom: Boolean(flags.bom), header: flags.header !== false };

@@ -1,12 +1,13 @@
 /** groups list | create | rename | delete */
 import type { Command } from 'commander';
+import { foldCase } from '../../common/fold.js';
 import { groupMemberCount } from '../../core/groups.js';
 import { normalizeGroupName } from '../../core/values.js';
 import { examples } from '../help.js';
 import type { Context } from '../context.js';
 import { addOutputOptions, type OutputFlags } from '../options.js';
 import { confirmOrCancel } from '../prompts.js';
-import { chooseColumns, chooseFormat, type Column, renderItems } from '../render/render.js';
+import { chooseColumns, chooseFormat, type Column, renderItems, renderRecord } from '../render/render.js';
 import { asUsageError } from '../usage.js';
 import { plural } from './selection.js';
 
@@ -36,10 +37,16 @@ export function registerGroupCommands(program: Command, ctx: Context): void {
     .description('create a group')
     .addHelpText('after', examples('customers groups create Wholesale', 'customers groups create "VIP customers"'))
     .argument('<name>', 'group name (unique, ignoring case)')
-    .action(async (name: string) => {
+    .option('--if-missing', 'a group of that name existing already is no error (exit 0, nothing changed)')
+    .option('--json', 'print the group as JSON, as groups list --json does')
+    .action(async (name: string, flags: { ifMissing?: boolean; json?: boolean }) => {
       asUsageError(() => normalizeGroupName(name)); // a bad name must not create a store
       const api = await ctx.api({ create: true });
-      ctx.say(`Created group "${api.groups.create(name).name}".`);
+      const { name: created, created: isNew } = api.groups.create(name, { ifMissing: flags.ifMissing });
+      // The group as stored: an existing one keeps its own spelling ("VIP" when "vip" was asked for).
+      const group = api.groups.list().find((g) => foldCase(g.name) === foldCase(created))!;
+      ctx.say(isNew ? `Created group "${group.name}".` : `Group "${group.name}" exists already; nothing changed.`);
+      if (flags.json) await renderRecord(ctx, group, GROUP_COLUMNS, { json: true });
     });
 
   groups

@@ -112,8 +112,8 @@ function registerPrune(history: Command, ctx: Context): void {
   history
     .command('prune')
     .description('remove operations older than a duration from the history (they can no longer be undone)')
-    .addHelpText('after', examples('customers history prune --older-than 90d', 'customers history prune --older-than 30d'))
-    .requiredOption('--older-than <duration>', 'age of the operations to remove: 12h, 30d, 90d', parser(parseDuration))
+    .addHelpText('after', examples('customers history prune --older-than 90d', 'customers history prune --older-than 2w'))
+    .requiredOption('--older-than <duration>', 'age of the operations to remove: 12h, 30d, 2w, 1d12h', parser(parseDuration))
     .action(async (flags: { olderThan: number }) => {
       const store = await ctx.store({ create: false });
       ctx.say(`Pruned ${plural(pruneHistory(store, flags.olderThan, ctx.io.now()), 'operation')} from the history.`);

@@ -1,9 +1,9 @@
 /** import: customers from a CSV file of another platform, or of this tool. */
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { crashPointFrom } from '../../common/crash.js';
-import { CustomersError, UsageError } from '../../common/errors.js';
+import { CancelledError, CustomersError, UsageError } from '../../common/errors.js';
 import { escapeControls, SHOWN_MAX, shown } from '../../common/shown.js';
 import { MAP_TARGETS } from '../../core/csv/columns.js';
 import type { HeaderInfo, ImportMode, ImportSummary, Rejection } from '../../core/csv/import.js';
@@ -15,7 +15,7 @@ import {
 } from '../../core/csv/text.js';
 import { type DateOrder, normalizeGroupName } from '../../core/values.js';
 import type { Context } from '../context.js';
-import { checkInputFile, checkNotClobbering, checkOutputFile, finishWriting, isSpecialFile, openForWriting, type OutputStream, removeIfInterrupted } from '../files.js';
+import { cancelOnInterrupt, checkInputFile, checkNotClobbering, checkOutputFile, checkReplacing, finishWriting, isSpecialFile, openForWriting, type OutputStream, removeIfInterrupted, replacedFile } from '../files.js';
 import { Progress } from '../render/progress.js';
 import { parser, repeatable } from '../usage.js';
 import { plural } from './selection.js';
@@ -28,6 +28,7 @@ interface ImportFlags {
   mode: ImportMode;
   skipInvalid?: boolean;
   errors?: string;
+  force?: boolean;
   group?: string;
   dryRun?: boolean;
   json?: boolean;
@@ -46,12 +47,13 @@ export function registerImportCommand(program: Command, ctx: Context): void {
     .description('import customers from a CSV file of another platform (see --preset), a spreadsheet, or this tool')
     .argument('<file>', 'the CSV file, or - for standard input')
     .addOption(new Option('--preset <name>', "the file's layout").choices(['auto', ...PRESET_NAMES]).default('auto'))
-    .option('--delimiter <d>', 'auto, ",", ";", tab or "|"', parser((raw) => parseDelimiterOption(raw, true)), 'auto')
+    .option('--delimiter <d>', 'auto, comma, semicolon, tab or pipe (or ",", ";", "|")', parser((raw) => parseDelimiterOption(raw, true)), 'auto')
     .option('--encoding <e>', `${ENCODINGS.join(', ')}`, parser(parseEncodingOption), 'auto')
     .option('--map <header=field>', 'read a column as a field (repeatable); Header= ignores it', repeatable(parseMap))
     .addOption(new Option('--mode <mode>', 'upsert: create and update; create: new e-mails only; update: existing only').choices(['upsert', 'create', 'update']).default('upsert'))
     .option('--skip-invalid', 'write the valid rows even if some are rejected')
     .option('--errors <file>', 'write rejected rows with line, column and reason to this CSV file')
+    .option('--force', 'replace the --errors file if it exists')
     .option('--group <name>', 'put every imported customer in this group (created if missing)', parser(normalizeGroupName))
     .option('--date-format <order>', 'dates such as 5/6/2012: DMY (day first) or MDY (month first); by default the file says', parser(parseDateOrder))
     .option('--dry-run', 'read and check everything, write nothing')
@@ -89,21 +91,36 @@ function parseMap(raw: string): { header: string; target: ImportTarget | null } 
  * overwrites neither the store nor the file: the rejected rows, the progress, and the encoders the --errors
  * file may need (written in the input's encoding, known only once the header is read, synchronously).
  */
-export async function startImport(ctx: Context, file: string, errors: string | undefined, command = 'import') {
+export async function startImport(ctx: Context, file: string, flags: { errors?: string; force?: boolean }, command = 'import') {
+  const { errors } = flags;
   const size = file === '-' ? undefined : checkInputFile(file).size;
   if (file === '-' && ctx.io.stdin.isTTY) throw new UsageError(`${command} - reads the CSV from standard input, which is a terminal; pipe a file in or name it`);
   if (errors) {
     const input = file !== '-' ? { path: file } : ctx.io.stdin === process.stdin ? { fd: 0 } : undefined;
     checkNotClobbering(errors, [{ path: ctx.storePath, what: 'the store' }, ...(input ? [{ ...input, what: 'the file being imported' }] : [])]);
+    checkReplacing(errors, flags.force);
   }
   const rejections = new Rejections(ctx, errors);
   const encoders = new Map(await Promise.all(FILE_ENCODINGS.map(async (e) => [e, await encoderFor(e)] as const)));
-  return { rejections, encoders, progress: new Progress(ctx, size, 'rows') };
+  return { rejections, encoders, progress: new Progress(ctx, size, 'rows'), interrupt: new Interrupt() };
+}
+
+/**
+ * Ctrl-C during an import: noted when it comes, and acted on at the next header, batch or password hashed,
+ * by throwing: the transaction rolls back, the parse worker stops, and the store is left as it was.
+ */
+export class Interrupt {
+  private interrupted = false;
+  readonly stop = cancelOnInterrupt(() => (this.interrupted = true));
+
+  check(): void {
+    if (this.interrupted) throw new CancelledError('cancelled; nothing was imported');
+  }
 }
 
 async function runImport(ctx: Context, file: string, flags: ImportFlags): Promise<void> {
   const dryRun = Boolean(flags.dryRun);
-  const { rejections, encoders, progress } = await startImport(ctx, file, flags.errors);
+  const { rejections, encoders, progress, interrupt } = await startImport(ctx, file, flags);
   const { importCustomers } = await import('../../core/csv/import.js');
   try {
     // Opened once the header is known to be usable. A dry run writes nothing, not even a new store:
@@ -114,13 +131,22 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
       dateOrder: flags.dateFormat,
       now: ctx.io.now(),
       crashAfterRows: crashPointFrom(ctx.io.env),
-      onHeader: (h) => rejections.start(h, encoders.get(h.encoding)!),
+      onHeader: (h) => {
+        interrupt.check();
+        rejections.start(h, encoders.get(h.encoding)!);
+      },
       onRejected: (r, record) => {
         progress.done();
         rejections.add(r, record);
       },
-      onHashing: (done, total) => progress.count('hashing passwords', done, total),
-      onProgress: (rows, bytes) => progress.update(rows, bytes),
+      onHashing: (done, total) => {
+        interrupt.check();
+        progress.count('hashing passwords', done, total);
+      },
+      onProgress: (rows, bytes) => {
+        interrupt.check();
+        progress.update(rows, bytes);
+      },
     });
     progress.done();
     await rejections.finish();
@@ -130,6 +156,8 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
     if (summary.rejected && (!flags.skipInvalid || dryRun)) throw new RejectedRows();
   } finally {
     progress.done();
+    rejections.abandon();
+    interrupt.stop();
   }
 }
 
@@ -151,6 +179,8 @@ export class Rejections {
   private secret: ReadonlySet<number> = new Set();
   private complete: (() => void) | undefined;
   private special = false;
+  /** The file being written beside --errors FILE, renamed onto it at the end. */
+  private partial: string | undefined;
   private width = 0;
 
   constructor(private readonly ctx: Context, private readonly errorsFile: string | undefined) {
@@ -164,10 +194,14 @@ export class Rejections {
     this.secret = new Set(header.secretColumns);
     this.width = header.headers.length;
     if (!this.errorsFile) return;
-    // A FIFO or a device is written into, and never removed.
+    // A FIFO or a device is written into, and never removed; a file is written beside and renamed at the end.
     this.special = isSpecialFile(this.errorsFile);
-    if (!this.special) this.complete = removeIfInterrupted(this.errorsFile);
-    this.out = openForWriting(this.errorsFile);
+    if (this.special) this.out = openForWriting(this.errorsFile);
+    else {
+      this.partial = `${replacedFile(this.errorsFile)}.partial-${process.pid}`;
+      this.complete = removeIfInterrupted(this.partial);
+      this.out = openForWriting(this.partial, this.errorsFile, { exclusive: true });
+    }
     this.out.write(encoder.bom);
     this.row([...header.headers, 'line', 'column', 'reason']);
   }
@@ -233,13 +267,24 @@ export class Rejections {
     if (!this.out) return;
     try {
       await finishWriting(this.out);
+      if (this.partial) renameSync(this.partial, replacedFile(this.errorsFile!));
     } catch (error) {
       // A half-written list of rejected rows (a full disk) is worse than none.
-      if (!this.special) rmSync(this.errorsFile!, { force: true });
+      if (this.partial) rmSync(this.partial, { force: true });
       throw error;
     } finally {
+      this.partial = undefined;
       this.complete?.();
     }
+  }
+
+  /** The import failed or was cancelled before finish: the partial file goes, a --errors FILE there stays. */
+  abandon(): void {
+    if (!this.partial) return;
+    this.out?.destroy();
+    rmSync(this.partial, { force: true });
+    this.partial = undefined;
+    this.complete?.();
   }
 }
 

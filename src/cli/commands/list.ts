@@ -49,21 +49,26 @@ export function registerListCommands(program: Command, ctx: Context): void {
 }
 
 export function parseListOptions(ctx: Context, flags: ListFlags): ListOptions {
-  if (flags.sort !== undefined) {
-    const [field, direction, ...rest] = flags.sort.split(':');
-    if (!SORT_SQL.has(field) || (direction !== undefined && direction !== 'desc' && direction !== 'asc') || rest.length) {
-      throw new UsageError(`cannot sort by "${flags.sort}"`, [`Sort by one of ${SORT_FIELDS.join(', ')}, optionally with :desc (e.g. --sort total_spent:desc).`]);
-    }
-  }
   return {
     filter: filterFromFlags(flags),
     format: chooseFormat(ctx, flags),
     fields: flags.fields,
-    sort: flags.sort,
+    sort: parseSort(flags.sort),
     limit: flags.limit,
     offset: flags.offset ?? 0,
     raw: flags.raw,
   };
+}
+
+/** --sort FIELD[:asc|:desc], ignoring case (Total_Spent:DESC): as the core's listing reads it, in lower case. */
+function parseSort(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const sort = raw.trim().toLowerCase();
+  const [field, direction, ...rest] = sort.split(':');
+  if (!SORT_SQL.has(field) || (direction !== undefined && direction !== 'desc' && direction !== 'asc') || rest.length) {
+    throw new UsageError(`cannot sort by "${raw}"`, [`Sort by one of ${SORT_FIELDS.join(', ')}, optionally with :desc (e.g. --sort total_spent:desc).`]);
+  }
+  return sort;
 }
 
 async function runListing(ctx: Context, options: ListOptions): Promise<void> {

@@ -7,7 +7,7 @@ import { CUSTOMER_FIELDS } from '../../core/fields.js';
 import { DEFAULT_LINK_TTL_SECONDS, LINK_STATUSES, type LoginLinkStatus } from '../../core/link-statuses.js';
 import type { IssuedLink, IssueResult, LinkListRow } from '../../core/login-links.js';
 import { checkSetting, getSetting } from '../../core/settings.js';
-import { parseDuration } from '../../core/values.js';
+import { formatDuration, parseDuration } from '../../core/values.js';
 import type { Mailer } from '../../mail/transport.js';
 import type { Db, Store } from '../../store/open.js';
 import { examples } from '../help.js';
@@ -84,7 +84,9 @@ function registerIssue(links: Command, ctx: Context): void {
     .argument('[refs...]', 'customer ids or e-mails');
   addFilterOptions(issue)
     .option('--all', 'every customer (when no REF or filter is given)')
-    .option('--ttl <duration>', 'how long the link works: 30s, 15m, 2h, 14d', parseDurationArg, DEFAULT_LINK_TTL_SECONDS)
+    .addOption(
+      new Option('--ttl <duration>', 'how long the link works: 30s, 15m, 2h, 14d, 2w, 1h30m').argParser(parseDurationArg).default(DEFAULT_LINK_TTL_SECONDS, formatDuration(DEFAULT_LINK_TTL_SECONDS)),
+    )
     .option('--url <template>', 'URL with {token} (and {email}, {id}); default: the store.login_url setting')
     .option('--keep-others', "keep the customer's older unused links (by default they are revoked)")
     .option('--create-account', 'give a store account to selected customers who have none (else they are refused)')
@@ -336,7 +338,7 @@ function registerRevokeAndPurge(links: Command, ctx: Context): void {
     .command('purge')
     .description('delete used, expired and revoked links (confirms on a terminal; --yes elsewhere)')
     .addHelpText('after', examples('customers login-link purge --yes', 'customers login-link purge --older-than 30d --yes'))
-    .option('--older-than <duration>', 'only those that ended longer ago than this: 30s, 15m, 2h, 30d', parseDurationArg, 0)
+    .addOption(new Option('--older-than <duration>', 'only those that ended longer ago than this: 30s, 15m, 2h, 30d, 2w').argParser(parseDurationArg).default(0, 'any age'))
     .option('--dry-run', 'list the links that would be deleted; delete nothing')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (flags: { olderThan: number; dryRun?: boolean; yes?: boolean }) => {

@@ -7,7 +7,7 @@ import { ORDER_PRESET_NAMES, type OrderPresetName, parseUtcOffset } from '../../
 import { ENCODINGS, type Encoding, parseDelimiterOption, parseEncodingOption } from '../../core/csv/text.js';
 import { checkSetting } from '../../core/settings.js';
 import type { Context } from '../context.js';
-import { checkNotClobbering } from '../files.js';
+import { checkNotClobbering, checkReplacing } from '../files.js';
 import { addFilterOptions, type FilterFlags, filterFromFlags, parseDateArg } from '../options.js';
 import { parser } from '../usage.js';
 import { writeCsvOutput } from './export.js';
@@ -22,11 +22,12 @@ interface OrderImportFlags {
   utcOffset?: string;
   skipInvalid?: boolean;
   errors?: string;
+  force?: boolean;
   dryRun?: boolean;
   json?: boolean;
 }
 
-type OrderExportFlags = FilterFlags & { preset: OrderPresetName; placedAfter?: string; placedBefore?: string };
+type OrderExportFlags = FilterFlags & { preset: OrderPresetName; placedAfter?: string; placedBefore?: string; force?: boolean };
 
 export function registerOrderFiles(orders: Command, ctx: Context): void {
   registerOrderImport(orders, ctx);
@@ -36,7 +37,8 @@ export function registerOrderFiles(orders: Command, ctx: Context): void {
     .argument('[file]', 'where to write (default: standard output)', '-')
     .addOption(new Option('--preset <name>', "write this platform's headers").choices([...ORDER_PRESET_NAMES]).default('native'))
     .option('--placed-after <date>', 'placed on or after this date', parseDateArg)
-    .option('--placed-before <date>', 'placed before this date', parseDateArg);
+    .option('--placed-before <date>', 'placed before this date', parseDateArg)
+    .option('--force', 'replace FILE if it exists');
   addFilterOptions(cmd)
     .addHelpText(
       'after',
@@ -58,12 +60,13 @@ function registerOrderImport(orders: Command, ctx: Context): void {
     .description("import orders from this tool's export, Shopify's orders export or WooCommerce's (WebToffee)")
     .argument('<file>', 'the CSV file, or - for standard input')
     .addOption(new Option('--preset <name>', "the file's layout").choices(['auto', ...ORDER_PRESET_NAMES]).default('auto'))
-    .option('--delimiter <d>', 'auto, ",", ";", tab or "|"', parser((raw) => parseDelimiterOption(raw, true)), 'auto')
+    .option('--delimiter <d>', 'auto, comma, semicolon, tab or pipe (or ",", ";", "|")', parser((raw) => parseDelimiterOption(raw, true)), 'auto')
     .option('--encoding <e>', `${ENCODINGS.join(', ')}`, parser(parseEncodingOption), 'auto')
     .option('--currency <code>', "the currency of orders whose row gives none (default: the store's)", parser((raw) => checkSetting('store.currency', raw)))
     .option('--utc-offset <offset>', 'the time zone of dates written without one, such as +02:00 (WooCommerce writes site time); default UTC', parser(parseUtcOffset))
     .option('--skip-invalid', 'write the valid orders even if some are rejected')
     .option('--errors <file>', 'write rejected rows with line, column and reason to this CSV file')
+    .option('--force', 'replace the --errors file if it exists')
     .option('--dry-run', 'read and check everything, write nothing')
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText(
@@ -89,19 +92,25 @@ Examples:
 
 async function runOrderImport(ctx: Context, file: string, flags: OrderImportFlags): Promise<void> {
   const dryRun = Boolean(flags.dryRun);
-  const { rejections, encoders, progress } = await startImport(ctx, file, flags.errors, 'orders import');
+  const { rejections, encoders, progress, interrupt } = await startImport(ctx, file, flags, 'orders import');
   const { importOrders } = await import('../../core/csv/order-import.js');
   try {
     const openStore = () => ctx.store({ create: dryRun ? 'scratch' : true, dryRun });
     const summary = await importOrders(openStore, await recordsOf(ctx, file, { encoding: flags.encoding, delimiter: flags.delimiter }), {
       preset: flags.preset, skipInvalid: Boolean(flags.skipInvalid), dryRun, now: ctx.io.now(), currency: flags.currency, utcOffset: flags.utcOffset,
       crashAfterRows: crashPointFrom(ctx.io.env),
-      onHeader: (h) => rejections.start(h, encoders.get(h.encoding)!),
+      onHeader: (h) => {
+        interrupt.check();
+        rejections.start(h, encoders.get(h.encoding)!);
+      },
       onRejected: (r, record) => {
         progress.done();
         rejections.add(r, record);
       },
-      onProgress: (rows, bytes) => progress.update(rows, bytes),
+      onProgress: (rows, bytes) => {
+        interrupt.check();
+        progress.update(rows, bytes);
+      },
     });
     progress.done();
     await rejections.finish();
@@ -110,6 +119,8 @@ async function runOrderImport(ctx: Context, file: string, flags: OrderImportFlag
     if (summary.rejected && (!flags.skipInvalid || dryRun)) throw new RejectedRows();
   } finally {
     progress.done();
+    rejections.abandon();
+    interrupt.stop();
   }
 }
 
@@ -129,6 +140,7 @@ function orderSummaryText(s: OrderImportSummary, dryRun: boolean, skipInvalid: b
 async function runOrderExport(ctx: Context, file: string, flags: OrderExportFlags): Promise<void> {
   const { exportOrders } = await import('../../core/csv/order-export.js');
   if (file !== '-') checkNotClobbering(file, [{ path: ctx.storePath, what: 'the store' }]);
+  checkReplacing(file, flags.force);
   const store = await ctx.store({ create: false });
   const query = { filter: filterFromFlags(flags), placedAfter: flags.placedAfter, placedBefore: flags.placedBefore };
   const options = { preset: flags.preset, delimiter: ',', bom: false };

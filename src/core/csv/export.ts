@@ -13,18 +13,25 @@ import { csvCell, guardFormula } from './text.js';
 
 export interface ExportOptions {
   preset: PresetName;
-  /** Column headers to write, in this order; all of the preset's by default. */
+  /**
+   * Column headers to write, in this order; all of the preset's by default. Native: any field a listing
+   * shows (`name` too); another preset: its headers.
+   */
   columns?: string[];
   delimiter: string;
   bom: boolean;
   header: boolean;
 }
 
-/** The preset's columns picked by --columns (headers ignoring case); an unknown one is an error listing the valid ones. */
+/**
+ * The preset's columns picked by --fields (headers ignoring case), else those it writes by default; an
+ * unknown one is an error listing the valid ones.
+ */
 export function exportColumns(preset: PresetName, wanted: string[] | undefined): readonly ExportColumn[] {
-  const all = PRESETS[preset].export;
-  if (!wanted) return all;
-  return pickByName(all, wanted, { nameOf: (c) => c.header, noun: 'column', where: `for the ${preset} preset`, ignoreCase: true });
+  const { export: written, alsoExportable = [] } = PRESETS[preset];
+  if (!wanted) return written;
+  const noun = preset === 'native' ? 'field' : 'column';
+  return pickByName([...written, ...alsoExportable], wanted, { nameOf: (c) => c.header, noun, where: `for the ${preset} preset`, ignoreCase: true });
 }
 
 export interface ExportResult {

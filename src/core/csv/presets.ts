@@ -3,7 +3,7 @@
  * feeds which field on import, and which headers and conventions an export for that platform writes. Headers are matched
  * case-insensitively, ignoring surrounding spaces.
  */
-import { type Item, NATIVE_FIELDS } from '../fields.js';
+import { CUSTOMER_FIELDS, type FieldDef, type Item, NATIVE_FIELDS } from '../fields.js';
 import { e164 } from '../values.js';
 
 /**
@@ -43,6 +43,8 @@ export interface Preset {
   /** Headers the platform writes that have no place here: not reported as unknown. */
   ignored: readonly string[];
   export: readonly ExportColumn[];
+  /** Columns besides `export` that --fields may name (native: every field a listing shows, `name` too). */
+  alsoExportable?: readonly ExportColumn[];
   /** The platform refuses customers without an e-mail: an export leaves them out and says how many. */
   requiresEmail?: boolean;
   /**
@@ -72,11 +74,13 @@ const native: Preset = {
   // `name` (first and last name, as listings show it) is read only from a file without the parts: email,name,phone.
   import: [...NATIVE_FIELDS.map((f) => ({ header: f.name, target: f.name })), { header: 'name', target: 'full_name', rank: 1 }],
   ignored: [],
-  export: NATIVE_FIELDS.map((f) => ({
-    header: f.name,
-    value: f.type === 'tags' ? tags : f.type === 'bool' ? trueFalse(f.name) : text(f.name),
-  })),
+  export: NATIVE_FIELDS.map(nativeColumn),
+  alsoExportable: CUSTOMER_FIELDS.filter((f) => !f.exported).map(nativeColumn),
 };
+
+function nativeColumn(f: FieldDef): ExportColumn {
+  return { header: f.name, value: f.type === 'tags' ? tags : f.type === 'bool' ? trueFalse(f.name) : text(f.name) };
+}
 
 const shopify: Preset = {
   name: 'shopify',

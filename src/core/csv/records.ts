@@ -41,6 +41,9 @@ export async function nextBatch(
   skipInvalid: boolean,
   unreadable: (error: CsvSyntaxError) => void,
 ): Promise<IteratorResult<RecordBatch>> {
+  // A turn of the event loop between batches, even when the next one is already there: what the process is
+  // told meanwhile (Ctrl-C, which cancels an import) is heard while the import runs, not after it.
+  await new Promise((resolve) => setImmediate(resolve));
   try {
     return await iterator.next();
   } catch (error) {

@@ -50,12 +50,16 @@ export function parseEncodingOption(raw: string): Encoding | 'auto' {
   throw new ValidationError(`unknown encoding "${raw}" (expected ${ENCODINGS.join(', ')})`);
 }
 
-export const DELIMITERS: Record<string, string> = { ',': ',', ';': ';', tab: '\t', '\t': '\t', '|': '|' };
+/** A delimiter as typed: the character, or its name as the summaries say it (ignoring case). */
+export const DELIMITERS: Record<string, string> = {
+  ',': ',', ';': ';', tab: '\t', '\t': '\t', '|': '|', comma: ',', semicolon: ';', pipe: '|',
+};
 
 export function parseDelimiterOption(raw: string, allowAuto: boolean): string | 'auto' {
-  if (allowAuto && raw === 'auto') return 'auto';
-  const d = DELIMITERS[raw];
-  if (!d) throw new ValidationError(`unknown delimiter "${raw}" (expected ${allowAuto ? 'auto, ' : ''}",", ";", tab or "|")`);
+  const key = raw.trim().toLowerCase();
+  if (allowAuto && key === 'auto') return 'auto';
+  const d = DELIMITERS[key] ?? DELIMITERS[raw];
+  if (!d) throw new ValidationError(`unknown delimiter "${raw}" (expected ${allowAuto ? 'auto, ' : ''}comma, semicolon, tab or pipe, or ",", ";", "|")`);
   return d;
 }
 
