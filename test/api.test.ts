@@ -115,6 +115,16 @@ describe('groups', () => {
   });
 });
 
+describe('codes kept as text', () => {
+  it('refuses a number in scientific notation, as an import does', () => {
+    const { store } = open();
+    const error = thrown(() => store.customers.add({ email: 'a@example.com', phone: '4.41E+11' }));
+    expect(error.code).toBe('INVALID');
+    expect(error.message).toContain('"4.41E+11" is a number in scientific notation');
+    expect(store.customers.count()).toBe(0);
+  });
+});
+
 describe('import and export', () => {
   it('imports a real platform file, and text, all or nothing unless skipInvalid', async () => {
     const { store } = open();

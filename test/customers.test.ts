@@ -73,6 +73,17 @@ describe('add', () => {
     expect(r.stderr).toContain('Existing groups: Retail.');
   });
 
+  it.each([['--phone', '4.41E+11'], ['--postal-code', "'1.2E+4"], ['--tax-id', '4,41e11']])('refuses %s %s in scientific notation, as import does', async (flag, value) => {
+    const { cli } = storeCli();
+    const r = await cli('add', '--email', 'a@b.com', flag, value);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is a number in scientific notation: a spreadsheet turned the');
+    await cli('add', '--email', 'b@b.com');
+    const edit = await cli('edit', '1', flag, value);
+    expect(edit.code).toBe(2);
+    expect(edit.stderr).toContain('in scientific notation');
+  });
+
   it('with nothing that says who the customer is, and no terminal, fails with exit 2 naming the flags', async () => {
     const { cli, db } = storeCli();
     const r = await cli('add', '--tag', 'vip', '--accepts-marketing');
