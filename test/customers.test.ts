@@ -111,6 +111,25 @@ describe('show', () => {
     const neither = await cli('show', 'bob');
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('"bob" is neither a customer id nor an e-mail address');
+    expect(neither.stderr).toContain('to find by name: customers search bob\n');
+  });
+
+  it.each([
+    ['David Nguyen', "customers search 'David Nguyen'"],
+    ["Dan O'Brien", "customers search 'Dan O'\\''Brien'"],
+    ['$HOME `id`', "customers search '$HOME `id`'"],
+  ])('a REF that is a name (%s) gets the search to run, quoted for a shell, on every REF command', async (ref, hint) => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    for (const args of [['show', ref], ['edit', ref, '--phone', '1']]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`to find by name: ${hint}\n`);
+    }
+    // delete and update report every unknown REF together (exit 1), each with its hint.
+    const del = await cli('delete', ref, '--yes');
+    expect(del.code).toBe(1);
+    expect(del.stderr).toContain(`${ref}: "${ref}" is neither a customer id nor an e-mail address; to find by name: ${hint}\n`);
   });
 
   it('prints field<TAB>value lines when not on a terminal', async () => {

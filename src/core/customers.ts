@@ -5,6 +5,7 @@
 import { type Db, lastId, type Store } from '../store/open.js';
 import { indexCustomers, unindexCustomers } from '../store/search-index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
+import { shellQuoted } from '../common/shown.js';
 import {
   CUSTOMER_FIELDS, decodeRow, EDITABLE_FIELDS, type FieldDef, fieldNamed, FORM_FIELDS, IDENTITY_COLUMNS, type InputValue, type Item,
   normalizeValue, SEARCHED_FIELDS, selectList, SORT_SQL,
@@ -55,7 +56,7 @@ export function resolveRef(db: Db, ref: string): number {
     return row.id;
   }
   if (!text.includes('@')) {
-    throw new ValidationError(`"${ref}" is neither a customer id nor an e-mail address`);
+    throw new ValidationError(`"${ref}" is neither a customer id nor an e-mail address`, [`to find by name: customers search ${shellQuoted(text)}`]);
   }
   // The stored form (NFKC, the domain in Unicode); a store from before may hold an address as it was typed.
   const email = isValidEmail(text) ? normalizeEmail(text) : text.toLowerCase();
