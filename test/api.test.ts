@@ -115,6 +115,22 @@ describe('groups', () => {
   });
 });
 
+describe('a group the store lacks', () => {
+  it('is NOT_FOUND, unless createGroup: then created with the change, or not at all', () => {
+    const { store } = open();
+    expect(thrown(() => store.customers.add({ email: 'a@example.com', group: 'VIP' })).code).toBe('NOT_FOUND');
+    const created: string[] = [];
+    const options = { createGroup: true, onGroupCreated: (name: string) => created.push(name) };
+    expect(store.customers.add({ email: 'a@example.com', group: ' VIP ' }, options).group).toBe('VIP');
+    expect(thrown(() => store.customers.add({ email: 'A@example.com', group: 'Trade' }, options)).code).toBe('CONFLICT');
+    expect(thrown(() => store.customers.update(1, { group: 'Trade', country: 'XX' }, options)).code).toBe('INVALID');
+    expect(store.groups.list().map((g) => g.name)).toEqual(['VIP']);
+    expect(store.customers.update(1, { group: 'Trade' }, options)).toMatchObject({ changed: ['group'], customer: { group: 'Trade' } });
+    expect(created).toEqual(['VIP', 'Trade']);
+    expect(thrown(() => store.customers.add({ email: 'b@example.com' }, { createGroup: 'yes' as unknown as boolean })).code).toBe('INVALID');
+  });
+});
+
 describe('codes kept as text', () => {
   it('refuses a number in scientific notation, as an import does', () => {
     const { store } = open();
