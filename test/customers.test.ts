@@ -181,10 +181,13 @@ describe('edit', () => {
   it('with no flags and no terminal exits 2 instead of waiting for a form', async () => {
     const { cli } = storeCli();
     await cli('add', '--email', 'a@example.com');
-    const r = await cli('edit', '1');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('nothing to change');
+    for (const args of [['edit', '1'], ['--no-input', 'edit', '1']]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('nothing to change: pass the fields to change as flags, such as --phone, --group NAME, --add-tag T (customers edit --help lists them)');
+    }
   });
+
 
   it('refuses an edit of a missing store without creating it', async () => {
     const { cli, db } = storeCli();
