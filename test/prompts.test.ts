@@ -101,21 +101,24 @@ describe('on a terminal', () => {
 
   const ADD_ORDER = EDIT_ORDER.slice(1);
 
-  it.each([80, 200])('add with no flags at %i columns: e-mail (checked), fields ticked, review, add', async (cols) => {
+  it.each([80, 200])('add with no flags at %i columns: e-mail (checked), fields ticked, a new group, review, add', async (cols) => {
     const { db, cli } = store();
     const s = startPty(['--db', db, 'add'], {}, cols);
     await answer(s, [
       ['E-mail', 'not-an-email' + KEY.enter],
       ['Enter an e-mail address such as name@example.com', KEY.backspace.repeat('not-an-email'.length) + 'Zoë@Example.com' + KEY.enter],
-      ['Which other fields to fill?', tick(ADD_ORDER, ['first_name', 'last_name'])],
+      ['Which other fields to fill?', tick(ADD_ORDER, ['first_name', 'last_name', 'group'])],
       ['? First name', 'Zoë' + KEY.enter],
       ['? Last name', 'Åberg' + KEY.enter],
+      ['(a new group)', KEY.down + KEY.enter],
+      ['Name of the new group', 'VIP' + KEY.enter],
     ]);
     await s.waitFor('Add this customer?');
-    for (const line of ['email: zoë@example.com', 'first_name: Zoë', 'last_name: Åberg']) expect(s.output()).toContain(line);
+    for (const line of ['email: zoë@example.com', 'first_name: Zoë', 'last_name: Åberg', 'group: VIP']) expect(s.output()).toContain(line);
     s.type(KEY.enter);
     expect(await s.exit).toBe(0);
-    expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: 'zoë@example.com', first_name: 'Zoë', last_name: 'Åberg' });
+    expect(s.output()).toContain('Created group: "VIP".');
+    expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: 'zoë@example.com', first_name: 'Zoë', last_name: 'Åberg', group: 'VIP' });
   });
 
   it('add form without an e-mail asks for a field that says who the customer is', async () => {

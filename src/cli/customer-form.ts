@@ -6,7 +6,7 @@ import { CancelledError } from '../common/errors.js';
 import { escapeControls } from '../common/shown.js';
 import type { CustomerChanges } from '../core/customers.js';
 import { type FieldDef, FORM_FIELDS, type InputValue, type Item, normalizeValue } from '../core/fields.js';
-import { isValidEmail } from '../core/values.js';
+import { isValidEmail, normalizeGroupName } from '../core/values.js';
 import type { Context } from './context.js';
 import { askChecklist, askChoice, askText, askYesNo } from './prompts.js';
 
@@ -129,6 +129,7 @@ function checkAnswer(field: FieldDef) {
 }
 
 const NO_GROUP = '\u0000none';
+const NEW_GROUP = '\u0000new';
 /** Typed in a text field to clear it (Enter keeps the value shown). */
 const CLEAR = '-';
 
@@ -148,10 +149,13 @@ async function askField(ctx: Context, f: FieldDef, value: Item[string] | undefin
   return same ? undefined : next;
 }
 
-/** The group: none, or one of the store's. */
+/** The group: none, one of the store's, or a new one (created when the change is saved). */
 async function askGroup(ctx: Context, f: FieldDef, current: string | null, groups: string[], instead: string): Promise<string | null | undefined> {
-  const choices = [{ name: '(no group)', value: NO_GROUP }, ...groups.map((g) => ({ name: g, value: g }))];
+  const choices = [{ name: '(no group)', value: NO_GROUP }, ...groups.map((g) => ({ name: g, value: g })), { name: '(a new group)', value: NEW_GROUP }];
   const answer = await askChoice(ctx, f.label!, choices, current ?? NO_GROUP, instead);
+  if (answer === NEW_GROUP) {
+    return normalizeGroupName(await askText(ctx, { message: 'Name of the new group', validate: problemOf(normalizeGroupName) }, instead));
+  }
   const next = answer === NO_GROUP ? null : answer;
   return next === current ? undefined : next;
 }

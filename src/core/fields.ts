@@ -115,7 +115,7 @@ export const FIELDS: readonly FieldDef[] = [
   text('company', 'company name', 'Company', { searched: true, identifies: true, address: true }),
   {
     name: 'group', type: 'text', storage: 'group', sql: 'g.name', access: 'editable', exported: true, label: 'Group',
-    flag: { arg: '<name>', help: 'customer group (must exist: customers groups create NAME)', negated: 'remove from its group' },
+    flag: { arg: '<name>', help: 'customer group (created if missing)', negated: 'remove from its group' },
     normalize: optional(normalizeGroupName),
   },
   column('tax_exempt', 'bool', { flag: { help: 'exempt from tax', negated: 'no longer exempt from tax' }, label: 'Tax-exempt?' }),

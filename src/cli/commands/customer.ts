@@ -2,14 +2,17 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import type { CustomerFields } from '../../api/types.js';
+import type { CustomerFields, WriteOptions } from '../../api/types.js';
 import type { CustomerChanges } from '../../core/customers.js';
-import { CUSTOMER_FIELDS, IDENTITY_FIELDS } from '../../core/fields.js';
+import { CUSTOMER_FIELDS, fieldNamed, IDENTITY_FIELDS, normalizeValue } from '../../core/fields.js';
 import type { Context } from '../context.js';
 import { addForm, editForm, INSTEAD_EDIT } from '../customer-form.js';
 import { addCustomerFieldOptions, type CustomerFieldFlags, customerInputFromFlags } from '../options.js';
 import { renderRecord } from '../render/render.js';
+import { asUsageError } from '../usage.js';
 import { resolveRefArg } from './refs.js';
+
+const EMAIL_FIELD = fieldNamed('email')!;
 
 type RecordFlags = CustomerFieldFlags & { json?: boolean };
 
@@ -21,8 +24,9 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
       .addHelpText('after', '\nExample:\n  customers add --email alice@example.com --first-name Alice --group VIP --tag b2b'),
     'add',
   )
+    .argument('[email]', 'e-mail address (or --email)')
     .option('--json', 'print the new customer as JSON')
-    .action((flags: RecordFlags) => runAdd(ctx, flags));
+    .action((email: string | undefined, flags: RecordFlags) => runAdd(ctx, email, flags));
 
   program
     .command('show')
@@ -46,14 +50,29 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
     .action((ref: string, flags: RecordFlags) => runEdit(ctx, ref, customerInputFromFlags(flags), Boolean(flags.json)));
 }
 
-async function runAdd(ctx: Context, flags: RecordFlags): Promise<void> {
-  let input = customerInputFromFlags(flags);
+async function runAdd(ctx: Context, email: string | undefined, flags: RecordFlags): Promise<void> {
+  let input = withPositionalEmail(customerInputFromFlags(flags), email);
   if (!IDENTITY_FIELDS.some((f) => input[f.name])) {
     const groups = ctx.canPrompt() && existsSync(ctx.storePath) ? (await ctx.api({ create: false })).groups.list().map((g) => g.name) : [];
     input = await addForm(ctx, input, groups);
   }
   const api = await ctx.api({ create: true });
-  await renderRecord(ctx, api.customers.add(input as CustomerFields), CUSTOMER_FIELDS, Boolean(flags.json));
+  await renderRecord(ctx, api.customers.add(input as CustomerFields, groupCreation(ctx)), CUSTOMER_FIELDS, Boolean(flags.json));
+}
+
+/** add's e-mail, as an argument or as --email (the same address if both). */
+function withPositionalEmail(input: CustomerChanges, email: string | undefined): CustomerChanges {
+  if (email === undefined) return input;
+  const given = asUsageError(() => normalizeValue(EMAIL_FIELD, email));
+  if (input.email !== undefined && input.email !== given) {
+    throw new UsageError(`two e-mail addresses given: ${email} and --email ${input.email}; give one of them`);
+  }
+  return { ...input, email: given };
+}
+
+/** add and edit create a group the store lacks, as an import does, and say so. */
+function groupCreation(ctx: Context): WriteOptions {
+  return { createGroup: true, onGroupCreated: (name) => ctx.say(`Created group: "${name}".`) };
 }
 
 async function runEdit(ctx: Context, ref: string, given: CustomerChanges, json: boolean): Promise<void> {
@@ -65,7 +84,7 @@ async function runEdit(ctx: Context, ref: string, given: CustomerChanges, json: 
     changes = await editForm(ctx, api.customers.get(id), api.groups.list().map((g) => g.name));
     if (!changes) return ctx.say('Nothing changed.');
   }
-  const { customer, changed } = api.customers.update(id, changes as CustomerFields);
+  const { customer, changed } = api.customers.update(id, changes as CustomerFields, groupCreation(ctx));
   ctx.say(changed.length ? `Changed ${changed.join(', ')}.` : 'Nothing changed.');
   await renderRecord(ctx, customer, CUSTOMER_FIELDS, json);
 }
