@@ -115,6 +115,32 @@ describe('groups', () => {
   });
 });
 
+describe('a group the store lacks', () => {
+  it('is NOT_FOUND, unless createGroup: then created with the change, or not at all', () => {
+    const { store } = open();
+    expect(thrown(() => store.customers.add({ email: 'a@example.com', group: 'VIP' })).code).toBe('NOT_FOUND');
+    const created: string[] = [];
+    const options = { createGroup: true, onGroupCreated: (name: string) => created.push(name) };
+    expect(store.customers.add({ email: 'a@example.com', group: ' VIP ' }, options).group).toBe('VIP');
+    expect(thrown(() => store.customers.add({ email: 'A@example.com', group: 'Trade' }, options)).code).toBe('CONFLICT');
+    expect(thrown(() => store.customers.update(1, { group: 'Trade', country: 'XX' }, options)).code).toBe('INVALID');
+    expect(store.groups.list().map((g) => g.name)).toEqual(['VIP']);
+    expect(store.customers.update(1, { group: 'Trade' }, options)).toMatchObject({ changed: ['group'], customer: { group: 'Trade' } });
+    expect(created).toEqual(['VIP', 'Trade']);
+    expect(thrown(() => store.customers.add({ email: 'b@example.com' }, { createGroup: 'yes' as unknown as boolean })).code).toBe('INVALID');
+  });
+});
+
+describe('codes kept as text', () => {
+  it('refuses a number in scientific notation, as an import does', () => {
+    const { store } = open();
+    const error = thrown(() => store.customers.add({ email: 'a@example.com', phone: '4.41E+11' }));
+    expect(error.code).toBe('INVALID');
+    expect(error.message).toContain('"4.41E+11" is a number in scientific notation');
+    expect(store.customers.count()).toBe(0);
+  });
+});
+
 describe('import and export', () => {
   it('imports a real platform file, and text, all or nothing unless skipInvalid', async () => {
     const { store } = open();

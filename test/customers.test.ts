@@ -64,13 +64,53 @@ describe('add', () => {
     expect(r.stderr).toContain(message);
   });
 
-  it('names the existing groups when the group is unknown', async () => {
+  it('takes the e-mail as an argument; with --email too, the same address or a usage error', async () => {
+    const { cli } = storeCli();
+    expect(json<Customer>(await cli('add', 'Bob@Example.com', '--json')).email).toBe('bob@example.com');
+    expect(json<Customer>(await cli('add', 'cy@example.com', '--email', 'CY@example.com', '--json')).email).toBe('cy@example.com');
+    const both = await cli('add', 'x@example.com', '--email', 'y@example.com');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('two e-mail addresses given: x@example.com and --email y@example.com; give one of them');
+    const bad = await cli('add', 'not-an-email');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"not-an-email" is not a valid e-mail address');
+  });
+
+  it('creates a group the store lacks and says so, as import does', async () => {
     const { cli } = storeCli();
     await cli('groups', 'create', 'Retail');
-    const r = await cli('add', '--email', 'a@b.com', '--group', 'Wholesale');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('no customer group named "Wholesale"');
-    expect(r.stderr).toContain('Existing groups: Retail.');
+    const r = await cli('add', '--email', 'a@b.com', '--group', 'VIP', '--json');
+    expect(json<Customer>(r).group).toBe('VIP');
+    expect(r.stderr).toContain('Created group: "VIP".');
+    const again = await cli('add', '--email', 'c@b.com', '--group', 'vip', '--json');
+    expect(json<Customer>(again).group).toBe('VIP');
+    expect(again.stderr).not.toContain('Created group');
+    expect(json<{ name: string }[]>(await cli('groups', 'list', '--json')).map((g) => g.name)).toEqual(['Retail', 'VIP']);
+  });
+
+  it.each([
+    [['--email', 'a@b.com', '--group', 'Wholesale'], 1, 'already exists'],
+    [['--email', 'new@b.com', '--group', 'Wholesale', '--country', 'XX'], 2, 'country code'],
+    [['--group', 'Wholesale', '--tag', 'x'], 2, 'pass --email'],
+  ])('leaves no group behind when the add fails: %j', async (args, code, message) => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@b.com');
+    const r = await cli('add', ...args);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toContain('Created group');
+    expect(json(await cli('groups', 'list', '--json'))).toEqual([]);
+  });
+
+  it.each([['--phone', '4.41E+11'], ['--postal-code', "'1.2E+4"], ['--tax-id', '4,41e11']])('refuses %s %s in scientific notation, as import does', async (flag, value) => {
+    const { cli } = storeCli();
+    const r = await cli('add', '--email', 'a@b.com', flag, value);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is a number in scientific notation: a spreadsheet turned the');
+    await cli('add', '--email', 'b@b.com');
+    const edit = await cli('edit', '1', flag, value);
+    expect(edit.code).toBe(2);
+    expect(edit.stderr).toContain('in scientific notation');
   });
 
   it('with nothing that says who the customer is, and no terminal, fails with exit 2 naming the flags', async () => {
@@ -100,6 +140,25 @@ describe('show', () => {
     const neither = await cli('show', 'bob');
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('"bob" is neither a customer id nor an e-mail address');
+    expect(neither.stderr).toContain('to find by name: customers search bob\n');
+  });
+
+  it.each([
+    ['David Nguyen', "customers search 'David Nguyen'"],
+    ["Dan O'Brien", "customers search 'Dan O'\\''Brien'"],
+    ['$HOME `id`', "customers search '$HOME `id`'"],
+  ])('a REF that is a name (%s) gets the search to run, quoted for a shell, on every REF command', async (ref, hint) => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    for (const args of [['show', ref], ['edit', ref, '--phone', '1']]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`to find by name: ${hint}\n`);
+    }
+    // delete and update report every unknown REF together (exit 1), each with its hint.
+    const del = await cli('delete', ref, '--yes');
+    expect(del.code).toBe(1);
+    expect(del.stderr).toContain(`${ref}: "${ref}" is neither a customer id nor an e-mail address; to find by name: ${hint}\n`);
   });
 
   it('prints field<TAB>value lines when not on a terminal', async () => {
@@ -151,9 +210,24 @@ describe('edit', () => {
   it('with no flags and no terminal exits 2 instead of waiting for a form', async () => {
     const { cli } = storeCli();
     await cli('add', '--email', 'a@example.com');
-    const r = await cli('edit', '1');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('nothing to change');
+    for (const args of [['edit', '1'], ['--no-input', 'edit', '1']]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('nothing to change: pass the fields to change as flags, such as --phone, --group NAME, --add-tag T (customers edit --help lists them)');
+    }
+  });
+
+  it('--group creates a group the store lacks, as add does; a failed edit leaves none', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    await cli('add', '--email', 'b@example.com');
+    const taken = await cli('edit', '2', '--group', 'Wholesale', '--email', 'a@example.com');
+    expect(taken.code).toBe(1);
+    expect(json(await cli('groups', 'list', '--json'))).toEqual([]);
+    const r = await cli('edit', '2', '--group', 'Wholesale', '--json');
+    expect(json<Customer>(r).group).toBe('Wholesale');
+    expect(r.stderr).toContain('Created group: "Wholesale".');
+    expect(r.stderr).toContain('Changed group.');
   });
 
   it('refuses an edit of a missing store without creating it', async () => {

@@ -1,7 +1,7 @@
 /** Prompt flows through a real pseudo-terminal. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KEY, startPty } from './helpers/pty.js';
+import { KEY, type PtySession, startPty } from './helpers/pty.js';
 import { json, runCli, tempDir } from './helpers/run-cli.js';
 
 function store() {
@@ -9,57 +9,132 @@ function store() {
   return { db, cli: (...args: string[]) => runCli(['--db', db, ...args]) };
 }
 
-describe('on a terminal', () => {
-  it('add asks for the e-mail (again when invalid) and the names', async () => {
-    const { db, cli } = store();
-    const s = startPty(['--db', db, 'add']);
-    await s.waitFor('E-mail');
-    s.type('not-an-email' + KEY.enter);
-    await s.waitFor('Enter an e-mail address such as name@example.com');
-    for (let i = 0; i < 'not-an-email'.length; i++) s.type(KEY.backspace);
-    s.type('Zoë@Example.com' + KEY.enter);
-    await s.waitFor('First name');
-    s.type('Zoë' + KEY.enter);
-    await s.waitFor('Last name');
-    s.type('Åberg' + KEY.enter);
-    expect(await s.exit).toBe(0);
-    expect(s.output()).toMatch(/\nemail +zoë@example\.com\r?\n/);
-    expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: 'zoë@example.com', first_name: 'Zoë', last_name: 'Åberg' });
-  });
+/** Waits for each prompt in turn and types its keys. */
+async function answer(s: PtySession, steps: [string, string][]): Promise<void> {
+  for (const [prompt, keys] of steps) {
+    await s.waitFor(prompt);
+    s.type(keys);
+  }
+}
 
-  it('edit with no flags opens a prefilled form and changes only what was changed', async () => {
+describe('on a terminal', () => {
+  // The form's fields, in the order of its checklist (the first, the e-mail, is where the cursor starts).
+  const EDIT_ORDER = ['email', 'first_name', 'last_name', 'phone', 'company', 'tax_id', 'lang', 'note', 'street', 'street2', 'city', 'region',
+    'postal_code', 'country', 'group', 'tax_exempt', 'accepts_marketing', 'accepts_sms_marketing', 'tags'];
+  /** Keys that tick the named fields of a checklist whose fields are `order`, from the top, and end it. */
+  const tick = (order: string[], names: string[]) => {
+    let keys = '';
+    let at = 0;
+    for (const name of names) {
+      const to = order.indexOf(name);
+      keys += KEY.down.repeat(to - at) + ' ';
+      at = to;
+    }
+    return keys + KEY.enter;
+  };
+  const NOTE = 'Prefers deliveries after 18:00 on weekdays; the gate code changes monthly, so call ahead. Invoices go to the accounts department, not to her.';
+
+  it.each([80, 200])('edit with no flags at %i columns: tick fields, answer only those, review, save', async (cols) => {
     const { db, cli } = store();
     await cli('groups', 'create', 'VIP');
-    await cli('add', '--email', 'ann@example.com', '--first-name', 'Ann', '--phone', '0470 11 22 33', '--company', 'ACME');
-    const s = startPty(['--db', db, 'edit', 'ann@example.com']);
-    await s.waitFor('E-mail (ann@example.com)');
-    s.type(KEY.enter);
-    await s.waitFor('First name (Ann)');
-    s.type(KEY.enter);
-    await s.waitFor('Last name');
-    s.type(KEY.enter);
-    await s.waitFor('Phone (0470 11 22 33)');
-    s.type('+32 470 11 22 33' + KEY.enter);
-    for (const label of ['Company', 'Tax id', 'Language', 'Note', 'Street', 'Street, line 2', 'City', 'Region', 'Postal code', 'Country']) {
-      await s.waitFor(`${label}`);
-      s.type(label === 'Country' ? 'be' + KEY.enter : label === 'Company' ? '-' + KEY.enter : KEY.enter);
+    await cli('add', '--email', 'ann@example.com', '--first-name', 'Ann', '--phone', '0470 11 22 33', '--company', 'ACME', '--note', NOTE);
+    const s = startPty(['--db', db, 'edit', 'ann@example.com'], {}, cols);
+    await s.waitFor('which fields to change?');
+    await s.waitFor('Tags: (empty)');
+    // Each field with its value, cut to the terminal's width (the note only at 80 columns).
+    const noteLine = s.output().split(/\r?\n/).find((l) => l.includes('Note: '))!;
+    expect(noteLine.length).toBeLessThanOrEqual(cols);
+    expect(noteLine.includes('…')).toBe(cols === 80);
+    expect(s.output()).toContain('Phone: 0470 11 22 33');
+    s.type(tick(EDIT_ORDER, ['phone', 'company', 'country', 'group', 'tax_exempt']));
+    await answer(s, [
+      ['Phone (0470 11 22 33)', '+32 470 11 22 33' + KEY.enter],
+      ['Company (ACME)', '-' + KEY.enter],
+      ['Country (ISO code', 'be' + KEY.enter],
+      ['(no group)', KEY.down + KEY.enter],
+      ['Tax-exempt?', 'y' + KEY.enter],
+    ]);
+    await s.waitFor('Save these changes?');
+    for (const line of ['phone: 0470 11 22 33 → +32 470 11 22 33', 'company: ACME → (empty)', 'country: (empty) → BE', 'group: (empty) → VIP', 'tax_exempt: no → yes']) {
+      expect(s.output()).toContain(line);
     }
-    await s.waitFor('(no group)');
-    s.type(KEY.down + KEY.enter);
-    await s.waitFor('Tax-exempt?');
-    s.type('y' + KEY.enter);
-    await s.waitFor('Accepts marketing e-mails?');
+    expect(s.output()).not.toContain('? First name');
     s.type(KEY.enter);
-    await s.waitFor('Accepts marketing SMS?');
-    s.type('y' + KEY.enter);
-    await s.waitFor('Tags (comma-separated)');
-    s.type('b2b, vip' + KEY.enter);
     expect(await s.exit).toBe(0);
-    expect(s.output()).toContain('Editing customer 1. Enter keeps a value; - clears it.');
-    expect(s.output()).toContain('Changed phone, company, country, group, tax_exempt, accepts_sms_marketing, tags.');
+    expect(s.output()).toContain('Changed phone, company, country, group, tax_exempt.');
     expect(json(await cli('show', '1', '--json'))).toMatchObject({
-      first_name: 'Ann', phone: '+32 470 11 22 33', company: null, country: 'BE', group: 'VIP', tax_exempt: true, accepts_marketing: false, accepts_sms_marketing: true, tags: ['b2b', 'vip'],
+      first_name: 'Ann', phone: '+32 470 11 22 33', company: null, country: 'BE', group: 'VIP', tax_exempt: true, note: NOTE,
     });
+  });
+
+  it.each([
+    ['Ctrl-C', KEY.ctrlC],
+    ['no', 'n' + KEY.enter],
+  ])('edit form: %s at the review exits 130 and changes nothing', async (_, keys) => {
+    const { db, cli } = store();
+    await cli('add', '--email', 'ann@example.com', '--tag', 'b2b');
+    const before = (await cli('show', '1', '--json')).stdout;
+    const s = startPty(['--db', db, 'edit', '1'], {}, 200);
+    await answer(s, [
+      ['which fields to change?', tick(EDIT_ORDER, ['accepts_marketing', 'tags'])],
+      ['Accepts marketing e-mails?', 'y' + KEY.enter],
+      ['Tags (comma-separated) (b2b)', 'b2b, vip' + KEY.enter],
+    ]);
+    await s.waitFor('Save these changes?');
+    expect(s.output()).toContain('tags: b2b → b2b, vip');
+    s.type(keys);
+    expect(await s.exit).toBe(130);
+    expect(s.output()).toContain('cancelled; nothing was changed');
+    expect((await cli('show', '1', '--json')).stdout).toBe(before);
+  });
+
+  it('edit form: nothing ticked is "Nothing changed." and exit 0', async () => {
+    const { db, cli } = store();
+    await cli('add', '--email', 'ann@example.com');
+    const s = startPty(['--db', db, 'edit', '1']);
+    await s.waitFor('which fields to change?');
+    s.type(KEY.enter);
+    expect(await s.exit).toBe(0);
+    expect(s.output()).toContain('Nothing changed.');
+    expect(json<unknown[]>(await cli('history', '--json'))).toHaveLength(1);
+  });
+
+  const ADD_ORDER = EDIT_ORDER.slice(1);
+
+  it.each([80, 200])('add with no flags at %i columns: e-mail (checked), fields ticked, a new group, review, add', async (cols) => {
+    const { db, cli } = store();
+    const s = startPty(['--db', db, 'add'], {}, cols);
+    await answer(s, [
+      ['E-mail', 'not-an-email' + KEY.enter],
+      ['Enter an e-mail address such as name@example.com', KEY.backspace.repeat('not-an-email'.length) + 'Zoë@Example.com' + KEY.enter],
+      ['Which other fields to fill?', tick(ADD_ORDER, ['first_name', 'last_name', 'group'])],
+      ['? First name', 'Zoë' + KEY.enter],
+      ['? Last name', 'Åberg' + KEY.enter],
+      ['(a new group)', KEY.down + KEY.enter],
+      ['Name of the new group', 'VIP' + KEY.enter],
+    ]);
+    await s.waitFor('Add this customer?');
+    for (const line of ['email: zoë@example.com', 'first_name: Zoë', 'last_name: Åberg', 'group: VIP']) expect(s.output()).toContain(line);
+    s.type(KEY.enter);
+    expect(await s.exit).toBe(0);
+    expect(s.output()).toContain('Created group: "VIP".');
+    expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: 'zoë@example.com', first_name: 'Zoë', last_name: 'Åberg', group: 'VIP' });
+  });
+
+  it('add form without an e-mail asks for a field that says who the customer is', async () => {
+    const { db, cli } = store();
+    const s = startPty(['--db', db, 'add', '--tag', 'b2b']);
+    await answer(s, [
+      ['E-mail', KEY.enter],
+      ['Which other fields to fill?', KEY.enter],
+      ['Without an e-mail, tick a name, the phone or the company', tick(ADD_ORDER, ['company'])],
+      ['? Company', 'ACME' + KEY.enter],
+    ]);
+    await s.waitFor('Add this customer?');
+    expect(s.output()).toContain('tags: b2b');
+    s.type('y' + KEY.enter);
+    expect(await s.exit).toBe(0);
+    expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: null, company: 'ACME', tags: ['b2b'] });
   });
 
   it('delete asks naming the customers; declining exits 130 and deletes nothing', async () => {

@@ -15,7 +15,7 @@ import { LoginLinks } from './login-links.js';
 import { fieldsOf, objectOf, optionalFlag, optionalText, refOf, textOf } from './input.js';
 import { filterOf } from './query.js';
 import { CsvFiles, Seeding } from './csv.js';
-import type { Customer, CustomerChangesInput, CustomerFields, CustomerQuery, CustomerRef, ListOptions } from './types.js';
+import type { Customer, CustomerChangesInput, CustomerFields, CustomerQuery, CustomerRef, ListOptions, WriteOptions } from './types.js';
 
 export interface OpenOptions {
   /** Create the store (mode 0600, with its folder) when the file is missing; default true. false: NOT_FOUND. */
@@ -83,6 +83,13 @@ export class CustomerStore {
   }
 }
 
+/** The options of a program's add or update, checked for their type. */
+function writeOptionsOf(given: WriteOptions): WriteOptions {
+  const options = objectOf(given, 'the options');
+  if (options.onGroupCreated !== undefined && typeof options.onGroupCreated !== 'function') throw new ValidationError('onGroupCreated is a function');
+  return { createGroup: optionalFlag(options.createGroup, 'createGroup'), onGroupCreated: options.onGroupCreated };
+}
+
 export class Customers {
   /** @internal */
   constructor(private readonly store: Store, private readonly now: () => Date) {}
@@ -96,14 +103,20 @@ export class Customers {
     return getCustomer(this.store.db, this.idOf(ref)) as unknown as Customer;
   }
 
-  /** Creates a customer (CONFLICT: the e-mail is taken; INVALID: a value cannot be stored). */
-  add(fields: CustomerFields): Customer {
-    return createCustomer(this.store, fieldsOf(fields) as CustomerChanges, this.now()) as unknown as Customer;
+  /**
+   * Creates a customer (CONFLICT: the e-mail is taken; INVALID: a value cannot be stored). A group the store
+   * lacks is NOT_FOUND, unless `createGroup` (then it is created with the customer, or not at all).
+   */
+  add(fields: CustomerFields, options: WriteOptions = {}): Customer {
+    return createCustomer(this.store, fieldsOf(fields) as CustomerChanges, this.now(), writeOptionsOf(options)) as unknown as Customer;
   }
 
-  /** Changes only the given fields; `changed` names those whose value changed (none: nothing was written). */
-  update(ref: CustomerRef, changes: CustomerChangesInput): { customer: Customer; changed: string[] } {
-    const { customer, changed } = editCustomer(this.store, this.idOf(ref), fieldsOf(changes, 'the changes') as CustomerChanges, this.now());
+  /**
+   * Changes only the given fields; `changed` names those whose value changed (none: nothing was written).
+   * A group the store lacks: as in `add`.
+   */
+  update(ref: CustomerRef, changes: CustomerChangesInput, options: WriteOptions = {}): { customer: Customer; changed: string[] } {
+    const { customer, changed } = editCustomer(this.store, this.idOf(ref), fieldsOf(changes, 'the changes') as CustomerChanges, this.now(), writeOptionsOf(options));
     return { customer: customer as unknown as Customer, changed };
   }
 

@@ -54,7 +54,7 @@ export interface CustomerFields {
   last_name?: string | null;
   phone?: string | null;
   company?: string | null;
-  /** The group's name; it must exist (groups.create). null: no group. */
+  /** The group's name; it must exist (groups.create) unless the write's createGroup option is set. null: no group. */
   group?: string | null;
   tax_exempt?: boolean;
   tax_id?: string | null;
@@ -72,6 +72,14 @@ export interface CustomerFields {
   source_id?: string | null;
   /** Whether the customer has a store account (login links are for account holders); add: true by default. */
   has_account?: boolean;
+}
+
+/** How add and update treat a group the store lacks. */
+export interface WriteOptions {
+  /** Create it, with the customer's change in one transaction (a failed change leaves no group); default false: NOT_FOUND. */
+  createGroup?: boolean;
+  /** Called with the group's name when createGroup created one, after the change is written. */
+  onGroupCreated?: (name: string) => void;
 }
 
 /** An update: the fields to set, and tags to add or remove without replacing the set. */

@@ -72,6 +72,34 @@ export async function askChoice<T extends string>(
   return asking(() => select({ message, choices, default: defaultValue }, streams(ctx)));
 }
 
+export interface ChecklistChoice<T> {
+  name: string;
+  value: T;
+  /** Shown after the question once answered (default: name). */
+  short?: string;
+}
+
+/**
+ * A list to tick: arrows move, space ticks, Enter ends. Returns the ticked values in the list's order.
+ * `validate` returns a reason to refuse the ticks (shown, the list stays), or undefined.
+ */
+export async function askChecklist<T>(
+  ctx: Context,
+  message: string,
+  choices: ChecklistChoice<T>[],
+  instead: string,
+  validate?: (ticked: T[]) => string | undefined,
+): Promise<T[]> {
+  requirePrompt(ctx, instead);
+  const { checkbox } = await inquirer();
+  // The whole list on one screen where the terminal is tall enough (inquirer shows 7 by default).
+  const rows = (ctx.io.stdout as { rows?: number }).rows ?? 24;
+  const pageSize = Math.max(7, Math.min(choices.length, rows - 4));
+  return asking(() =>
+    checkbox({ message, choices, pageSize, loop: false, validate: (ticked) => validate?.(ticked.map((c) => c.value)) ?? true }, streams(ctx)),
+  );
+}
+
 /**
  * Asks before a change to many customers. Without a terminal, --yes is required (exit 2);
  * declining is a cancellation (exit 130).

@@ -44,3 +44,12 @@ export function shown(value: string, max = SHOWN_MAX): string {
   const cut = value.length > max ? `${value.slice(0, max)}… (${value.length.toLocaleString('en-US')} characters)` : value;
   return escapeControls(cut);
 }
+
+/**
+ * A value as a POSIX shell reads it back, for commands a message suggests: left as it is when it holds only
+ * characters no shell treats specially, else in single quotes (a quote inside as '\'').
+ */
+export function shellQuoted(value: string): string {
+  if (/^[\p{L}\p{N}@%+=:,./_-]+$/u.test(value)) return value;
+  return `'${value.replace(/'/g, "'\\''")}'`;
+}

@@ -5,17 +5,18 @@
 import { type Db, lastId, type Store } from '../store/open.js';
 import { indexCustomers, unindexCustomers } from '../store/search-index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
+import { shellQuoted } from '../common/shown.js';
 import {
   CUSTOMER_FIELDS, decodeRow, EDITABLE_FIELDS, type FieldDef, fieldNamed, FORM_FIELDS, IDENTITY_COLUMNS, type InputValue, type Item,
   normalizeValue, SEARCHED_FIELDS, selectList, SORT_SQL,
 } from './fields.js';
 import { MAX_OWN_ID } from './csv/columns.js';
 import { buildWhere, type CustomerFilter } from './filters.js';
-import { requireGroupId } from './groups.js';
+import { ensureGroup, requireGroupId } from './groups.js';
 import { beginOperation, type Operation } from './history.js';
 import { accountsPolicy, attachOrders } from './orders.js';
 import { nextTags, tagsOf, writeTags } from './tags.js';
-import { formatTimestamp, isValidEmail, normalizeEmail, normalizeTags } from './values.js';
+import { formatTimestamp, isValidEmail, normalizeEmail, normalizeGroupName, normalizeTags } from './values.js';
 
 /**
  * Values for editable fields, by field name (see fields.ts): text (null or '' clears it), yes/no, tag sets.
@@ -55,7 +56,7 @@ export function resolveRef(db: Db, ref: string): number {
     return row.id;
   }
   if (!text.includes('@')) {
-    throw new ValidationError(`"${ref}" is neither a customer id nor an e-mail address`);
+    throw new ValidationError(`"${ref}" is neither a customer id nor an e-mail address`, [`to find by name: customers search ${shellQuoted(text)}`]);
   }
   // The stored form (NFKC, the domain in Unicode); a store from before may hold an address as it was typed.
   const email = isValidEmail(text) ? normalizeEmail(text) : text.toLowerCase();
@@ -117,14 +118,37 @@ export function assertIdsInRange(db: Db): void {
   ]);
 }
 
-export function createCustomer(store: Store, raw: CustomerInput, now: Date): Item {
-  const id = store.write(() => {
+/** How add and edit treat a group the store lacks. */
+export interface GroupCreation {
+  /** Create it, in the same transaction as the customer's change (as an import does); default: NOT_FOUND. */
+  createGroup?: boolean;
+  /** Told the name of the group created, once the change is written. */
+  onGroupCreated?: (name: string) => void;
+}
+
+/**
+ * Inside a write: creates the input's group when the store lacks it and `options` say so, recording it in
+ * `op` (an undo removes it with the change). Returns its name when it was created.
+ */
+function createMissingGroup(db: Db, op: Operation, group: InputValue | undefined, now: Date, options: GroupCreation): string | undefined {
+  if (!options.createGroup || typeof group !== 'string' || group.trim() === '') return undefined;
+  const name = normalizeGroupName(group);
+  const created = ensureGroup(db, name, now);
+  if (!created.created) return undefined;
+  op.groupCreated(created.id);
+  return name;
+}
+
+export function createCustomer(store: Store, raw: CustomerInput, now: Date, options: GroupCreation = {}): Item {
+  const { id, group } = store.write(() => {
     const op = beginOperation(store, 'add', now);
+    const createdGroup = createMissingGroup(store.db, op, raw.group, now, options);
     const newId = insertCustomer(store.db, raw, now);
     op.createdId(newId);
     op.finish();
-    return newId;
+    return { id: newId, group: createdGroup };
   });
+  if (group !== undefined) options.onGroupCreated?.(group);
   return getCustomer(store.db, id);
 }
 
@@ -157,15 +181,17 @@ export interface EditResult {
 }
 
 /** Changes only the given fields; updated_at moves only when something really changed. */
-export function editCustomer(store: Store, id: number, raw: CustomerChanges, now: Date): EditResult {
+export function editCustomer(store: Store, id: number, raw: CustomerChanges, now: Date, options: GroupCreation = {}): EditResult {
   const changes = normalizeInput(raw);
-  const changed = store.write(() => {
+  const { names: changed, group } = store.write(() => {
     const op = beginOperation(store, 'edit', now);
+    const createdGroup = createMissingGroup(store.db, op, changes.group, now, options);
     const names = changeCustomer(store.db, op, id, changes, now);
     if (names.length) op.finish();
     else op.discard();
-    return names;
+    return { names, group: createdGroup };
   });
+  if (group !== undefined) options.onGroupCreated?.(group);
   return { customer: getCustomer(store.db, id), changed };
 }
 

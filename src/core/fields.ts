@@ -6,7 +6,7 @@
  */
 import { FULL_NAME_SQL } from '../store/search-index.js';
 import { countryCodeForName } from './countries.js';
-import { formatAmount, normalizeCountry, normalizeEmail, normalizeGroupName, normalizeLang, normalizeTags, normalizeText, parseBoolean } from './values.js';
+import { formatAmount, normalizeCountry, normalizeEmail, normalizeGroupName, normalizeKeptText, normalizeLang, normalizeTags, normalizeText, parseBoolean } from './values.js';
 
 export type FieldType = 'int' | 'text' | 'bool' | 'money' | 'tags' | 'timestamp';
 
@@ -43,7 +43,7 @@ export interface FieldDef {
   heading?: string;
   /** The note keeps line breaks; other text fields are one line. */
   multiline?: boolean;
-  /** Digits a spreadsheet may have turned into a number (4.41E+11): such a cell is refused on import. */
+  /** Digits a spreadsheet may have turned into a number (4.41E+11): such a value is refused (normalizeKeptText). */
   keptAsText?: boolean;
   /** The stored form of a typed value, or a ValidationError; '' clears an optional field (null). */
   normalize?: (raw: string) => string | null;
@@ -86,8 +86,7 @@ function text(name: string, help: string, label: string, options: Partial<FieldD
   const { arg = name.split('_').pop(), ...rest } = options;
   const said = what(name);
   const how = { multiline: rest.multiline };
-  // A code kept as text never starts with an apostrophe: it is a spreadsheet's text mark ("'00501").
-  const normalize = rest.keptAsText ? (raw: string) => normalizeText(raw.replace(/^\s*'+/, ''), said, how) : (raw: string) => normalizeText(raw, said, how);
+  const normalize = rest.keptAsText ? (raw: string) => normalizeKeptText(raw, said) : (raw: string) => normalizeText(raw, said, how);
   return column(name, 'text', { flag: { arg: `<${arg}>`, help }, label, normalize, freeText: true, ...rest });
 }
 
@@ -118,7 +117,7 @@ export const FIELDS: readonly FieldDef[] = [
   text('company', 'company name', 'Company', { searched: true, identifies: true, address: true }),
   {
     name: 'group', type: 'text', storage: 'group', sql: 'g.name', access: 'editable', exported: true, label: 'Group',
-    flag: { arg: '<name>', help: 'customer group (must exist: customers groups create NAME)', negated: 'remove from its group' },
+    flag: { arg: '<name>', help: 'customer group (created if missing)', negated: 'remove from its group' },
     normalize: optional(normalizeGroupName),
   },
   column('tax_exempt', 'bool', { flag: { help: 'exempt from tax', negated: 'no longer exempt from tax' }, label: 'Tax-exempt?' }),

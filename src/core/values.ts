@@ -288,6 +288,21 @@ export function normalizeText(raw: string | null | undefined, what: string, opti
   return text;
 }
 
+const SCIENTIFIC = /^\d(?:[.,]\d+)?E\+?\d+$/i;
+
+/**
+ * A code kept as text (a phone, a postal code, a tax id): without the apostrophe a spreadsheet marks text with
+ * ("'00501"), and never a number a spreadsheet wrote in scientific notation (4.41E+11), whose digits are lost.
+ * The one check for flags, the form, the library and imports.
+ */
+export function normalizeKeptText(raw: string, what: string): string | null {
+  const text = normalizeText(raw.replace(/^\s*'+/, ''), what);
+  if (text !== null && SCIENTIFIC.test(text)) {
+    throw new ValidationError(`"${text}" is a number in scientific notation: a spreadsheet turned the ${what} into a number and its digits are lost; type it again as text`);
+  }
+  return text;
+}
+
 export function normalizeGroupName(raw: string): string {
   const name = normalizeText(raw, 'the group name');
   if (name === null) throw new ValidationError('a group name cannot be empty');

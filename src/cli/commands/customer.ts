@@ -1,16 +1,19 @@
 /** add, show, edit: one customer at a time. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import type { CustomerFields } from '../../api/types.js';
+import type { CustomerFields, WriteOptions } from '../../api/types.js';
 import type { CustomerChanges } from '../../core/customers.js';
-import { CUSTOMER_FIELDS, type FieldDef, FORM_FIELDS, IDENTITY_FIELDS, type Item, normalizeValue } from '../../core/fields.js';
-import { isValidEmail } from '../../core/values.js';
+import { CUSTOMER_FIELDS, fieldNamed, IDENTITY_FIELDS, normalizeValue } from '../../core/fields.js';
 import { examples } from '../help.js';
 import type { Context } from '../context.js';
+import { addForm, editForm, INSTEAD_EDIT } from '../customer-form.js';
 import { addCustomerFieldOptions, addRecordOutputOptions, type CustomerFieldFlags, customerInputFromFlags } from '../options.js';
-import { askChoice, askText, askYesNo } from '../prompts.js';
 import { type RecordOptions, renderRecord } from '../render/render.js';
+import { asUsageError } from '../usage.js';
 import { resolveRefArg } from './refs.js';
+
+const EMAIL_FIELD = fieldNamed('email')!;
 
 type RecordFlags = CustomerFieldFlags & { json?: boolean };
 
@@ -22,8 +25,9 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
       .addHelpText('after', examples('customers add --email alice@example.com --first-name Alice --group VIP --tag b2b', 'customers add --phone "+34 612 000 002" --first-name Lucía --no-account')),
     'add',
   )
+    .argument('[email]', 'e-mail address (or --email)')
     .option('--json', 'print the new customer as JSON')
-    .action((flags: RecordFlags) => runAdd(ctx, customerInputFromFlags(flags), Boolean(flags.json)));
+    .action((email: string | undefined, flags: RecordFlags) => runAdd(ctx, email, flags));
 
   const show = program
     .command('show')
@@ -47,86 +51,41 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
     .action((ref: string, flags: RecordFlags) => runEdit(ctx, ref, customerInputFromFlags(flags), Boolean(flags.json)));
 }
 
-async function runAdd(ctx: Context, input: CustomerChanges, json: boolean): Promise<void> {
-  if (!IDENTITY_FIELDS.some((f) => input[f.name])) await askNewCustomer(ctx, input);
+async function runAdd(ctx: Context, email: string | undefined, flags: RecordFlags): Promise<void> {
+  let input = withPositionalEmail(customerInputFromFlags(flags), email);
+  if (!IDENTITY_FIELDS.some((f) => input[f.name])) {
+    const groups = ctx.canPrompt() && existsSync(ctx.storePath) ? (await ctx.api({ create: false })).groups.list().map((g) => g.name) : [];
+    input = await addForm(ctx, input, groups);
+  }
   const api = await ctx.api({ create: true });
-  await renderRecord(ctx, api.customers.add(input as CustomerFields), CUSTOMER_FIELDS, { json });
+  await renderRecord(ctx, api.customers.add(input as CustomerFields, groupCreation(ctx)), CUSTOMER_FIELDS, { json: flags.json });
+}
+
+/** add's e-mail, as an argument or as --email (the same address if both). */
+function withPositionalEmail(input: CustomerChanges, email: string | undefined): CustomerChanges {
+  if (email === undefined) return input;
+  const given = asUsageError(() => normalizeValue(EMAIL_FIELD, email));
+  if (input.email !== undefined && input.email !== given) {
+    throw new UsageError(`two e-mail addresses given: ${email} and --email ${input.email}; give one of them`);
+  }
+  return { ...input, email: given };
+}
+
+/** add and edit create a group the store lacks, as an import does, and say so. */
+function groupCreation(ctx: Context): WriteOptions {
+  return { createGroup: true, onGroupCreated: (name) => ctx.say(`Created group: "${name}".`) };
 }
 
 async function runEdit(ctx: Context, ref: string, given: CustomerChanges, json: boolean): Promise<void> {
   const api = await ctx.api({ create: false });
   const id = resolveRefArg(api.store.db, ref);
-  let changes = given;
+  let changes: CustomerChanges | undefined = given;
   if (Object.keys(changes).length === 0) {
-    if (!ctx.canPrompt()) {
-      throw new UsageError('nothing to change: give the fields to change as flags (such as --phone or --group), or run on a terminal for a form');
-    }
+    if (!ctx.canPrompt()) throw new UsageError(INSTEAD_EDIT);
     changes = await editForm(ctx, api.customers.get(id), api.groups.list().map((g) => g.name));
+    if (!changes) return ctx.say('Nothing changed.');
   }
-  const { customer, changed } = api.customers.update(id, changes as CustomerFields);
+  const { customer, changed } = api.customers.update(id, changes as CustomerFields, groupCreation(ctx));
   ctx.say(changed.length ? `Changed ${changed.join(', ')}.` : 'Nothing changed.');
   await renderRecord(ctx, customer, CUSTOMER_FIELDS, { json });
-}
-
-const INSTEAD_EMAIL = 'say who the customer is: pass --email (or --phone, --first-name, --last-name or --company)';
-
-/** A form answer's problem (the message of the field's own check), or undefined when it is acceptable. */
-function checkAnswer(field: FieldDef) {
-  return (answer: string): string | undefined => {
-    if (field.name === 'email') return answer.trim() === '' || isValidEmail(answer) ? undefined : 'Enter an e-mail address such as name@example.com';
-    try {
-      normalizeValue(field, answer);
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
-}
-
-const field = (name: string) => FORM_FIELDS.find((f) => f.name === name)!;
-
-/** `add` on a terminal with nothing that says who the customer is: asks for the e-mail (optional) and the names. */
-async function askNewCustomer(ctx: Context, input: CustomerChanges): Promise<void> {
-  for (const name of ['email', 'first_name', 'last_name']) {
-    if (input[name] !== undefined) continue;
-    const f = field(name);
-    input[name] = await askText(ctx, { message: f.label!, validate: name === 'email' ? checkAnswer(f) : undefined }, INSTEAD_EMAIL);
-  }
-}
-
-const NO_GROUP = '\u0000none';
-/** Typed in a form field to clear it (an empty answer keeps the prefilled value). */
-const CLEAR = '-';
-
-/** The interactive form of `edit`: every editable field, prefilled; returns only what the user changed. */
-async function editForm(ctx: Context, customer: Item, groups: string[]): Promise<CustomerChanges> {
-  ctx.say(`Editing customer ${customer.id}. Enter keeps a value; ${CLEAR} clears it.`);
-  const changes: CustomerChanges = {};
-  for (const f of FORM_FIELDS.filter((field) => field.label)) {
-    const answer = await askField(ctx, f, customer[f.name], groups);
-    if (answer !== undefined) changes[f.name] = answer;
-  }
-  return changes;
-}
-
-/** Asks for one field; returns the new value, or undefined when it was kept. */
-async function askField(ctx: Context, f: FieldDef, value: Item[string], groups: string[]): Promise<CustomerChanges[string]> {
-  const instead = 'pass the fields to change as flags';
-  if (f.type === 'bool') {
-    const answer = await askYesNo(ctx, f.label!, Boolean(value), instead);
-    return answer === value ? undefined : answer;
-  }
-  if (f.storage === 'group') {
-    const choices = [{ name: '(no group)', value: NO_GROUP }, ...groups.map((g) => ({ name: g, value: g }))];
-    const current = (value as string | null) ?? NO_GROUP;
-    const answer = await askChoice(ctx, f.label!, choices, current, instead);
-    return answer === current ? undefined : answer === NO_GROUP ? null : answer;
-  }
-  const current = f.type === 'tags' ? (value as string[]).join(', ') : ((value as string | null) ?? '');
-  const check = checkAnswer(f);
-  const validate = (answer: string) => (answer.trim() === CLEAR ? undefined : check(answer));
-  const answer = (await askText(ctx, { message: f.label!, default: current || undefined, validate }, instead)).trim();
-  const next = answer === CLEAR ? '' : answer;
-  if (next === current) return undefined;
-  return f.type === 'tags' ? normalizeValue(f, next) : next;
 }

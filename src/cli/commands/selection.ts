@@ -3,7 +3,7 @@
  * count, the confirmation that says what will be done, the dry run's listing and the report.
  */
 import { createReadStream } from 'node:fs';
-import { CustomersError, NotFoundError, UsageError } from '../../common/errors.js';
+import { CustomersError, NotFoundError, UsageError, ValidationError } from '../../common/errors.js';
 import type { BulkResult } from '../../core/bulk.js';
 import { shown } from '../../common/shown.js';
 import { countCustomers, listCustomers, resolveRef } from '../../core/customers.js';
@@ -35,7 +35,9 @@ function resolveRefs(db: Db, refs: Ref[]): number[] {
       ids.add(resolveRef(db, ref));
     } catch (error) {
       if (!(error instanceof CustomersError)) throw error;
-      problems.push(`${where}: ${error.message}`);
+      // A REF that is neither an id nor an e-mail keeps its hint (the search to run for a name).
+      const hint = error instanceof ValidationError && error.details.length ? `; ${error.details.join('; ')}` : '';
+      problems.push(`${where}: ${error.message}${hint}`);
     }
   }
   if (problems.length) {

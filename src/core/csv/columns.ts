@@ -458,7 +458,6 @@ export function passwordOf(plan: Plan, record: readonly string[]): { password?: 
   }
 }
 
-const SCIENTIFIC = /^\d(?:[.,]\d+)?E\+?\d+$/i;
 const CURRENCY = /^[€$£]|[€$£]$|\s?(EUR|USD|GBP)$/g;
 
 /** Reads a cell as a field, by the field's storage and type. */
@@ -518,10 +517,6 @@ function readValue(field: FieldDef, value: string, decimalComma: boolean): strin
     case 'money':
       return value === '' ? 0 : parseAmount(value.replace(CURRENCY, ''), { decimalComma });
     default:
-      if (field.keptAsText && SCIENTIFIC.test(value)) {
-        const what = field.name.replace(/_/g, ' ');
-        throw new ValidationError(`"${value}" is a number in scientific notation: a spreadsheet turned the ${what} into a number and its digits are lost; type it again as text`);
-      }
       return (field.readCell ?? field.normalize ?? String)(value);
   }
 }
