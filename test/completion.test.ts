@@ -1,6 +1,6 @@
 /** customers completion bash|zsh|fish, and the hidden `__complete groups` the scripts call. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, storeCli, tempDir } from './helpers/run-cli.js';
@@ -35,6 +35,20 @@ describe('customers completion bash', () => {
     // The script runs the command as typed (here the built bin), with the --db given on the line.
     expect(bashComplete(script, [BIN, '--db', db, 'list', '--group', ''])).toEqual(['VIP', 'Wholesale\\ EU']);
     expect(bashComplete(script, [BIN, '--db', db, 'groups', 'rename', 'V'])).toEqual(['VIP']);
+  });
+
+  it('offers a group name that looks like shell code as text, never running it', async () => {
+    const script = (await runCli(['completion', 'bash'])).stdout;
+    const { cli, db, dir } = storeCli();
+    const marker = join(dir, 'ran');
+    for (const name of [`$(touch ${marker})`, `\`touch ${marker}\``, "it's; touch x"]) expect((await cli('groups', 'create', name)).code).toBe(0);
+    const offered = bashComplete(script, [BIN, '--db', db, 'list', '--group', '']);
+    expect(existsSync(marker)).toBe(false);
+    expect(offered).toHaveLength(3);
+    // Each is escaped for the command line: bash reads it back as the name.
+    const names = execFileSync('bash', ['-c', `printf '%s\\n' ${offered.join(' ')}`], { encoding: 'utf8' });
+    expect(existsSync(marker)).toBe(false);
+    expect(names.split('\n').filter(Boolean).sort()).toEqual([`$(touch ${marker})`, `\`touch ${marker}\``, "it's; touch x"].sort());
   });
 });
 

@@ -151,9 +151,11 @@ _customers() {
   fi
   case $source in
     @groups)
-      local IFS=$'\\n'
-      COMPREPLY=($(compgen -W "$("\${words[0]}" "\${db[@]}" __complete groups 2>/dev/null)" -- "$cur"))
-      for i in "\${!COMPREPLY[@]}"; do printf -v 'COMPREPLY[i]' '%q' "\${COMPREPLY[i]}"; done ;;
+      # Not compgen -W: it expands the words, and a group name such as $(...) would run.
+      local group; COMPREPLY=()
+      while IFS= read -r group; do
+        [[ $group == "$cur"* ]] && printf -v 'COMPREPLY[\${#COMPREPLY[@]}]' '%q' "$group"
+      done < <("\${words[0]}" "\${db[@]}" __complete groups 2>/dev/null) ;;
     @files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
     *) COMPREPLY=($(compgen -W "$source" -- "$cur")) ;;
   esac
