@@ -9,6 +9,7 @@ import { type FieldDef, FORM_FIELDS, type InputValue, type Item, normalizeValue 
 import { isValidEmail, normalizeGroupName } from '../core/values.js';
 import type { Context } from './context.js';
 import { askChecklist, askChoice, askText, askYesNo } from './prompts.js';
+import { fitText as fit } from './render/table.js';
 
 /** What `add` says to pass instead when it cannot ask. */
 export const INSTEAD_ADD = 'say who the customer is: pass --email (or --phone, --first-name, --last-name or --company)';
@@ -102,12 +103,6 @@ function shownValue(f: FieldDef, value: InputValue | number | undefined): string
   if (f.type === 'bool') return value ? 'yes' : 'no';
   const text = Array.isArray(value) ? value.join(', ') : value === null || value === undefined ? '' : String(value);
   return text === '' ? '(empty)' : escapeControls(text);
-}
-
-/** Cut to `width` characters, with an ellipsis when cut. */
-function fit(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
 }
 
 /** An answer's problem: the message of `check`'s error, or undefined when it is acceptable. */

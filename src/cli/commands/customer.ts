@@ -44,7 +44,7 @@ export function registerCustomerCommands(program: Command, ctx: Context): void {
       .command('edit')
       .description('change fields of a customer (with no flags on a terminal: an interactive form)')
       .argument('<ref>', 'customer id or e-mail')
-      .addHelpText('after', '\nExamples:\n  customers edit alice@example.com --phone "+33 6 12 34 56 78" --add-tag vip\n  customers edit 42 --no-group --company ""'),
+      .addHelpText('after', examples('customers edit alice@example.com --phone "+33 6 12 34 56 78" --add-tag vip', 'customers edit 42 --no-group --company ""', 'customers edit 42')),
     'edit',
   )
     .option('--json', 'print the customer as JSON')

@@ -131,6 +131,17 @@ export async function renderRecordLines(ctx: Context, item: Item, columns: reado
   ctx.io.stdout.write(lines.join('\n') + '\n');
 }
 
+/** Text cut to `width` terminal columns, with "…" when cut (wide characters count two). */
+export function fitText(text: string, width: number): string {
+  if (strlen(text) <= width) return text;
+  let out = '';
+  for (const ch of text) {
+    if (strlen(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
 function isEmpty(value: Item[string]): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 }
