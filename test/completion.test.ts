@@ -13,7 +13,7 @@ function bashComplete(script: string, words: string[]): string[] {
   const dir = tempDir();
   const file = join(dir, 'customers.bash');
   writeFileSync(file, script);
-  const program = `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _customers; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const program = `set -u; source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _customers; printf '%s\\n' "\${COMPREPLY[@]}"`;
   const out = execFileSync('bash', ['-c', program, 'bash', file, ...words], { encoding: 'utf8' });
   return out.split('\n').filter(Boolean);
 }
@@ -29,12 +29,15 @@ describe('customers completion bash', () => {
     expect(bashComplete(script, ['customers', 'list', '--format', 'js'])).toEqual(['json', 'jsonl']);
     expect(bashComplete(script, ['customers', 'groups', ''])).toEqual(['list', 'create', 'rename', 'delete']);
     expect(bashComplete(script, ['customers', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
+    expect(bashComplete(script, ['customers', 'export', '--fields', 'em'])).toEqual(['email']);
+    expect(bashComplete(script, ['customers', 'list', '--he'])).toEqual(['--help']);
     const { cli, db } = storeCli();
     expect((await cli('groups', 'create', 'VIP')).code).toBe(0);
     expect((await cli('groups', 'create', 'Wholesale EU')).code).toBe(0);
     // The script runs the command as typed (here the built bin), with the --db given on the line.
     expect(bashComplete(script, [BIN, '--db', db, 'list', '--group', ''])).toEqual(['VIP', 'Wholesale\\ EU']);
     expect(bashComplete(script, [BIN, '--db', db, 'groups', 'rename', 'V'])).toEqual(['VIP']);
+    expect(bashComplete(script, ['customers', 'help', ''])).toEqual([]);
   });
 
   it('offers a group name that looks like shell code as text, never running it', async () => {
@@ -53,6 +56,22 @@ describe('customers completion bash', () => {
 });
 
 describe('customers __complete groups', () => {
+  it('gives no names, soon, when another process holds the store locked', { timeout: 20_000 }, async () => {
+    const { cli, db } = storeCli();
+    await cli('groups', 'create', 'VIP');
+    const { default: Database } = await import('better-sqlite3');
+    const holder = new Database(db);
+    holder.pragma('locking_mode = EXCLUSIVE');
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      // The usual busy wait is 30 s: past this test's time limit.
+      expect(await cli('__complete', 'groups')).toEqual({ code: 0, stdout: '', stderr: '' });
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+
   it('prints one group a line, and nothing (exit 0) when there is no store', async () => {
     const { cli } = storeCli();
     expect(await cli('__complete', 'groups')).toEqual({ code: 0, stdout: '', stderr: '' });

@@ -33,8 +33,8 @@ function optionValues(cmd: Command, option: Option): Values | '' {
   switch (option.long) {
     case '--sort':
       return [...SORT_SQL.keys()].flatMap((f) => [f, `${f}:desc`]);
-    case '--fields': // the customer fields where the listing is of customers (it sorts by them)
-      return has('--sort') ? CUSTOMER_FIELDS.map((f) => f.name) : '';
+    case '--fields': // the customer fields where the listing is of customers (it sorts by them), and export's
+      return has('--sort') || (cmd.name() === 'export' && cmd.parent?.parent === null) ? CUSTOMER_FIELDS.map((f) => f.name) : '';
     case '--columns':
       return CUSTOMER_FIELDS.map((f) => f.name);
     case '--group':
@@ -89,7 +89,8 @@ function tables(nodes: Node[]): Record<'commands' | 'options' | 'valued' | 'valu
   const words = (values: Values) => (typeof values === 'string' ? values : values.join(' '));
   return {
     commands: nodes.filter((n) => n.commands.length).map((n) => [n.path, n.commands.map((c) => c.name).join(' ')]),
-    options: nodes.map((n) => [n.path, n.options.map((o) => o.name).join(' ')]),
+    // A command's own options; the program's (--db, --help, ...) are offered with them by the scripts.
+    options: nodes.map((n) => [n.path, n.options.filter((o) => n === nodes[0] || !nodes[0].options.some((r) => r.name === o.name)).map((o) => o.name).join(' ')]),
     valued: nodes.map((n) => [n.path, [...n.values.keys()].join(' ')]),
     values: nodes.flatMap((n) => [
       ...[...n.values].filter(([, v]) => v !== '').map(([name, v]): [string, string] => [`${n.path}|${name}`, words(v as Values)]),
@@ -132,22 +133,22 @@ _customers() {
   for ((i = 1; i < cword; i++)); do
     w=\${words[i]}
     if [[ $w == -* ]]; then
-      if [[ " \${_customers_valued[$path]} \${_customers_valued[customers]} " == *" $w "* ]]; then
+      if [[ " \${_customers_valued[$path]-} \${_customers_valued[customers]-} " == *" $w "* ]]; then
         [[ $w == --db ]] && db=(--db "\${words[i+1]}")
         ((i++))
       fi
-    elif [[ " \${_customers_commands[$path]} " == *" $w "* ]]; then
+    elif [[ " \${_customers_commands[$path]-} " == *" $w "* ]]; then
       path="$path $w"
     fi
   done
-  if ((cword > 1)) && [[ " \${_customers_valued[$path]} \${_customers_valued[customers]} " == *" $prev "* ]]; then
-    source=\${_customers_values["$path|$prev"]-\${_customers_values["customers|$prev"]}}
+  if ((cword > 1)) && [[ " \${_customers_valued[$path]-} \${_customers_valued[customers]-} " == *" $prev "* ]]; then
+    source=\${_customers_values["$path|$prev"]-\${_customers_values["customers|$prev"]-}}
   elif [[ $cur == -* ]]; then
-    source="\${_customers_options[$path]} \${_customers_options[customers]}"
-  elif [[ -n \${_customers_commands[$path]} ]]; then
-    source=\${_customers_commands[$path]}
+    source="\${_customers_options[$path]-} \${_customers_options[customers]-}"
+  elif [[ -n \${_customers_commands[$path]-} ]]; then
+    source=\${_customers_commands[$path]-}
   else
-    source=\${_customers_values["$path|"]}
+    source=\${_customers_values["$path|"]-}
   fi
   case $source in
     @groups)

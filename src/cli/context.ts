@@ -37,7 +37,7 @@ export class Context {
    * and checks a missing store against an empty one that is thrown away; `dryRun` gives a store this user may
    * only read as a private copy to write and roll back.
    */
-  async store(options: { create: boolean | 'scratch'; dryRun?: boolean; writerNote?: boolean }): Promise<Store> {
+  async store(options: { create: boolean | 'scratch'; dryRun?: boolean; writerNote?: boolean; busyTimeoutMs?: number }): Promise<Store> {
     if (this.opened) return this.opened;
     const { openStore } = await import('../store/open.js');
     this.opened = openStore(this.storePath, {
@@ -48,7 +48,7 @@ export class Context {
       command: this.command,
       commandLine: this.commandLine,
       history: this.io.env.CUSTOMERS_BENCH_NO_HISTORY !== '1',
-      busyTimeoutMs: testMs(this.io.env.CUSTOMERS_TEST_BUSY_TIMEOUT_MS),
+      busyTimeoutMs: options.busyTimeoutMs ?? testMs(this.io.env.CUSTOMERS_TEST_BUSY_TIMEOUT_MS),
       pauseInIdentityMs: testMs(this.io.env.CUSTOMERS_TEST_PAUSE_IN_IDENTITY_MS),
     });
     return this.opened;

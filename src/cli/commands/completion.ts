@@ -11,6 +11,8 @@ import { examples } from '../help.js';
 
 /** The hidden command the scripts run for values only the store knows. */
 export const COMPLETE_COMMAND = '__complete';
+/** How long completing waits for a store another process is writing. */
+const COMPLETE_BUSY_MS = 300;
 
 export function registerCompletionCommands(program: Command, ctx: Context): void {
   const completion = program
@@ -37,7 +39,8 @@ Install (then open a new shell):
     .description("the store's group names, one a line")
     .action(async () => {
       try {
-        const store = await ctx.store({ create: false });
+        // A store another process holds locked gives no names rather than a TAB that hangs for the usual 30 s.
+        const store = await ctx.store({ create: false, writerNote: false, busyTimeoutMs: COMPLETE_BUSY_MS });
         for (const group of listGroups(store.db)) ctx.io.stdout.write(`${group.name}\n`);
       } catch {
         // Completing must never print an error into the command line being typed: no store, no names.
