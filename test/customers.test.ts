@@ -81,7 +81,7 @@ describe('add', () => {
     await cli('groups', 'create', 'Retail');
     const r = await cli('add', '--email', 'a@b.com', '--group', 'VIP', '--json');
     expect(json<Customer>(r).group).toBe('VIP');
-    expect(r.stderr).toContain('Created group: "VIP".');
+    expect(r.stderr).toContain('Created group "VIP".');
     const again = await cli('add', '--email', 'c@b.com', '--group', 'vip', '--json');
     expect(json<Customer>(again).group).toBe('VIP');
     expect(again.stderr).not.toContain('Created group');
@@ -161,6 +161,15 @@ describe('show', () => {
     expect(del.stderr).toContain(`${ref}: "${ref}" is neither a customer id nor an e-mail address; to find by name: ${hint}\n`);
   });
 
+  it.each([['a\nb'], ['  ']])('a REF with a line break or only spaces (%j) gets no search to copy, but says what a REF is', async (ref) => {
+    const { cli } = storeCli();
+    await cli('add', '--email', 'a@example.com');
+    const r = await cli('show', ref);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('customers search');
+    expect(r.stderr).toContain('A REF is a customer id (42) or an e-mail address.');
+  });
+
   it('prints field<TAB>value lines when not on a terminal', async () => {
     const { cli } = storeCli();
     await cli('add', '--email', 'a@example.com', '--note', 'line one');
@@ -226,7 +235,7 @@ describe('edit', () => {
     expect(json(await cli('groups', 'list', '--json'))).toEqual([]);
     const r = await cli('edit', '2', '--group', 'Wholesale', '--json');
     expect(json<Customer>(r).group).toBe('Wholesale');
-    expect(r.stderr).toContain('Created group: "Wholesale".');
+    expect(r.stderr).toContain('Created group "Wholesale".');
     expect(r.stderr).toContain('Changed group.');
   });
 

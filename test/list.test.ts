@@ -83,6 +83,21 @@ describe('list filters', () => {
 });
 
 describe('sorting and paging', () => {
+  it('sorts by name as people read it: last name, else first name; customers without a value last, either way', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--company', 'No Name Ltd');
+    await cli('add', '--first-name', 'Carol');
+    await cli('add', '--first-name', 'Zoë', '--last-name', 'Åberg');
+    await cli('add', '--first-name', 'Giulia', '--last-name', 'Bianchi');
+    expect(await ids(cli, '--sort', 'name')).toEqual([3, 4, 2, 1]);
+    expect(await ids(cli, '--sort', 'name:desc')).toEqual([2, 4, 3, 1]);
+    expect(await ids(cli, '--sort', 'phone')).toEqual([1, 2, 3, 4]);
+    await cli('edit', '4', '--phone', '+39 06 1234 5678');
+    expect(await ids(cli, '--sort', 'phone:desc')).toEqual([4, 3, 2, 1]); // ties by id, in the same direction
+    // A sort key whose SQL holds commas (the earlier of two dates) sorts either way.
+    expect(await ids(cli, '--sort', 'first_order_at:desc')).toEqual([4, 3, 2, 1]);
+  });
+
   it('sorts by any field, ascending or :desc, with id breaking ties', async () => {
     const { cli } = await sampleStore();
     expect(await ids(cli, '--sort', 'total_spent:desc')).toEqual([2, 1, 4, 3, 5]);

@@ -56,7 +56,10 @@ export function resolveRef(db: Db, ref: string): number {
     return row.id;
   }
   if (!text.includes('@')) {
-    throw new ValidationError(`"${ref}" is neither a customer id nor an e-mail address`, [`to find by name: customers search ${shellQuoted(text)}`]);
+    // The hint is a command to copy: only for text that reads back as typed (no control characters).
+    const searchable = text !== '' && !/\p{Cc}/u.test(text);
+    const hint = searchable ? `to find by name: customers search ${shellQuoted(text)}` : 'A REF is a customer id (42) or an e-mail address.';
+    throw new ValidationError(`"${ref}" is neither a customer id nor an e-mail address`, [hint]);
   }
   // The stored form (NFKC, the domain in Unicode); a store from before may hold an address as it was typed.
   const email = isValidEmail(text) ? normalizeEmail(text) : text.toLowerCase();
@@ -250,7 +253,7 @@ export function* listCustomers(db: Db, query: ListQuery): Generator<Item> {
   if (!sortSql) throw new ValidationError(`cannot sort by "${sortField}"`);
   const desc = direction === 'desc' ? ' DESC' : '';
   const id = `${where.idSql}${desc}`;
-  const order = sortField === 'id' ? id : `${sortSql.split(', ').map((s) => s + desc).join(', ')}, ${id}`;
+  const order = sortField === 'id' ? id : `${sortSql.map((term) => `${term}${desc} NULLS LAST`).join(', ')}, ${id}`;
   const page = query.limit !== undefined || query.offset ? ` LIMIT ${query.limit ?? -1} OFFSET ${query.offset ?? 0}` : '';
   const sql = `SELECT ${selectList(query.fields)} FROM ${where.from} LEFT JOIN groups g ON g.id = c.group_id
                WHERE ${where.sql} ORDER BY ${order}${page}`;

@@ -225,14 +225,16 @@ export function flagOf(field: FieldDef): string {
 
 /**
  * Fields a listing can be sorted by (every field but tags). Text sorts ignore case and accents
- * ("Åberg" between "Aalto" and "Dupont"); `name` sorts by last name, then first name.
+ * ("Åberg" between "Aalto" and "Dupont"); `name` sorts by last name (the first name where there is none),
+ * then first name. Customers without the value come last, in either direction. Each is a list of ORDER BY
+ * terms (an expression may hold commas).
  */
-export const SORT_SQL: ReadonlyMap<string, string> = new Map(
+export const SORT_SQL: ReadonlyMap<string, readonly string[]> = new Map(
   CUSTOMER_FIELDS.filter((f) => f.type !== 'tags').map((f) => [
     f.name,
     f.name === 'name'
-      ? 'customers_fold(c.last_name), customers_fold(c.first_name)'
-      : f.type === 'text' ? `customers_fold(${f.sql})` : f.sql,
+      ? ['customers_fold(coalesce(c.last_name, c.first_name))', 'customers_fold(c.first_name)']
+      : [f.type === 'text' ? `customers_fold(${f.sql})` : f.sql],
   ]),
 );
 
