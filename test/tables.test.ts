@@ -69,6 +69,14 @@ describe('a table on a terminal', () => {
     expect(lines(r.stdout).slice(2).map((l) => l.trim().split(/ +/))).toEqual([['1', 'no', 'no'], ['2', 'yes', 'no'], ['3', 'no', 'no']]);
   });
 
+  it('has every row when written to a file with --format table (only a terminal gets a page of 50)', async () => {
+    const s = storeCli();
+    await s.cli('seed', '--count', '60', '--seed', '7');
+    const piped = await s.cli('list', '--format', 'table', { env: { NO_COLOR: '1' } });
+    expect(lines(piped.stdout)).toHaveLength(2 + 60);
+    expect(piped.stderr).toBe('');
+  });
+
   it('is not cut when written to a file with --format table, unless $COLUMNS says how wide', async () => {
     const { cli } = await store();
     const file = await cli('list', '--format', 'table', { env: { NO_COLOR: '1' } });
@@ -113,6 +121,17 @@ describe('show', () => {
     const { cli } = await store();
     expect((await cli('show', '1', '--all-fields', atTerminal(80))).stdout).toMatch(/^phone$/m);
     expect(lines((await cli('show', '1', '--fields', 'phone,email', atTerminal(80))).stdout)).toEqual(['phone', 'email  ann@example.com']);
+    for (const command of [['show', '1'], ['list']]) {
+      const both = await cli(...command, '--json', '--format', 'csv');
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain('--json and --format csv contradict each other');
+    }
+    const twice = await cli('list', '--fields', 'email,id,email');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('"email" is given twice in --fields');
+    const exported = await cli('export', '--fields', 'email,Email');
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toContain('"Email" is given twice');
     const bad = await cli('show', '1', '--fields', 'phone,nope');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('nope');

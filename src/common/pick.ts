@@ -2,7 +2,8 @@ import { ValidationError } from './errors.js';
 
 /**
  * Picks items by name, in the order given (`--fields email,name`, `--columns Email,Phone`); an unknown name
- * is an error that lists the valid ones. Names compare exactly, or ignoring case when asked.
+ * is an error that lists the valid ones, and a name given twice an error too. Names compare exactly, or ignoring
+ * case when asked.
  */
 export function pickByName<T>(
   all: readonly T[],
@@ -18,7 +19,11 @@ export function pickByName<T>(
       `Valid ${options.noun}s: ${all.map(options.nameOf).join(', ')}.`,
     ]);
   }
-  return names.map((n) => byName.get(key(n))!);
+  const picked = names.map((n) => byName.get(key(n))!);
+  // Twice the same column: a listing would show it twice, and a CSV file would not read back.
+  const twice = names.find((n, i) => picked.indexOf(picked[i]) !== i);
+  if (twice !== undefined) throw new ValidationError(`"${twice}" is given twice ${options.where}`, [`Name each ${options.noun} once.`]);
+  return picked;
 }
 
 /** A comma-separated list as typed on a command line: `a, b,,c` -> [a, b, c]. */

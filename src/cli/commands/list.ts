@@ -82,7 +82,7 @@ async function runListing(ctx: Context, options: ListOptions): Promise<void> {
   }
   const limited = options.limit !== undefined;
   // A table on a terminal shows one page: ask for one row more than it shows, to know whether to say "more".
-  const limit = format === 'table' && !limited ? TABLE_PAGE + 1 : options.limit;
+  const limit = format === 'table' && !limited && ctx.io.stdout.isTTY ? TABLE_PAGE + 1 : options.limit;
   const items = listCustomers(store.db, {
     filter,
     fields: format === 'ids' ? CUSTOMER_FIELDS.filter((f) => f.name === 'id') : columns,

@@ -4,6 +4,7 @@
  */
 import { pickByName, splitList } from '../../common/pick.js';
 import { guardFormula } from '../../core/csv/text.js';
+import { UsageError } from '../../common/errors.js';
 import { asUsageError } from '../usage.js';
 import type { Item } from '../../core/fields.js';
 import type { Context } from '../context.js';
@@ -31,6 +32,9 @@ class Writer {
 
 /** The output format: --json, else --format, else table on a terminal and tsv elsewhere. */
 export function chooseFormat(ctx: Context, opts: { format?: Format; json?: boolean }): Format {
+  if (opts.json && opts.format !== undefined && opts.format !== 'json') {
+    throw new UsageError(`--json and --format ${opts.format} contradict each other; give one of them`);
+  }
   if (opts.json) return 'json';
   return opts.format ?? (ctx.io.stdout.isTTY ? 'table' : 'tsv');
 }

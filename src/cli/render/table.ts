@@ -74,7 +74,8 @@ export async function renderTable(
 ): Promise<void> {
   const chalk = await ctx.chalk('stdout');
   const { columns } = options;
-  const max = options.limited ? Infinity : TABLE_PAGE;
+  // Only a table on a terminal is a page; written to a file or a pipe it has every row.
+  const max = options.limited || !ctx.io.stdout.isTTY ? Infinity : TABLE_PAGE;
   const rows: string[][] = [];
   let more = false;
   for (const item of items) {
