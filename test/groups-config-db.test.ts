@@ -131,6 +131,11 @@ describe('the store', () => {
     expect((await runCli(['db', 'path'], { env })).stdout).toBe('/tmp/from-env.db\n');
     expect((await runCli(['db', 'path'], { env: { ...env, CUSTOMERS_DB: undefined } })).stdout).toBe('/tmp/xdg/customers/customers.db\n');
     expect((await runCli(['db', 'path'], { env: { HOME: '/home/merchant' } })).stdout).toBe('/home/merchant/.local/share/customers/customers.db\n');
+    // A relative XDG_DATA_HOME is ignored (the XDG specification says so); an empty --db is refused.
+    expect((await runCli(['db', 'path'], { env: { HOME: '/home/merchant', XDG_DATA_HOME: 'rel' } })).stdout).toBe('/home/merchant/.local/share/customers/customers.db\n');
+    const empty = await runCli(['list', '--db', ''], { env });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("the store path is empty (--db '')");
   });
 
   it('creates its folder and file on first write, in WAL mode', async () => {

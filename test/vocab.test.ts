@@ -24,9 +24,13 @@ describe('durations', () => {
   it('refuse a bare number with a hint to add a unit, and other text as before', () => {
     expect(() => parseDuration('1209600')).toThrow('"1209600" has no unit; add one, such as 1209600s, or 14d, if it is seconds (units: s, m, h, d, w)');
     expect(() => parseDuration('0')).toThrow('has no unit; add one, such as 14d');
-    expect(() => parseDuration('14 days')).toThrow('"14 days" is not a duration (expected a number with a unit: 30s, 15m, 2h, 14d, 2w, 1h30m)');
+    expect(() => parseDuration('14 days')).toThrow('"14 days" is not a duration (expected numbers with units, largest first: 30s, 15m, 2h, 14d, 2w, 1h30m)');
+    expect(() => parseDuration('14')).toThrow('"14" has no unit; add one, such as 14s or 14d (units');
+    expect(() => parseDuration('30m1h')).toThrow('largest first');
+    expect(() => parseDuration('1h1h')).toThrow('largest first');
     expect(() => parseDuration('1h30')).toThrow('is not a duration');
-    expect(() => parseDuration('0s')).toThrow('is not a duration');
+    expect(() => parseDuration('0s')).toThrow('"0s" is no time at all; give a duration longer than 0');
+    expect(parseDuration('0s', { zero: true })).toBe(0);
     expect(() => parseDuration('600w')).toThrow('longer than 10 years');
   });
 
@@ -51,6 +55,8 @@ describe('durations', () => {
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('"1209600" has no unit; add one, such as 1209600s, or 14d');
     expect((await cli('login-link', 'purge', '--older-than', '2w', '--dry-run')).code).toBe(0);
+    expect((await cli('login-link', 'purge', '--older-than', '0s', '--dry-run')).code).toBe(0);
+    expect((await cli('login-link', 'issue', 'a@example.com', '--ttl', '0s')).code).toBe(2);
     const prune = await cli('history', 'prune', '--older-than', '90');
     expect(prune.code).toBe(2);
     expect(prune.stderr).toContain('"90" has no unit');
@@ -147,6 +153,12 @@ describe('files that exist are replaced only with --force', () => {
       expect((await cli(...command, file, '--force')).code).toBe(0);
       expect(readFileSync(file, 'utf8')).toContain('a@example.com');
       expect((await cli(...command, '/dev/null')).code).toBe(0);
+      // A folder is refused before any work, with or without --force.
+      for (const force of [[], ['--force']]) {
+        const folder = await cli(...command, dir, ...force);
+        expect(folder.code).toBe(2);
+        expect(folder.stderr).toBe(`error: cannot write ${dir}: it is a folder\n`);
+      }
     }
     expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
   });

@@ -49,6 +49,17 @@ export function checkReplacing(path: string, force: boolean | undefined): void {
   if (stat.isFile()) throw new ConflictError(`${path} already exists`, ['Pass --force to replace it, or name another file.']);
 }
 
+/**
+ * The checks of a file a command writes its output to (export, orders export), made before any work: it can
+ * be written, it is not the store, and an existing file is replaced only with --force. `-` is standard output.
+ */
+export function checkOutputTarget(path: string, storePath: string, force: boolean | undefined): void {
+  if (path === '-') return;
+  checkOutputFile(path);
+  checkNotClobbering(path, [{ path: storePath, what: 'the store' }]);
+  checkReplacing(path, force);
+}
+
 /** A path as the file system resolves it (symlinks followed), also for a file not created yet. */
 function realPath(path: string): string {
   const full = resolve(path);

@@ -181,20 +181,24 @@ export const MAX_DURATION_SECONDS = 3650 * 86400;
 
 /**
  * A duration as numbers with units (s, m, h, d, w, ignoring case), one or several: 30s, 15m, 2h, 14d, 2w,
- * 1h30m, 1w2d; at most 10 years (3650d). Returns seconds. A bare number is refused with a hint: seconds or
+ * 1h30m, 1w2d (largest unit first); more than 0 unless `zero`; at most 10 years (3650d). Returns seconds. A bare number is refused with a hint: seconds or
  * days, the reader could not tell.
  */
-export function parseDuration(raw: string): number {
+export function parseDuration(raw: string, options: { zero?: boolean } = {}): number {
   const text = raw.trim().toLowerCase();
   if (/^\d+$/.test(text)) {
-    const hint = Number(text) > 0 ? `${text}s, or ${formatDuration(Number(text))}, if it is seconds` : '14d';
+    const seconds = Number(text);
+    const hint = seconds >= 60 ? `${text}s, or ${formatDuration(seconds)}, if it is seconds` : seconds > 0 ? `${text}s or ${text}d` : '14d';
     throw new ValidationError(`"${raw}" has no unit; add one, such as ${hint} (units: s, m, h, d, w)`);
   }
   const parts = [...text.matchAll(/(\d+)\s*([smhdw])\s*/g)];
   const seconds = parts.reduce((sum, [, n, unit]) => sum + Number(n) * DURATION_UNITS[unit], 0);
-  if (!parts.length || parts.map((p) => p[0]).join('') !== text || seconds === 0) {
-    throw new ValidationError(`"${raw}" is not a duration (expected a number with a unit: ${DURATION_EXAMPLES})`);
+  // Units largest first, each once: 1h30m, never 30m1h or 1h1h.
+  const ordered = parts.every((p, i) => i === 0 || DURATION_UNITS[p[2]] < DURATION_UNITS[parts[i - 1][2]]);
+  if (!parts.length || parts.map((p) => p[0]).join('') !== text || !ordered) {
+    throw new ValidationError(`"${raw}" is not a duration (expected numbers with units, largest first: ${DURATION_EXAMPLES})`);
   }
+  if (seconds === 0 && !options.zero) throw new ValidationError(`"${raw}" is no time at all; give a duration longer than 0, such as ${DURATION_EXAMPLES}`);
   checkDuration(seconds, `"${raw}"`);
   return seconds;
 }

@@ -8,7 +8,7 @@ import type { ExportResult } from '../../core/csv/export.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../../core/csv/presets.js';
 import { describeDelimiter, parseDelimiterOption } from '../../core/csv/text.js';
 import type { Context } from '../context.js';
-import { checkNotClobbering, checkReplacing, finishWriting, isSpecialFile, openForWriting, removeIfInterrupted, replacedFile, writeWithBackpressure } from '../files.js';
+import { checkOutputTarget, finishWriting, isSpecialFile, openForWriting, removeIfInterrupted, replacedFile, writeWithBackpressure } from '../files.js';
 import { addFilterOptions, type FilterFlags, filterFromFlags } from '../options.js';
 import { asUsageError, parser } from '../usage.js';
 import { plural } from './selection.js';
@@ -55,8 +55,7 @@ async function runExport(ctx: Context, file: string, flags: ExportFlags): Promis
   const fields = flags.fields ?? flags.columns;
   const columns = fields === undefined ? undefined : splitList(fields);
   asUsageError(() => exportColumns(flags.preset, columns)); // a bad --fields fails before anything is opened or written
-  if (file !== '-') checkNotClobbering(file, [{ path: ctx.storePath, what: 'the store' }]);
-  checkReplacing(file, flags.force);
+  checkOutputTarget(file, ctx.storePath, flags.force);
   const store = await ctx.store({ create: false });
   const filter = filterFromFlags(flags);
   const options = { preset: flags.preset, columns, delimiter: flags.delimiter ?? PRESETS[flags.preset].delimiter ?? ',', bom: Boolean(flags.bom), header: flags.header !== false };

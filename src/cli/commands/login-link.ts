@@ -338,7 +338,7 @@ function registerRevokeAndPurge(links: Command, ctx: Context): void {
     .command('purge')
     .description('delete used, expired and revoked links (confirms on a terminal; --yes elsewhere)')
     .addHelpText('after', examples('customers login-link purge --yes', 'customers login-link purge --older-than 30d --yes'))
-    .addOption(new Option('--older-than <duration>', 'only those that ended longer ago than this: 30s, 15m, 2h, 30d, 2w').argParser(parseDurationArg).default(0, 'any age'))
+    .addOption(new Option('--older-than <duration>', 'only those that ended longer ago than this: 30s, 15m, 2h, 30d, 2w').argParser(parser((raw) => parseDuration(raw, { zero: true }))).default(0, 'any age'))
     .option('--dry-run', 'list the links that would be deleted; delete nothing')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (flags: { olderThan: number; dryRun?: boolean; yes?: boolean }) => {

@@ -7,7 +7,7 @@ import { ORDER_PRESET_NAMES, type OrderPresetName, parseUtcOffset } from '../../
 import { ENCODINGS, type Encoding, parseDelimiterOption, parseEncodingOption } from '../../core/csv/text.js';
 import { checkSetting } from '../../core/settings.js';
 import type { Context } from '../context.js';
-import { checkNotClobbering, checkReplacing } from '../files.js';
+import { checkOutputTarget } from '../files.js';
 import { addFilterOptions, type FilterFlags, filterFromFlags, parseDateArg } from '../options.js';
 import { parser } from '../usage.js';
 import { writeCsvOutput } from './export.js';
@@ -139,8 +139,7 @@ function orderSummaryText(s: OrderImportSummary, dryRun: boolean, skipInvalid: b
 
 async function runOrderExport(ctx: Context, file: string, flags: OrderExportFlags): Promise<void> {
   const { exportOrders } = await import('../../core/csv/order-export.js');
-  if (file !== '-') checkNotClobbering(file, [{ path: ctx.storePath, what: 'the store' }]);
-  checkReplacing(file, flags.force);
+  checkOutputTarget(file, ctx.storePath, flags.force);
   const store = await ctx.store({ create: false });
   const query = { filter: filterFromFlags(flags), placedAfter: flags.placedAfter, placedBefore: flags.placedBefore };
   const options = { preset: flags.preset, delimiter: ',', bom: false };
