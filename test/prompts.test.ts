@@ -67,6 +67,25 @@ describe('on a terminal', () => {
     });
   });
 
+  it('edit form: a stored value with control characters is shown escaped, never sent raw, and Enter keeps it', async () => {
+    const { db, cli } = store();
+    await cli('add', '--email', 'ann@example.com', '--last-name', 'Smith');
+    // Written by another program: the CLI refuses control characters in every way in.
+    const { default: Database } = await import('better-sqlite3');
+    const raw = new Database(db);
+    raw.prepare("UPDATE customers SET last_name = char(27) || ']0;pwned' || char(7) || 'Smith' WHERE id = 1").run();
+    raw.close();
+    const s = startPty(['--db', db, 'edit', '1'], {}, 80);
+    await s.waitFor('which fields to change?');
+    s.type(tick(EDIT_ORDER, ['last_name']));
+    await s.waitFor('Enter keeps it)');
+    expect(s.output()).toContain('(now \\x1b]0;pwned\\x07Smith; Enter keeps it)');
+    s.type(KEY.enter);
+    await s.waitFor('Nothing changed.');
+    expect(await s.exit).toBe(0);
+    expect(s.output()).not.toContain('\u001b]0;pwned');
+  });
+
   it.each([
     ['Ctrl-C', KEY.ctrlC],
     ['no', 'n' + KEY.enter],
@@ -117,7 +136,7 @@ describe('on a terminal', () => {
     for (const line of ['email: zoë@example.com', 'first_name: Zoë', 'last_name: Åberg', 'group: VIP']) expect(s.output()).toContain(line);
     s.type(KEY.enter);
     expect(await s.exit).toBe(0);
-    expect(s.output()).toContain('Created group: "VIP".');
+    expect(s.output()).toContain('Created group "VIP".');
     expect(json(await cli('show', '1', '--json'))).toMatchObject({ email: 'zoë@example.com', first_name: 'Zoë', last_name: 'Åberg', group: 'VIP' });
   });
 

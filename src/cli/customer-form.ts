@@ -137,8 +137,13 @@ async function askField(ctx: Context, f: FieldDef, value: Item[string] | undefin
   if (f.storage === 'group') return askGroup(ctx, f, (value as string | null | undefined) ?? null, groups, instead);
   const current = f.type === 'tags' ? ((value as string[] | undefined) ?? []).join(', ') : ((value as string | null | undefined) ?? '');
   const check = checkAnswer(f);
-  const validate = (answer: string) => (answer.trim() === CLEAR ? undefined : check(answer));
-  const answer = (await askText(ctx, { message: f.label!, default: current || undefined, validate }, instead)).trim();
+  const validate = (answer: string) => (answer.trim() === CLEAR || (raw && answer.trim() === '') ? undefined : check(answer));
+  // A value holding control characters (a store written by another program) is shown escaped, never sent to
+  // the terminal nor offered for editing: Enter keeps it.
+  const raw = escapeControls(current) !== current;
+  const question = raw ? { message: `${f.label!} (now ${escapeControls(current)}; Enter keeps it)` } : { message: f.label!, default: current || undefined };
+  const answer = (await askText(ctx, { ...question, validate }, instead)).trim();
+  if (raw && answer === '') return undefined;
   const next = normalizeValue(f, answer === CLEAR ? '' : answer);
   const same = Array.isArray(next) ? next.join(', ') === current : (next ?? '') === current;
   return same ? undefined : next;

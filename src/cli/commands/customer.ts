@@ -73,7 +73,7 @@ function withPositionalEmail(input: CustomerChanges, email: string | undefined):
 
 /** add and edit create a group the store lacks, as an import does, and say so. */
 function groupCreation(ctx: Context): WriteOptions {
-  return { createGroup: true, onGroupCreated: (name) => ctx.say(`Created group: "${name}".`) };
+  return { createGroup: true, onGroupCreated: (name) => ctx.say(`Created group "${name}".`) };
 }
 
 async function runEdit(ctx: Context, ref: string, given: CustomerChanges, json: boolean): Promise<void> {
