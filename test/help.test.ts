@@ -1,7 +1,8 @@
 /** The help of every command (issue 13): examples, option groups, command groups, `help A B`, bare parents. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { everyCommand, fullProgram } from '../src/cli/reference.js';
+import { everyCommand } from '../src/cli/help.js';
+import { fullProgram } from '../src/cli/reference.js';
 import { runCli } from './helpers/run-cli.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');

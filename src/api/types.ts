@@ -2,6 +2,7 @@
  * The library's public types: what a program passes in and gets back. Field names are those of the CLI's
  * JSON (README, "Fields"); test/api.test.ts checks that Customer names every listed field.
  */
+import type { GroupCreation } from '../core/customers.js';
 import type { CustomerFilter } from '../core/filters.js';
 import type { LinkListRow, LoginLinkStatus } from '../core/login-links.js';
 
@@ -74,13 +75,12 @@ export interface CustomerFields {
   has_account?: boolean;
 }
 
-/** How add and update treat a group the store lacks. */
-export interface WriteOptions {
-  /** Create it, with the customer's change in one transaction (a failed change leaves no group); default false: NOT_FOUND. */
-  createGroup?: boolean;
-  /** Called with the group's name when createGroup created one, after the change is written. */
-  onGroupCreated?: (name: string) => void;
-}
+/**
+ * How add and update treat a group the store lacks: `createGroup` creates it with the customer's change, in
+ * one transaction (a failed change leaves no group; default false: NOT_FOUND); `onGroupCreated` is told its
+ * name once the change is written.
+ */
+export type WriteOptions = GroupCreation;
 
 /** An update: the fields to set, and tags to add or remove without replacing the set. */
 export interface CustomerChangesInput extends CustomerFields {

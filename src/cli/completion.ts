@@ -6,6 +6,7 @@
 import type { Command, Option } from 'commander';
 import { CUSTOMER_FIELDS, SORT_SQL } from '../core/fields.js';
 import { DELIMITERS, ENCODINGS } from '../core/csv/text.js';
+import { everyCommand } from './help.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -57,24 +58,20 @@ function argumentValues(cmd: Command, path: string): Values | '' {
 
 /** Every command of the tree, the program first; hidden commands and options left out. */
 export function completionTree(program: Command): Node[] {
-  const nodes: Node[] = [];
-  const visit = (cmd: Command, path: string) => {
-    const help = cmd.createHelp();
-    const subs = help.visibleCommands(cmd).filter((c) => c.name() !== 'help' || cmd === program);
-    const options = help.visibleOptions(cmd);
-    const node: Node = { path, commands: [], options: [], values: new Map(), argument: argumentValues(cmd, path) };
+  return everyCommand(program).map(({ path, command }) => {
+    const help = command.createHelp();
+    // `help` is offered as a command of the program only.
+    const subs = help.visibleCommands(command).filter((c) => c.name() !== 'help' || command === program);
+    const node: Node = { path, commands: [], options: [], values: new Map(), argument: argumentValues(command, path) };
     for (const sub of subs) for (const name of [sub.name(), ...sub.aliases()]) node.commands.push({ name, description: sub.summary() || sub.description() });
-    for (const option of options) {
+    for (const option of help.visibleOptions(command)) {
       for (const name of [option.long, option.short].filter((n): n is string => Boolean(n))) {
         node.options.push({ name, description: option.description });
-        if (option.required || option.optional) node.values.set(name, optionValues(cmd, option));
+        if (option.required || option.optional) node.values.set(name, optionValues(command, option));
       }
     }
-    nodes.push(node);
-    for (const sub of subs) if (sub.name() !== 'help') visit(sub, `${path} ${sub.name()}`);
-  };
-  visit(program, 'customers');
-  return nodes;
+    return node;
+  });
 }
 
 /** A word in single quotes, for bash, zsh and fish alike (fish: no \ or ' inside). */

@@ -8,6 +8,7 @@ import type { CustomerChanges } from '../core/customers.js';
 import { type FieldDef, FORM_FIELDS, type InputValue, type Item, normalizeValue } from '../core/fields.js';
 import { isValidEmail, normalizeGroupName } from '../core/values.js';
 import type { Context } from './context.js';
+import { terminalColumns } from './io.js';
 import { askChecklist, askChoice, askText, askYesNo } from './prompts.js';
 import { fitText as fit } from './render/table.js';
 
@@ -28,7 +29,7 @@ const EMAIL = OFFERED.find((f) => f.name === 'email')!;
  */
 export async function editForm(ctx: Context, customer: Item, groups: string[]): Promise<CustomerChanges | undefined> {
   return cancellable(async () => {
-    const width = (ctx.io.stdout.columns ?? 80) - 6;
+    const width = checklistWidth(ctx);
     const choices = OFFERED.map((f) => ({ name: fit(`${shortLabel(f)}: ${shownValue(f, customer[f.name])}`, width), value: f, short: shortLabel(f) }));
     const ticked = await askChecklist(ctx, `Customer ${customer.id}: which fields to change? (space ticks, Enter goes on)`, choices, INSTEAD_EDIT);
     if (ticked.some((f) => f.type === 'text' && f.storage === 'column')) ctx.say('Enter keeps the value shown in brackets; Tab edits it; - clears it.');
@@ -47,7 +48,7 @@ export async function addForm(ctx: Context, given: CustomerChanges, groups: stri
   return cancellable(async () => {
     const email = await askText(ctx, { message: 'E-mail (Enter for none)', validate: checkAnswer(EMAIL) }, INSTEAD_ADD);
     const input: CustomerChanges = { ...given, ...(email.trim() ? { email: normalizeValue(EMAIL, email) } : {}) };
-    const width = (ctx.io.stdout.columns ?? 80) - 6;
+    const width = checklistWidth(ctx);
     const offered = OFFERED.filter((f) => f !== EMAIL && given[f.name] === undefined);
     const choices = offered.map((f) => ({ name: fit(shortLabel(f), width), value: f }));
     const needsOne = (ticked: FieldDef[]) =>
@@ -57,6 +58,11 @@ export async function addForm(ctx: Context, given: CustomerChanges, groups: stri
     await review(ctx, input, undefined, 'Add this customer?');
     return input;
   });
+}
+
+/** The room for a checklist item: the terminal's width less the checkbox and its margin. */
+function checklistWidth(ctx: Context): number {
+  return (terminalColumns(ctx.io.stdout) ?? 80) - 6;
 }
 
 /** Ctrl-C anywhere in the form says that nothing was changed. */

@@ -23,6 +23,17 @@ export class CliCommand extends Command {
   }
 }
 
+/** Every command of the program, the program first, by its path ("customers groups rename"); hidden ones and `help` left out. */
+export function everyCommand(program: Command): { path: string; command: Command }[] {
+  const found: { path: string; command: Command }[] = [];
+  const visit = (cmd: Command, path: string) => {
+    found.push({ path, command: cmd });
+    for (const sub of cmd.createHelp().visibleCommands(cmd)) if (sub.name() !== 'help') visit(sub, `${path} ${sub.name()}`);
+  };
+  visit(program, 'customers');
+  return found;
+}
+
 /** gh's "Examples:" block, for addHelpText('after', ...): one command line each, the most common uses first. */
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}`;

@@ -21,6 +21,11 @@ export interface Io {
   now: () => Date;
 }
 
+/** A stream's width in columns when it is a terminal; undefined for a file or a pipe. */
+export function terminalColumns(stream: OutStream): number | undefined {
+  return (stream.isTTY && stream.columns) || undefined;
+}
+
 /** The real process. Streams are looked up only when used: creating process.stdin alone costs milliseconds. */
 export function processIo(): Io {
   return {

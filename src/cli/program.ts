@@ -3,6 +3,7 @@ import { escapeInvisible } from '../common/shown.js';
 import { type Command, Option } from 'commander';
 import { addHelpCommand, CliCommand, HELP_CONFIG } from './help.js';
 import { type Context, describeCommand, historyCommandLine } from './context.js';
+import { terminalColumns } from './io.js';
 import { COMPLETE_COMMAND, registerCompletionCommands } from './commands/completion.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerCustomerCommands } from './commands/customer.js';
@@ -72,8 +73,8 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
       // message may be about shown (the trailing newline stays).
       outputError: (s, write) => write(s.replace(/[^\n]+/g, (line) => escapeInvisible(line))),
       // The help's width: the terminal's, read from the run's own stdout (80 in a pipe, and in docs/cli.md).
-      getOutHelpWidth: () => terminalColumns(ctx.io.stdout),
-      getErrHelpWidth: () => terminalColumns(ctx.io.stderr),
+      getOutHelpWidth: () => terminalColumns(ctx.io.stdout) ?? 80,
+      getErrHelpWidth: () => terminalColumns(ctx.io.stderr) ?? 80,
     })
     .configureHelp(HELP_CONFIG)
     .showHelpAfterError('(run with --help for usage)')
@@ -119,8 +120,3 @@ Quick start (see README.md): ${QUICK_START}`,
   return program;
 }
 
-/** A terminal's width; commander's default (80) elsewhere. */
-function terminalColumns(stream: NodeJS.WritableStream): number {
-  const tty = stream as { isTTY?: boolean; columns?: number };
-  return (tty.isTTY && tty.columns) || 80;
-}

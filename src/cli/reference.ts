@@ -5,18 +5,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { Context } from './context.js';
+import { everyCommand } from './help.js';
 import { createProgram } from './program.js';
-
-/** Every command of the program (every family defined), the program first; hidden ones and `help` left out. */
-export function everyCommand(program: Command): { path: string; command: Command }[] {
-  const found: { path: string; command: Command }[] = [];
-  const visit = (cmd: Command, path: string) => {
-    found.push({ path, command: cmd });
-    for (const sub of cmd.createHelp().visibleCommands(cmd)) if (sub.name() !== 'help') visit(sub, `${path} ${sub.name()}`);
-  };
-  visit(program, 'customers');
-  return found;
-}
 
 /** The program with every command defined, its help written to `out` (80 columns, no colour). */
 export function fullProgram(out: (text: string) => void): Command {

@@ -180,9 +180,9 @@ const DURATION_EXAMPLES = '30s, 15m, 2h, 14d, 2w, 1h30m';
 export const MAX_DURATION_SECONDS = 3650 * 86400;
 
 /**
- * A duration as numbers with units (s, m, h, d, w, ignoring case), one or several: 30s, 15m, 2h, 14d, 2w,
- * 1h30m, 1w2d (largest unit first); more than 0 unless `zero`; at most 10 years (3650d). Returns seconds. A bare number is refused with a hint: seconds or
- * days, the reader could not tell.
+ * A duration as numbers with units (s, m, h, d, w, ignoring case), one or several, the largest first: 30s,
+ * 15m, 2h, 14d, 2w, 1h30m, 1w2d; more than 0 unless `zero`; at most 10 years (3650d). Returns seconds. A bare
+ * number is refused with a hint: seconds or days, the reader could not tell.
  */
 export function parseDuration(raw: string, options: { zero?: boolean } = {}): number {
   const text = raw.trim().toLowerCase();

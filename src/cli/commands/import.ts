@@ -100,27 +100,65 @@ export async function startImport(ctx: Context, file: string, flags: { errors?: 
     checkNotClobbering(errors, [{ path: ctx.storePath, what: 'the store' }, ...(input ? [{ ...input, what: 'the file being imported' }] : [])]);
     checkReplacing(errors, flags.force);
   }
-  const rejections = new Rejections(ctx, errors);
   const encoders = new Map(await Promise.all(FILE_ENCODINGS.map(async (e) => [e, await encoderFor(e)] as const)));
-  return { rejections, encoders, progress: new Progress(ctx, size, 'rows'), interrupt: new Interrupt() };
+  return new ImportRun(new Rejections(ctx, errors), encoders, new Progress(ctx, size, 'rows'));
 }
 
 /**
- * Ctrl-C during an import: noted when it comes, and acted on at the next header, batch or password hashed,
- * by throwing: the transaction rolls back, the parse worker stops, and the store is left as it was.
+ * One import as the terminal sees it: the callbacks core calls (header, rejected rows, progress, passwords
+ * hashed); `finish` once the import is written; `end` always. Ctrl-C is noted when it comes and acted on at
+ * the next callback, by throwing: the transaction rolls back, the parse worker stops, the store is left as it was.
  */
-export class Interrupt {
+export class ImportRun {
   private interrupted = false;
-  readonly stop = cancelOnInterrupt(() => (this.interrupted = true));
+  private readonly stopListening = cancelOnInterrupt(() => (this.interrupted = true));
 
-  check(): void {
+  constructor(
+    private readonly rejections: Rejections,
+    private readonly encoders: ReadonlyMap<Encoding, TextEncoder>,
+    private readonly progress: Progress,
+  ) {}
+
+  readonly hooks = {
+    onHeader: (header: Pick<HeaderInfo, 'headers' | 'delimiter' | 'encoding' | 'secretColumns'>) => {
+      this.checkInterrupted();
+      this.rejections.start(header, this.encoders.get(header.encoding)!);
+    },
+    onRejected: (rejection: Pick<Rejection, 'line' | 'problems'>, record: readonly string[]) => {
+      this.progress.done();
+      this.rejections.add(rejection, record);
+    },
+    onHashing: (done: number, total: number) => {
+      this.checkInterrupted();
+      this.progress.count('hashing passwords', done, total);
+    },
+    onProgress: (rows: number, bytes: number) => {
+      this.checkInterrupted();
+      this.progress.update(rows, bytes);
+    },
+  };
+
+  /** The import is done: the progress line cleared, the --errors file complete. */
+  async finish(): Promise<void> {
+    this.progress.done();
+    await this.rejections.finish();
+  }
+
+  /** Whatever happened: no progress line, no partial --errors file, Ctrl-C back to its usual meaning. */
+  end(): void {
+    this.progress.done();
+    this.rejections.abandon();
+    this.stopListening();
+  }
+
+  private checkInterrupted(): void {
     if (this.interrupted) throw new CancelledError('cancelled; nothing was imported');
   }
 }
 
 async function runImport(ctx: Context, file: string, flags: ImportFlags): Promise<void> {
   const dryRun = Boolean(flags.dryRun);
-  const { rejections, encoders, progress, interrupt } = await startImport(ctx, file, flags);
+  const run = await startImport(ctx, file, flags);
   const { importCustomers } = await import('../../core/csv/import.js');
   try {
     // Opened once the header is known to be usable. A dry run writes nothing, not even a new store:
@@ -131,33 +169,15 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
       dateOrder: flags.dateFormat,
       now: ctx.io.now(),
       crashAfterRows: crashPointFrom(ctx.io.env),
-      onHeader: (h) => {
-        interrupt.check();
-        rejections.start(h, encoders.get(h.encoding)!);
-      },
-      onRejected: (r, record) => {
-        progress.done();
-        rejections.add(r, record);
-      },
-      onHashing: (done, total) => {
-        interrupt.check();
-        progress.count('hashing passwords', done, total);
-      },
-      onProgress: (rows, bytes) => {
-        interrupt.check();
-        progress.update(rows, bytes);
-      },
+      ...run.hooks,
     });
-    progress.done();
-    await rejections.finish();
+    await run.finish();
     if (flags.json) ctx.io.stdout.write(JSON.stringify(jsonSummary(summary)) + '\n');
     // The summary quotes headers, group names and values of the file.
     for (const line of summaryText(summary, dryRun, Boolean(flags.skipInvalid))) ctx.say(line);
     if (summary.rejected && (!flags.skipInvalid || dryRun)) throw new RejectedRows();
   } finally {
-    progress.done();
-    rejections.abandon();
-    interrupt.stop();
+    run.end();
   }
 }
 

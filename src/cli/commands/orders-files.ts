@@ -92,35 +92,21 @@ Examples:
 
 async function runOrderImport(ctx: Context, file: string, flags: OrderImportFlags): Promise<void> {
   const dryRun = Boolean(flags.dryRun);
-  const { rejections, encoders, progress, interrupt } = await startImport(ctx, file, flags, 'orders import');
+  const run = await startImport(ctx, file, flags, 'orders import');
   const { importOrders } = await import('../../core/csv/order-import.js');
   try {
     const openStore = () => ctx.store({ create: dryRun ? 'scratch' : true, dryRun });
     const summary = await importOrders(openStore, await recordsOf(ctx, file, { encoding: flags.encoding, delimiter: flags.delimiter }), {
       preset: flags.preset, skipInvalid: Boolean(flags.skipInvalid), dryRun, now: ctx.io.now(), currency: flags.currency, utcOffset: flags.utcOffset,
       crashAfterRows: crashPointFrom(ctx.io.env),
-      onHeader: (h) => {
-        interrupt.check();
-        rejections.start(h, encoders.get(h.encoding)!);
-      },
-      onRejected: (r, record) => {
-        progress.done();
-        rejections.add(r, record);
-      },
-      onProgress: (rows, bytes) => {
-        interrupt.check();
-        progress.update(rows, bytes);
-      },
+      ...run.hooks,
     });
-    progress.done();
-    await rejections.finish();
+    await run.finish();
     if (flags.json) ctx.io.stdout.write(JSON.stringify(summary) + '\n');
     for (const line of orderSummaryText(summary, dryRun, Boolean(flags.skipInvalid))) ctx.say(line);
     if (summary.rejected && (!flags.skipInvalid || dryRun)) throw new RejectedRows();
   } finally {
-    progress.done();
-    rejections.abandon();
-    interrupt.stop();
+    run.end();
   }
 }
 

@@ -7,6 +7,7 @@ import { strlen } from 'cli-table3/src/utils.js';
 import { escapeControls } from '../../common/shown.js';
 import type { Item } from '../../core/fields.js';
 import type { Context } from '../context.js';
+import { terminalColumns } from '../io.js';
 import { type Column, type RenderOptions, TABLE_PAGE, textOf } from './columns.js';
 
 /** Between two columns. */
@@ -30,10 +31,8 @@ const isCuttable = (c: Column) => (c.type === 'text' || c.type === 'tags') && !c
 
 /** The width a table may use: the terminal's, else $COLUMNS, else none (a table written to a file is not cut). */
 function terminalWidth(ctx: Context): number {
-  const stdout = ctx.io.stdout as { columns?: number; isTTY?: boolean };
-  if (stdout.isTTY && stdout.columns) return stdout.columns;
   const env = Number(ctx.io.env.COLUMNS);
-  return Number.isInteger(env) && env > 0 ? env : Infinity;
+  return terminalColumns(ctx.io.stdout) ?? (Number.isInteger(env) && env > 0 ? env : Infinity);
 }
 
 /**
