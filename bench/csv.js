@@ -7,7 +7,8 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, generateCustomers } from './store.js';
+import { generateCustomers } from './people.js';
+import { BIN } from './store.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const node = process.execPath;
@@ -34,8 +35,8 @@ async function shopifyFile(n) {
   for (const c of generateCustomers(n)) {
     i++;
     const row = [String(7000000000000 + i), c.first_name, c.last_name, c.email, c.accepts_marketing ? 'yes' : 'no', c.company ?? '',
-      `${(i % 200) + 1} Main Street`, '', c.city, '', c.country, c.postal_code, '', c.phone, 'no',
-      (c.total_spent_minor / 100).toFixed(2), String(c.order_count), '', c.tax_exempt ? 'yes' : 'no', c.tags.join(', ')];
+      c.street, '', c.city, '', c.country, c.postal_code, '', c.phone ?? '', 'no',
+      (c.total_spent_minor / 100).toFixed(2), String(c.order_count), c.note ?? '', c.tax_exempt ? 'yes' : 'no', c.tags.join(', ')];
     const p = write(row.map(quote).join(',') + '\n');
     if (p) await p;
   }
