@@ -4,7 +4,7 @@
  */
 import type { Db } from '../store/open.js';
 import { foldText } from '../common/fold.js';
-import { SEARCHED_COLUMNS_SQL } from '../store/search-index.js';
+import { SEARCHED_COLUMNS_SQL, trigramQuery } from '../store/search-index.js';
 import { FIRST_ORDER_SQL, LAST_ORDER_SQL, ORDER_COUNT_SQL, TOTAL_SPENT_SQL } from './fields.js';
 import { requireGroupId } from './groups.js';
 import { unicodeDomainLabels } from './values.js';
@@ -110,14 +110,12 @@ const PHONE_LIKE = /^[\d\s+().-]*\d[\d\s+().-]*$/;
 function searchClause(text: string): { sql: string; params: unknown[]; indexed: boolean } {
   // The index holds phones as bare digits: "+33 6 12" is looked up as "33612".
   const folded = PHONE_LIKE.test(text.trim()) ? text.replace(/\D/g, '') : foldText(unicodeDomainLabels(text.trim()));
-  // The trigram index answers substrings of three characters or more; shorter ones are read row by row.
+  // The same text as the index holds, read row by row: what a search finally checks.
+  const inRow = `instr(customers_fold(${SEARCHED_COLUMNS_SQL.join(" || char(10) || ")}), ?) > 0`;
+  // The trigram index finds the customers holding every trigram of three characters or more; their rows
+  // say which hold the text in one piece. Shorter ones are read row by row.
   if ([...folded].length >= 3) {
-    return { sql: 'customers_search MATCH ?', params: [`"${folded.replace(/"/g, '""')}"`], indexed: true };
+    return { sql: `customers_search MATCH ? AND ${inRow}`, params: [trigramQuery(folded), folded], indexed: true };
   }
-  // The same text as the index holds, read row by row.
-  return {
-    sql: `instr(customers_fold(${SEARCHED_COLUMNS_SQL.join(" || char(10) || ")}), ?) > 0`,
-    params: [folded],
-    indexed: false,
-  };
+  return { sql: inRow, params: [folded], indexed: false };
 }
