@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { findWorker } from '../src/core/csv/read.js';
 import { isImportTarget } from '../src/core/csv/columns.js';
 import { PRESETS } from '../src/core/csv/presets.js';
+import { SeenStrings } from '../src/core/csv/row-writer.js';
 import { json, runCli, storeCli } from './helpers/run-cli.js';
 import { spawnCli } from './helpers/spawn-cli.js';
 
@@ -574,6 +575,31 @@ describe('a native file with a whole name', () => {
     writeFileSync(file, 'email,first_name,last_name,name\nn1@example.com,,Noor,Someone Else\n');
     await s.cli('import', file);
     expect(json(await s.cli('show', 'n1@example.com', '--json'))).toMatchObject({ first_name: null, last_name: 'Noor' });
+  });
+});
+
+describe('source ids repeated within a file, into an empty store', () => {
+  it('a later row finds the customer an earlier row created or gave the id to, by its source id', async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'repeats.csv');
+    // Ann is created without an id, given 501 by line 3, found by it on line 4 (a new e-mail); Bo by 502 alone.
+    writeFileSync(file, 'Customer ID,First Name,Email\n,Ann,x@example.com\n501,Ann,x@example.com\n501,Ann,y@example.com\n502,Bo,\n502,Bo,bo@example.com\n');
+    expect(json(await s.cli('import', file, '--json'))).toMatchObject({ created: 2, duplicates: 3, rejected: 0 });
+    expect(json<Record<string, unknown>[]>(await s.cli('list', '--json', '--fields', 'id,email,source_id'))).toEqual([
+      { id: 1, email: 'y@example.com', source_id: '501' },
+      { id: 2, email: 'bo@example.com', source_id: '502' },
+    ]);
+  });
+
+  it('the filter of source ids already written never says no to one it was given', () => {
+    const seen = new SeenStrings();
+    const given = Array.from({ length: 200_000 }, (_, i) => String(7_000_000_000_000 + i * 7));
+    expect(given.some((id) => seen.mayHave(id))).toBe(false);
+    for (const id of given) seen.add(id);
+    expect(given.every((id) => seen.mayHave(id))).toBe(true);
+    const others = Array.from({ length: 200_000 }, (_, i) => `other-${i}`);
+    // "Maybe" for another string costs a look-up, not a wrong answer; it must stay rare to save any.
+    expect(others.filter((id) => seen.mayHave(id)).length).toBeLessThan(200);
   });
 });
 
