@@ -24,7 +24,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export async function buildDist() {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-  await build({
+  const result = await build({
     absWorkingDir: root,
     entryPoints: { main: 'src/cli/main.ts', 'parse-worker': 'src/core/csv/parse-worker.ts', api: 'src/api/index.ts' },
     outdir: 'dist',
@@ -44,10 +44,33 @@ export async function buildDist() {
     },
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
+    metafile: true,
   });
+  routeDynamicImports(result.metafile);
   writeEsmEntry();
   // The library's type declarations (dist/types), from the sources as they are.
   execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.types.json'], { cwd: root, stdio: 'inherit' });
+}
+
+/**
+ * bin/customers.cjs compiles dist/main.cjs with vm.Script to use V8's code cache (bin/code-cache.cjs), and code
+ * compiled that way cannot run `import()` on Node 20 without --experimental-vm-modules. So each `import("pkg")`
+ * of an external package (chalk, csv-parse, nodemailer...) becomes `__customersImport("pkg")`, which the banner
+ * below defines: the loader's import when bin/ passes one, else a plain import() (dist/main.cjs required as is,
+ * e.g. by scripts/docs.mjs). The count is checked against esbuild's own list, so none is missed or mangled.
+ */
+function routeDynamicImports(metafile) {
+  const file = new URL('../dist/main.cjs', import.meta.url);
+  const output = Object.entries(metafile.outputs).find(([name]) => name.endsWith('main.cjs'))[1];
+  const expected = output.imports.filter((i) => i.kind === 'dynamic-import' && i.external).length;
+  let found = 0;
+  const text = readFileSync(file, 'utf8').replace(/(?<![.\w$])import\((?=")/g, () => {
+    found++;
+    return '__customersImport(';
+  });
+  if (found !== expected) throw new Error(`dist/main.cjs: ${found} import("...") calls rewritten, esbuild lists ${expected}`);
+  const banner = "const __customersImport = typeof __customersImportHook === 'function' ? __customersImportHook : (specifier) => import(specifier);\n";
+  writeFileSync(file, banner + text);
 }
 
 /**
