@@ -10,7 +10,6 @@ import { isValidEmail, normalizeGroupName } from '../core/values.js';
 import type { Context } from './context.js';
 import { terminalColumns } from './io.js';
 import { askChecklist, askChoice, askText, askYesNo } from './prompts.js';
-import { fitText as fit } from './render/table.js';
 
 /** What `add` says to pass instead when it cannot ask. */
 export const INSTEAD_ADD = 'say who the customer is: pass --email (or --phone, --first-name, --last-name or --company)';
@@ -29,6 +28,9 @@ const EMAIL = OFFERED.find((f) => f.name === 'email')!;
  */
 export async function editForm(ctx: Context, customer: Item, groups: string[]): Promise<CustomerChanges | undefined> {
   return cancellable(async () => {
+    // Imported here, not at the top: table.js loads cli-table3, which every command paid for (~8 ms of
+    // `list --limit 50`, node --cpu-prof) because program.ts imports this file through customer.ts.
+    const { fitText: fit } = await import('./render/table.js');
     const width = checklistWidth(ctx);
     const choices = OFFERED.map((f) => ({ name: fit(`${shortLabel(f)}: ${shownValue(f, customer[f.name])}`, width), value: f, short: shortLabel(f) }));
     const ticked = await askChecklist(ctx, `Customer ${customer.id}: which fields to change? (space ticks, Enter goes on)`, choices, INSTEAD_EDIT);
@@ -48,6 +50,7 @@ export async function addForm(ctx: Context, given: CustomerChanges, groups: stri
   return cancellable(async () => {
     const email = await askText(ctx, { message: 'E-mail (Enter for none)', validate: checkAnswer(EMAIL) }, INSTEAD_ADD);
     const input: CustomerChanges = { ...given, ...(email.trim() ? { email: normalizeValue(EMAIL, email) } : {}) };
+    const { fitText: fit } = await import('./render/table.js');
     const width = checklistWidth(ctx);
     const offered = OFFERED.filter((f) => f !== EMAIL && given[f.name] === undefined);
     const choices = offered.map((f) => ({ name: fit(shortLabel(f), width), value: f }));
