@@ -4,8 +4,12 @@
  * country names, so that all three agree.
  */
 export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  // ASCII has nothing to decompose: lower-casing is the whole fold, at a fifth of the cost (a sort by name
+  // folds two texts of each of a million customers).
+  return ASCII.test(text) ? text.toLowerCase() : text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Case folding for names compared ignoring case (group names, tags): "Équipe" and "équipe", "Straße" and
