@@ -213,7 +213,7 @@ describe('as a process', () => {
     expect((await spawnCli(['--db', fresh, 'import', file], crashAfter(15000))).signal).toBe('SIGKILL');
     expect((await spawnCli(['--db', fresh, 'db', 'check'])).stdout).toBe('ok: 0 customers, no problems found\n');
     const raw = new Database(fresh, { readonly: true });
-    expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").pluck().get()).toBe(15);
+    expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").pluck().get()).toBe(14);
     raw.close();
     const done = await spawnCli(['--db', fresh, 'import', file, '--json']);
     expect(JSON.parse(done.stdout)).toMatchObject({ created: 20000, rejected: 0 });

@@ -177,7 +177,7 @@ describe('the store', () => {
     const raw = new Database(db);
     // As schema 1 was: no login links, no SMS consent, no source id, no history, no orders or accounts.
     raw.exec('DROP TRIGGER customers_account_closed; DROP TABLE history_orders; DROP TABLE orders; DROP INDEX customers_orders');
-    raw.exec('DROP INDEX customers_spent; DROP INDEX customers_first_order; DROP INDEX customers_last_order; DROP INDEX customers_updated_at');
+    raw.exec('DROP INDEX customers_spent; DROP INDEX customers_first_order; DROP INDEX customers_last_order');
     for (const c of ['first_order_at', 'last_order_at', 'ledger_orders', 'ledger_spent_minor', 'ledger_first_at', 'ledger_last_at', 'has_account', 'last_login_at']) {
       raw.exec(`ALTER TABLE customers DROP COLUMN ${c}`);
     }
