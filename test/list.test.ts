@@ -98,6 +98,18 @@ describe('sorting and paging', () => {
     expect(await ids(cli, '--sort', 'first_order_at:desc')).toEqual([4, 3, 2, 1]);
   });
 
+  it('sorts e-mails and country codes as stored (their indexes give them in order), blanks last either way', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--phone', '+32 470 00 00 01', '--country', 'be');
+    await cli('add', '--email', 'Zoe@Example.com');
+    await cli('add', '--email', 'anna@example.com', '--country', 'SE');
+    await cli('add', '--email', 'bob@example.com', '--country', 'BE');
+    expect(await ids(cli, '--sort', 'email')).toEqual([3, 4, 2, 1]);
+    expect(await ids(cli, '--sort', 'email:desc')).toEqual([2, 4, 3, 1]);
+    expect(await ids(cli, '--sort', 'country')).toEqual([1, 4, 3, 2]);
+    expect(await ids(cli, '--sort', 'country:desc')).toEqual([3, 4, 1, 2]);
+  });
+
   it('sorts by any field, ascending or :desc, with id breaking ties', async () => {
     const { cli } = await sampleStore();
     expect(await ids(cli, '--sort', 'total_spent:desc')).toEqual([2, 1, 4, 3, 5]);

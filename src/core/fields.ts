@@ -57,6 +57,11 @@ export interface FieldDef {
   identifies?: boolean;
   /** Part of the customer's address, which an address file (or another address of a customer) sets. */
   address?: boolean;
+  /**
+   * Sorted as stored, not folded: its stored form is already lower- or upper-case codes, so that the sort can
+   * read the field's index in order (50 entries instead of folding a million values).
+   */
+  sortsAsStored?: boolean;
 }
 
 const column = (name: string, type: FieldType, rest: Partial<FieldDef> = {}): FieldDef => ({
@@ -103,7 +108,7 @@ export const FIELDS: readonly FieldDef[] = [
   },
   column('email', 'text', {
     searched: true, identifies: true, flag: { arg: '<email>', help: 'e-mail address (unique; optional when a phone, name or company is given)' },
-    label: 'E-mail', normalize: optional(normalizeEmail),
+    label: 'E-mail', normalize: optional(normalizeEmail), sortsAsStored: true,
     // An empty cell keeps a stored e-mail: a file without one must not make a customer unreachable.
     emptyKeeps: true,
   }),
@@ -146,6 +151,7 @@ export const FIELDS: readonly FieldDef[] = [
   text('postal_code', 'postal code, kept as text', 'Postal code', { keptAsText: true, address: true }),
   column('country', 'text', {
     flag: { arg: '<code>', help: 'country, ISO 3166-1 alpha-2 code such as FR' }, label: 'Country (ISO code such as FR)', normalize: optional(normalizeCountry), address: true,
+    sortsAsStored: true,
     // Platforms write country names ("France", "Belgique") as often as codes.
     readCell: optional((raw) => (raw.trim().length === 2 ? normalizeCountry(raw) : (countryCodeForName(raw) ?? normalizeCountry(raw)))),
   }),
@@ -225,7 +231,8 @@ export function flagOf(field: FieldDef): string {
 
 /**
  * Fields a listing can be sorted by (every field but tags). Text sorts ignore case and accents
- * ("Åberg" between "Aalto" and "Dupont"); `name` sorts by last name (the first name where there is none),
+ * ("Åberg" between "Aalto" and "Dupont"), but e-mails and country codes sort as stored (lower-case addresses,
+ * upper-case codes: by their index); `name` sorts by last name (the first name where there is none),
  * then first name. Customers without the value come last, in either direction. Each is a list of ORDER BY
  * terms (an expression may hold commas).
  */
@@ -234,7 +241,7 @@ export const SORT_SQL: ReadonlyMap<string, readonly string[]> = new Map(
     f.name,
     f.name === 'name'
       ? ['customers_fold(coalesce(c.last_name, c.first_name))', 'customers_fold(c.first_name)']
-      : [f.type === 'text' ? `customers_fold(${f.sql})` : f.sql],
+      : [f.type === 'text' && !f.sortsAsStored ? `customers_fold(${f.sql})` : f.sql],
   ]),
 );
 
