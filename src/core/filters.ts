@@ -110,12 +110,16 @@ const PHONE_LIKE = /^[\d\s+().-]*\d[\d\s+().-]*$/;
 function searchClause(text: string): { sql: string; params: unknown[]; indexed: boolean } {
   // The index holds phones as bare digits: "+33 6 12" is looked up as "33612".
   const folded = PHONE_LIKE.test(text.trim()) ? text.replace(/\D/g, '') : foldText(unicodeDomainLabels(text.trim()));
-  // The same text as the index holds, read row by row: what a search finally checks.
-  const inRow = `instr(customers_fold(${SEARCHED_COLUMNS_SQL.join(" || char(10) || ")}), ?) > 0`;
+  // The same text as the index holds, read row by row: what a search finally checks. lower() changes only
+  // ASCII capitals and the searched text has none (nor accents): where the lower-cased row holds it, the
+  // folded row does too, and the fold (a JavaScript call per row) is skipped: counting the 53,000 customers
+  // at gmail among 1,000,000 took 270 ms with the fold alone, 210 ms so.
+  const row = SEARCHED_COLUMNS_SQL.join(' || char(10) || ');
+  const inRow = `(instr(lower(${row}), ?) > 0 OR instr(customers_fold(${row}), ?) > 0)`;
   // The trigram index finds the customers holding every trigram of three characters or more; their rows
   // say which hold the text in one piece. Shorter ones are read row by row.
   if ([...folded].length >= 3) {
-    return { sql: `customers_search MATCH ? AND ${inRow}`, params: [trigramQuery(folded), folded], indexed: true };
+    return { sql: `customers_search MATCH ? AND ${inRow}`, params: [trigramQuery(folded), folded, folded], indexed: true };
   }
-  return { sql: inRow, params: [folded], indexed: false };
+  return { sql: inRow, params: [folded, folded], indexed: false };
 }
