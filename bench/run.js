@@ -5,6 +5,7 @@
  *   BENCH_CUSTOMERS=1000000  size of the store (default 1,000,000)
  *   BENCH_RUNS=20            runs per command
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const node = process.execPath;
 const store = benchStore(N);
 const cli = (...args) => [node, BIN, '--db', store, ...args];
+/** A piece of a customer's e-mail, as a merchant searching for an address types it. */
+const emailPart = JSON.parse(execFileSync(node, cli('show', '4242', '--json'), { encoding: 'utf8' })).email.slice(2, 12);
 
 console.log(`customers bench: ${N.toLocaleString('en-US')} customers, ${RUNS} runs each, output to a pipe (tsv); Node ${process.version}\n`);
 
@@ -24,7 +27,7 @@ const commands = [
   { name: 'node -e 0', argv: [node, '-e', '0'] },
   { name: 'customers --version', argv: [node, BIN, '--version'], target: 1.5 },
   { name: 'search dupont --limit 20', argv: cli('search', 'dupont', '--limit', '20'), target: 1.5 },
-  { name: 'search "lene.lambert.4242" --limit 20', argv: cli('search', 'lene.lambert.4242', '--limit', '20'), target: 1.5 },
+  { name: `search ${emailPart} --limit 20`, argv: cli('search', emailPart, '--limit', '20'), target: 1.5 },
   { name: 'search "+33 6 12" --limit 20', argv: cli('search', '+33 6 12', '--limit', '20'), target: 1.5 },
   { name: 'list --group Retail --min-orders 5 --limit 50', argv: cli('list', '--group', 'Retail', '--min-orders', '5', '--limit', '50'), target: 1.5 },
   { name: 'list --country BE --sort total_spent:desc --limit 50', argv: cli('list', '--country', 'BE', '--sort', 'total_spent:desc', '--limit', '50') },
