@@ -19,7 +19,7 @@ const node = process.execPath;
 const store = benchStore(N);
 const cli = (...args) => [node, BIN, '--db', store, ...args];
 /** A piece of a customer's e-mail, as a merchant searching for an address types it. */
-const emailPart = JSON.parse(execFileSync(node, cli('show', '4242', '--json'), { encoding: 'utf8' })).email.slice(2, 12);
+const emailPart = JSON.parse(execFileSync(node, cli('show', '4242', '--json').slice(1), { encoding: 'utf8' })).email.slice(2, 12);
 
 console.log(`customers bench: ${N.toLocaleString('en-US')} customers, ${RUNS} runs each, output to a pipe (tsv); Node ${process.version}\n`);
 
