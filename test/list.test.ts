@@ -262,6 +262,17 @@ describe('search', () => {
     expect(r.stdout.trim().split('\n').filter(Boolean).map(Number)).toEqual(expected);
   });
 
+  it('finds Korean names by syllables and Greek words typed in capitals (a final sigma is a sigma)', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--first-name', '민준', '--last-name', '김');
+    await cli('add', '--first-name', 'Οδυσσευς', '--last-name', 'Σισυφος');
+    const found = async (text: string) => (await cli('search', text, '--format', 'ids')).stdout;
+    expect(await found('민준')).toBe('1\n');
+    expect(await found('민준 김')).toBe('1\n');
+    expect(await found('ΟΔΥΣ')).toBe('2\n');
+    expect(await found('σισυφος')).toBe('2\n');
+  });
+
   it('combines with filters, sorting and paging', async () => {
     const { cli } = await sampleStore();
     const r = await cli('search', 'example', '--country', 'BE', '--sort', 'id:desc', '--limit', '1', '--format', 'ids');

@@ -6,10 +6,15 @@
 export function foldText(text: string): string {
   // ASCII has nothing to decompose: lower-casing is the whole fold, at a fifth of the cost (a sort by name
   // folds two texts of each of a million customers).
-  return ASCII.test(text) ? text.toLowerCase() : text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  if (ASCII.test(text)) return text.toLowerCase();
+  // Composed again once the marks are gone: NFD splits a Korean syllable into letters, which the index (that
+  // keeps syllables) would never find. The index also folds the variant letters a word's end or an old spelling
+  // uses (a final sigma, a long s, the micro sign): so does this, or an "ΟΔΥΣ" typed in capitals finds nothing.
+  return text.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC').toLowerCase().replace(/[ςſµ]/g, (c) => VARIANTS[c]);
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
+const VARIANTS: Record<string, string> = { ς: 'σ', ſ: 's', µ: 'μ' };
 
 /**
  * Case folding for names compared ignoring case (group names, tags): "Équipe" and "équipe", "Straße" and
