@@ -591,6 +591,14 @@ describe('source ids repeated within a file, into an empty store', () => {
     ]);
   });
 
+  it("a native row names the earlier row of its id and creation time, whose source id it changes", async () => {
+    const s = storeCli();
+    const file = join(s.dir, 'native.csv');
+    writeFileSync(file, 'id,email,first_name,phone,source_id,source,created_at\n5,,Eve,111,S1,shopify,2024-01-01T00:00:00Z\n5,,Eve,222,S2,shopify,2024-01-01T00:00:00Z\n');
+    expect(json(await s.cli('import', file, '--preset', 'native', '--json'))).toMatchObject({ created: 1, duplicates: 1 });
+    expect(json<Record<string, unknown>[]>(await s.cli('list', '--json', '--fields', 'id,phone,source_id'))).toEqual([{ id: 5, phone: '222', source_id: 'S2' }]);
+  });
+
   it('the filter of source ids already written never says no to one it was given', () => {
     const seen = new SeenStrings();
     const given = Array.from({ length: 200_000 }, (_, i) => String(7_000_000_000_000 + i * 7));

@@ -96,9 +96,10 @@ export class RowWriter {
   write(line: number, record: readonly string[], row: RowValues, how: WriteHow = {}): number | undefined {
     let existing: Stored | undefined;
     // Into an empty store only a source id this import wrote can name an earlier row of the file (the e-mail
-    // index says the rest): a million look-ups by source id were an eighth of the import.
+    // index says the rest): a million look-ups by source id were an eighth of the import. A native row's id
+    // and creation time name one too (its customer, exported from a store, with a changed source id).
     const sourceId = row.columns.get('source_id');
-    const lookUp = !this.insertFirst || how.addressOnly || (typeof sourceId === 'string' && this.sourcesWritten.mayHave(sourceId));
+    const lookUp = !this.insertFirst || how.addressOnly || (typeof sourceId === 'string' && (this.sourcesWritten.mayHave(sourceId) || row.id !== undefined));
     // Whether the row is then created, merged or rejected: "maybe" is all the filter has to say.
     if (this.insertFirst && typeof sourceId === 'string') this.sourcesWritten.add(sourceId);
     if (lookUp) {
