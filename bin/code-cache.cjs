@@ -24,14 +24,36 @@ const path = require('node:path');
 const HEADER = 96;
 
 function cacheFile(bundle, env) {
-  const name = `main.cjs.${process.version}-${process.arch}.v8cache`;
+  const name = `main.cjs.${process.version}-${process.arch}`;
   const dist = path.dirname(bundle);
   try {
     fs.accessSync(dist, fs.constants.W_OK);
-    return path.join(dist, name);
+    return path.join(dist, `${name}.v8cache`);
   } catch {
     const home = env.XDG_CACHE_HOME || (env.HOME && path.join(env.HOME, '.cache'));
-    return home ? path.join(home, 'customers', name) : undefined;
+    // Named by the install too: two installs sharing the folder would otherwise replace each other's cache.
+    return home ? path.join(home, 'customers', `${name}-${hashOf(bundle)}.v8cache`) : undefined;
+  }
+}
+
+/** FNV-1a of a path, in hexadecimal (node:crypto alone costs ~9 ms to load). */
+function hashOf(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
+/**
+ * The cache's folder and its parent, one level at a time: on Node 20 mkdirSync(recursive) never returns for a
+ * path under /proc (XDG_CACHE_HOME=/proc/x spun a finished command at 100% CPU forever).
+ */
+function makeFolder(folder) {
+  for (const dir of [path.dirname(folder), folder]) {
+    try {
+      fs.mkdirSync(dir);
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
   }
 }
 
@@ -64,7 +86,7 @@ function readCache(file, id) {
 function writeCache(file, id, data) {
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeFolder(path.dirname(file));
     fs.writeFileSync(temporary, Buffer.concat([id, data]));
     fs.renameSync(temporary, file);
   } catch {
@@ -101,4 +123,5 @@ function loadBundle(bundle, env = process.env) {
   };
 }
 
-module.exports = { loadBundle };
+// cacheFile and makeFolder for the tests.
+module.exports = { loadBundle, cacheFile, makeFolder };

@@ -1,5 +1,5 @@
 /** bin/code-cache.cjs: the V8 code cache of the bundle is a shortcut that a stale, corrupt or contended file never breaks. */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -69,6 +69,19 @@ describe('the code cache', () => {
     expect(await Promise.all(runs)).toEqual(Array(6).fill('41\n'));
     expect(readdirSync(dir).filter((f) => f !== 'main.cjs')).toEqual([`main.cjs.${process.version}-${process.arch}.v8cache`]);
     expect(load(bundle).cached).toBe(true);
+  });
+
+  it('goes to the cache folder under a name of its install when dist/ cannot be written, and gives up at once on a folder it cannot make', () => {
+    const { cacheFile } = createRequire(import.meta.url)(LOADER);
+    const env = { XDG_CACHE_HOME: join(dir, 'cache') };
+    // Root may write anywhere: the folder's check is passed a bundle under /proc, which nobody may write to.
+    const [a, b] = ['/proc/a/dist/main.cjs', '/proc/b/dist/main.cjs'].map((bundle) => cacheFile(bundle, env) as string);
+    expect(a.startsWith(join(dir, 'cache', 'customers', `main.cjs.${process.version}-${process.arch}-`))).toBe(true);
+    expect(a).not.toBe(b);
+    // mkdirSync(recursive) never returns under /proc on Node 20: the folder is made one level at a time.
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(LOADER)}).makeFolder('/proc/customers-nope/customers')`], { timeout: 10_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).not.toBe(0);
   });
 
   it('is skipped with CUSTOMERS_NO_CODE_CACHE', () => {
