@@ -223,7 +223,7 @@ export interface PagingFlags {
 
 export function addPagingOptions(cmd: Command, sortFields: readonly string[]): Command {
   return inHelpGroup(cmd, 'Output:', () => {
-    cmd.option('--sort <field[:desc]>', `sort by ${sortFields.join(', ')} (default: id); name: by last name, then first; blanks last`);
+    cmd.option('--sort <field[:desc]>', `sort by ${sortFields.join(', ')} (default: id); name: by last name, then first; text ignoring case and accents, e-mail as stored; blanks last`);
     cmd.option('--limit <n>', 'at most N customers', parseCountArg('--limit'));
     cmd.option('--offset <n>', 'skip the first N customers', parseCountArg('--offset'));
   });
