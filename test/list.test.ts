@@ -273,6 +273,17 @@ describe('search', () => {
     expect(await found('σισυφος')).toBe('2\n');
   });
 
+  it('finds phones whatever their punctuation, a "(0)" after the country code or slashes', async () => {
+    const { cli } = storeCli();
+    await cli('add', '--phone', '+44 (0)20 7946 0958');
+    await cli('add', '--phone', '06/12/34/56/78');
+    const found = async (text: string) => (await cli('search', text, '--format', 'ids')).stdout;
+    expect(await found('+44 20 7946')).toBe('1\n');
+    expect(await found('+44 (0)20 7946')).toBe('1\n');
+    expect(await found('0612345678')).toBe('2\n');
+    expect(await found('06/12/34')).toBe('2\n');
+  });
+
   it('combines with filters, sorting and paging', async () => {
     const { cli } = await sampleStore();
     const r = await cli('search', 'example', '--country', 'BE', '--sort', 'id:desc', '--limit', '1', '--format', 'ids');

@@ -105,11 +105,11 @@ export function buildWhere(db: Db, filter: CustomerFilter): Where {
 }
 
 /** Text that can only be (part of) a phone number: digits and the punctuation phones are written with. */
-const PHONE_LIKE = /^[\d\s+().-]*\d[\d\s+().-]*$/;
+const PHONE_LIKE = /^[\d\s+()./-]*\d[\d\s+()./-]*$/;
 
 function searchClause(text: string): { sql: string; params: unknown[]; indexed: boolean } {
-  // The index holds phones as bare digits: "+33 6 12" is looked up as "33612".
-  const folded = PHONE_LIKE.test(text.trim()) ? text.replace(/\D/g, '') : foldText(unicodeDomainLabels(text.trim()));
+  // The index holds phones as bare digits, without a "(0)": "+33 (0)6 12" is looked up as "33612".
+  const folded = PHONE_LIKE.test(text.trim()) ? text.replace(/\(0\)/g, '').replace(/\D/g, '') : foldText(unicodeDomainLabels(text.trim()));
   // The same text as the index holds, read row by row: what a search finally checks. lower() changes only
   // ASCII capitals and the searched text has none (nor accents): where the lower-cased row holds it, the
   // folded row does too, and the fold (a JavaScript call per row) is skipped: counting the 53,000 customers

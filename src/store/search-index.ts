@@ -12,9 +12,12 @@ import type Database from 'better-sqlite3';
 
 type Db = Database.Database;
 
-/** A phone number without its punctuation: "+33 (0)6 12-34" -> "33061234". */
+/**
+ * A phone number without its punctuation, nor the "(0)" of the national trunk prefix written into an
+ * international number: "+33 (0)6 12-34" and "+33 6 12-34" are both "3361234"; "06/12/34" is "061234".
+ */
 export function phoneDigitsSql(expr: string): string {
-  return ['+', ' ', '-', '.', '(', ')'].reduce((acc, ch) => `replace(${acc}, '${ch}', '')`, `coalesce(${expr}, '')`);
+  return ['+', ' ', '-', '.', '/', '(', ')'].reduce((acc, ch) => `replace(${acc}, '${ch}', '')`, `replace(coalesce(${expr}, ''), '(0)', '')`);
 }
 
 /** A customer's whole name: first and last, either of which may be missing ('' when both are). */
