@@ -31,12 +31,15 @@ const ROW = `c.id, ${SEARCHED_COLUMNS_SQL.join(', ')}`;
 /** The index's options: no copy of the text, rows deleted by id, trigrams folded for case and accents. */
 export const SEARCH_INDEX_OPTIONS = "content = '', contentless_delete = 1, detail = none, tokenize = 'trigram case_sensitive 0 remove_diacritics 1'";
 
+/** FTS5's automatic merging, paused while many customers are indexed at once and set back to its default after. */
+const PAUSE_MERGING = "INSERT INTO customers_search (customers_search, rank) VALUES ('automerge', 0)";
+const RESUME_MERGING = "INSERT INTO customers_search (customers_search, rank) VALUES ('automerge', 4)";
+
+/** The statement that indexes the customers selected by `where` (over `c`). */
+const insertRows = (where: string) => `INSERT INTO customers_search (rowid, name, email, phone, company) SELECT ${ROW} FROM customers c WHERE ${where}`;
+
 /** SQL that fills an empty index from every customer (a migration's, where no function can be called). */
-export const FILL_SEARCH_INDEX_SQL = `
-  INSERT INTO customers_search (customers_search, rank) VALUES ('automerge', 0);
-  INSERT INTO customers_search (rowid, name, email, phone, company) SELECT ${ROW} FROM customers c;
-  INSERT INTO customers_search (customers_search, rank) VALUES ('automerge', 4);
-`;
+export const FILL_SEARCH_INDEX_SQL = `${PAUSE_MERGING};\n${insertRows('1')};\n${RESUME_MERGING};\n`;
 
 /**
  * The index's query for every trigram of `folded` (three characters or more): the customers holding them
@@ -51,7 +54,7 @@ export function trigramQuery(folded: string): string {
 
 /** Adds the customers selected by `where` (over `c`) to the index; they must not be in it yet. */
 export function indexCustomers(db: Db, where: string, ...params: unknown[]): void {
-  db.prepare(`INSERT INTO customers_search (rowid, name, email, phone, company) SELECT ${ROW} FROM customers c WHERE ${where}`).run(...params);
+  db.prepare(insertRows(where)).run(...params);
 }
 
 /**
@@ -60,9 +63,9 @@ export function indexCustomers(db: Db, where: string, ...params: unknown[]): voi
  * and searches are as fast afterwards (0.4 ms vs 0.25 ms; merging then goes on with later writes).
  */
 export function indexCustomersInBulk(db: Db, where: string, ...params: unknown[]): void {
-  db.exec("INSERT INTO customers_search (customers_search, rank) VALUES ('automerge', 0)");
+  db.exec(PAUSE_MERGING);
   indexCustomers(db, where, ...params);
-  db.exec("INSERT INTO customers_search (customers_search, rank) VALUES ('automerge', 4)");
+  db.exec(RESUME_MERGING);
 }
 
 /** Removes the customers selected by `where` (over `c`) from the index. */

@@ -281,11 +281,10 @@ function withoutEmpty(row: RowValues): RowValues {
  * million strings, 1 in 5 after ten million (each costs one look-up); a Set of a million source ids took 60 MB.
  */
 export class SeenStrings {
-  private static readonly BITS = 1 << 25;
   private bits: Uint32Array | undefined;
 
   add(value: string): void {
-    this.bits ??= new Uint32Array(SeenStrings.BITS / 32);
+    this.bits ??= new Uint32Array(FILTER_BITS / 32);
     for (const bit of bitsOf(value)) this.bits[bit >>> 5] |= 1 << (bit & 31);
   }
 
@@ -294,6 +293,8 @@ export class SeenStrings {
     return bits !== undefined && bitsOf(value).every((bit) => (bits[bit >>> 5] & (1 << (bit & 31))) !== 0);
   }
 }
+
+const FILTER_BITS = 1 << 25;
 
 /** Two bit positions of a string: FNV-1a of its UTF-16 units from two starting points. */
 function bitsOf(value: string): [number, number] {
@@ -304,8 +305,7 @@ function bitsOf(value: string): [number, number] {
     a = Math.imul(a ^ unit, 0x01000193);
     b = Math.imul(b ^ unit, 0x01000193) ^ (b >>> 15);
   }
-  const mask = (1 << 25) - 1;
-  return [a & mask, b & mask];
+  return [a & (FILTER_BITS - 1), b & (FILTER_BITS - 1)];
 }
 
 /**
